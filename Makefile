@@ -1,0 +1,60 @@
+# Mystery Shop. `make demo` runs the site with demo data; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format assets install migrate up bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) static/vendor/.built
+
+# Front-end packages come from the npm registry, pinned in package-lock.json,
+# and are copied into static/vendor: no CDN at run time.
+static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/chartjs static/vendor/axe
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	touch $@
+
+assets: static/vendor/.built
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Embedded mode: SQLite file, Celery tasks in-process, e-mail on the console.
+demo: migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Real services: DATABASE_URL and REDIS_URL must be set (see .env.example).
+up: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/honcho start
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: install lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/run_tests.py
+
+bench: install
+	$(PY) scripts/run_tests.py -p no:randomly bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

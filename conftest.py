@@ -1,0 +1,160 @@
+"""Fixtures shared by every app's tests: one user per role, and the real services.
+
+Each role fixture returns a signed-in-able user; `client_for(user)` gives a
+test client signed in as that user.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from mysteryshop.roles import Role
+from mysteryshop.tests.factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent
+REQUIRE_SERVICES = os.environ.get("MYSTERYSHOP_REQUIRE_SERVICES") == "1"
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"mysteryshop: database={engine}, redis={'yes' if settings.REDIS_URL else 'no'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_are_real(django_db_setup):
+    """With CI=true, a missing PostgreSQL or Redis fails the run instead of skipping."""
+    if REQUIRE_SERVICES:
+        assert connection.vendor == "postgresql", "CI requires PostgreSQL (set DATABASE_URL)."
+        assert settings.REDIS_URL, "CI requires Redis (set REDIS_URL)."
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_test_queue():
+    """Give this test run its own Celery queue so no stale or foreign task reaches its worker."""
+    from mysteryshop.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    app.conf.task_default_queue = queue
+    return queue
+
+
+@pytest.fixture
+def redis_url():
+    if not settings.REDIS_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("Redis is required here (REDIS_URL).")
+        pytest.skip("Redis is not reachable; run with REDIS_URL set.")
+    return settings.REDIS_URL
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback, transactional_db):
+    """A real Celery worker process on Redis and the test PostgreSQL database.
+
+    Tests using it must commit their data (the worker is another process), so
+    this fixture implies a transactional database.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("The real worker needs PostgreSQL: another process cannot see an in-memory test database.")
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": redis_url, "DJANGO_DEBUG": "1"}
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "mysteryshop", "worker",
+            "--pool", "solo", "--queues", _private_test_queue, "--hostname", f"{_private_test_queue}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
+        ],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        _wait_for_worker(worker)
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _wait_for_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = worker.stdout.readline()
+        if not line and worker.poll() is not None:
+            break
+        seen.append(line)
+        if " ready." in line:
+            return
+    worker.kill()
+    raise RuntimeError("Celery worker did not start:\n" + "".join(seen[-40:]))
+
+
+def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
+    """Poll `predicate` until it returns something true, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} seconds.")
+
+
+# --- One user per role --------------------------------------------------------
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(username="applicant", roles=[Role.APPLICANT])
+
+
+@pytest.fixture
+def volunteer(db):
+    return UserFactory(username="volunteer", roles=[Role.VOLUNTEER])
+
+
+@pytest.fixture
+def other_volunteer(db):
+    return UserFactory(username="other-volunteer", roles=[Role.VOLUNTEER])
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coordinator", roles=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def commissioner(db):
+    return UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
+
+
+@pytest.fixture
+def force_liaison(db):
+    return UserFactory(username="liaison", roles=[Role.FORCE_LIAISON])
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` signs the test client in as `user` and returns it."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

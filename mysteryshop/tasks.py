@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+@shared_task(name="mysteryshop.record_heartbeat")
+def record_heartbeat(name: str = "worker") -> None:
+    """Note that a worker ran a task just now; /healthz reports the age."""
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+from .roles import Role
+
+# Each role's own landing page, in order of precedence for people with several.
+LANDING_PAGES = (
+    (Role.COMMISSIONER, "reports:commissioner-home"),
+    (Role.COORDINATOR, "reports:coordinator-home"),
+    (Role.FORCE_LIAISON, "reports:liaison-home"),
+    (Role.VOLUNTEER, "volunteers:volunteer-home"),
+    (Role.APPLICANT, "volunteers:applicant-home"),
+)
+
+
+def home(request):
+    """Send each person to their own landing page; the public see the welcome page."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    for role, url_name in LANDING_PAGES:
+        if request.user.has_role(role):
+            return redirect(url_name)
+    if request.user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "no_role.html", status=403)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Database and Redis state for load balancers and monitoring; no secrets."""
+    checks = {"database": health.database_state(), "redis": health.redis_state()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **checks}
+    body["worker_last_seen_seconds"] = health.worker_last_seen_seconds() if checks["database"] == "ok" else None
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: the error may be the database itself.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -1,0 +1,34 @@
+"""Load the demo: sign-ins for every role and, app by app, realistic data.
+
+It lives in `reports`, the app at the top of the dependency chain, so it may
+call every other app's demo module. Running it again changes nothing new.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mysteryshop import demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data (refused when DJANGO_DEBUG is off unless --force)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load demo data even with DJANGO_DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DJANGO_DEBUG off: demo sign-ins share a public password. "
+                "Use --force only on a machine that is not in production."
+            )
+        with transaction.atomic():
+            demo.seed_users()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as any of these, all with the password")
+        self.stdout.write(f"    {demo.DEMO_PASSWORD}")
+        for username, _first, _last, role in demo.DEMO_USERS:
+            self.stdout.write(f"  {username:<13} {role.label if role else 'System administrator'}")
