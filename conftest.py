@@ -158,3 +158,80 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# --- Real browser ---------------------------------------------------------------
+
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def _chromium(tmp_path_factory):
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        if REQUIRE_SERVICES:
+            pytest.fail("Browser tests need Debian's chromium and chromium-driver.")
+        pytest.skip("chromium and chromium-driver are not installed.")
+    options = Options()
+    options.binary_location = chromium
+    for argument in (*CHROMIUM_ARGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(_chromium, live_server):
+    """Headless Chromium pointed at the live test server, with a desktop-sized window."""
+    _chromium.delete_all_cookies()
+    _chromium.set_window_size(1280, 900)
+    _chromium.base_url = live_server.url
+    yield _chromium
+    _chromium.delete_all_cookies()
+
+
+def browser_sign_in(browser, client) -> None:
+    """Give the browser the session of a signed-in test client (see `client_for`)."""
+    browser.get(browser.base_url + "/healthz")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "path": "/"})
+
+
+def axe_violations(browser) -> list[dict]:
+    """Run axe-core on the current page; return WCAG 2.2 A/AA violations, described."""
+    source = (BASE_DIR / "static" / "vendor" / "axe" / "axe.min.js").read_text()
+    browser.execute_script(source)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+        AXE_TAGS,
+    )
+    return result
+
+
+def layout_problems(browser) -> list[str]:
+    """Content wider than the viewport means sideways scrolling (WCAG 1.4.10 reflow)."""
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
