@@ -63,7 +63,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback, transactional_db):
+def celery_worker(redis_url, _private_test_queue, transactional_db):
     """A real Celery worker process on Redis and the test PostgreSQL database.
 
     Tests using it must commit their data (the worker is another process), so

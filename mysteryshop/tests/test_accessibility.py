@@ -3,6 +3,7 @@ and the pages reflow at 320 px and with text at 200%."""
 
 import pytest
 from django.urls import reverse
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import axe_violations, browser_sign_in, layout_problems
 
@@ -44,7 +45,8 @@ def test_form_errors_are_accessible_too(browser, db):
     browser.find_element("id", "id_username").send_keys("nobody")
     browser.find_element("id", "id_password").send_keys("wrong password")
     browser.find_element("css selector", "main form button[type=submit]").click()
-    assert "There is a problem" in browser.page_source
+    summary = WebDriverWait(browser, 10).until(lambda b: b.find_element("css selector", "[data-error-summary]"))
+    assert "There is a problem" in summary.text
     assert axe_violations(browser) == []
 
 
