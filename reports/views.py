@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import Role
+from scenarios.models import Scenario, ScenarioStatus
 
 
 @role_required(Role.COORDINATOR)
@@ -11,7 +12,8 @@ def coordinator_home(request):
 
 @role_required(Role.COMMISSIONER)
 def commissioner_home(request):
-    return render(request, "reports/commissioner_home.html")
+    awaiting = Scenario.objects.filter(status=ScenarioStatus.SUBMITTED).exclude(author=request.user)
+    return render(request, "reports/commissioner_home.html", {"awaiting_approval": awaiting})
 
 
 @role_required(Role.FORCE_LIAISON)

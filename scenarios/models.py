@@ -1,1 +1,685 @@
+"""What is tested, where, and how it is measured."""
 
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mysteryshop.roles import OPCC_ROLES, Role
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Channel(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    PHONE_101 = "phone_101", "101 line"
+    WEBSITE = "website", "Force website"
+    ONLINE_REPORTING = "online_reporting", "Online reporting"
+    NEIGHBOURHOOD_MEETING = "neighbourhood_meeting", "Neighbourhood meeting"
+
+    @property
+    def is_in_person(self) -> bool:
+        return self in IN_PERSON_CHANNELS
+
+
+IN_PERSON_CHANNELS = frozenset({Channel.FRONT_DESK, Channel.NEIGHBOURHOOD_MEETING})
+
+
+@cache
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.UK(subdiv="ENG", years=year)
+
+
+def is_bank_holiday(day: date) -> bool:
+    """Bank holidays in England and Wales (the `holidays` package's England list)."""
+    return day in _bank_holidays(day.year)
+
+
+# --- Contact points -------------------------------------------------------------
+
+
+class PolicingArea(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPointQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ContactPoint(models.Model):
+    """A place or way the public reach the force: a front desk, 101, the website..."""
+
+    name = models.CharField(max_length=150)
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    policing_area = models.ForeignKey(PolicingArea, on_delete=models.PROTECT, related_name="contact_points")
+    address = models.TextField(blank=True, help_text="For front desks and meetings.")
+    postcode = models.CharField(max_length=10, blank=True)
+    access_notes = models.TextField("Access notes", blank=True)
+    parking_notes = models.TextField("Parking notes", blank=True)
+    always_open = models.BooleanField(
+        default=False, help_text="For the 101 line, the website and online reporting: no opening hours."
+    )
+    open_on_bank_holidays = models.BooleanField(default=False)
+    meeting_date = models.DateField(null=True, blank=True, help_text="Neighbourhood meetings only.")
+    meeting_start = models.TimeField(null=True, blank=True)
+    meeting_end = models.TimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    objects = ContactPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["policing_area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "channel"], name="contact_point_unique_name_per_channel"),
+            models.CheckConstraint(
+                condition=~Q(channel="neighbourhood_meeting")
+                | Q(meeting_date__isnull=False, meeting_start__isnull=False, meeting_end__isnull=False),
+                name="contact_point_meeting_has_date_and_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_start__isnull=True) | Q(meeting_end__gt=models.F("meeting_start")),
+                name="contact_point_meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("scenarios:contact-point-detail", args=[self.pk])
+
+    def clean(self):
+        if self.channel == Channel.NEIGHBOURHOOD_MEETING and not (
+            self.meeting_date and self.meeting_start and self.meeting_end
+        ):
+            raise ValidationError("A neighbourhood meeting needs its date, start time and end time.")
+        if self.meeting_start and self.meeting_end and self.meeting_end <= self.meeting_start:
+            raise ValidationError({"meeting_end": "The meeting must end after it starts."})
+        if self.channel == Channel.FRONT_DESK and not self.address:
+            raise ValidationError({"address": "Enter the front desk's address."})
+
+    def opening_windows(self, on: date) -> list[tuple[time, time]]:
+        """Local (Europe/London) times the contact point is open on a day, split around lunch."""
+        if self.channel == Channel.NEIGHBOURHOOD_MEETING:
+            return [(self.meeting_start, self.meeting_end)] if on == self.meeting_date else []
+        if is_bank_holiday(on) and not self.open_on_bank_holidays:
+            return []
+        if self.always_open:
+            return [(time(0, 0), time(23, 59))]
+        hours = next((row for row in self.opening_hours.all() if row.weekday == on.weekday()), None)
+        return hours.windows() if hours else []
+
+    def is_open_between(self, start: datetime, end: datetime) -> bool:
+        """Whether the whole of a visit window falls inside one opening window."""
+        local_start, local_end = start.astimezone(LONDON), end.astimezone(LONDON)
+        if local_start.date() != local_end.date() or local_end <= local_start:
+            return False
+        return any(
+            opens <= local_start.time() and local_end.time() <= closes
+            for opens, closes in self.opening_windows(local_start.date())
+        )
+
+
+class OpeningHours(models.Model):
+    """A front desk's hours on one weekday; a weekday with no row is closed."""
+
+    WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]  # fmt: skip
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField()
+    lunch_starts = models.TimeField("Closed for lunch from", null=True, blank=True)
+    lunch_ends = models.TimeField("Closed for lunch until", null=True, blank=True)
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.UniqueConstraint(fields=["contact_point", "weekday"], name="opening_hours_one_row_per_weekday"),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="opening_hours_close_after_open"),
+            models.CheckConstraint(
+                condition=Q(lunch_starts__isnull=True, lunch_ends__isnull=True)
+                | Q(
+                    lunch_starts__gt=models.F("opens"),
+                    lunch_ends__gt=models.F("lunch_starts"),
+                    lunch_ends__lt=models.F("closes"),
+                ),
+                name="opening_hours_lunch_inside_the_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+        if bool(self.lunch_starts) != bool(self.lunch_ends):
+            raise ValidationError({"lunch_ends": "Give both the start and the end of the lunch closure, or neither."})
+        all_times = self.lunch_starts and self.lunch_ends and self.opens and self.closes
+        if all_times and not (self.opens < self.lunch_starts < self.lunch_ends < self.closes):
+            raise ValidationError({"lunch_starts": "The lunch closure must fall inside the opening hours."})
+
+    def windows(self) -> list[tuple[time, time]]:
+        if self.lunch_starts and self.lunch_ends:
+            return [(self.opens, self.lunch_starts), (self.lunch_ends, self.closes)]
+        return [(self.opens, self.closes)]
+
+
+# --- Commitment areas -------------------------------------------------------------
+
+
+class CommitmentArea(models.Model):
+    """One area of the force's Quality of Service Commitment."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Questionnaires ---------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    title = models.CharField(max_length=150)
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def latest_version(self) -> QuestionnaireVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class QuestionnaireVersion(models.Model):
+    """A numbered version. Once it has answers (or an approved scenario uses it) it is frozen."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(default=1)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "number"], name="questionnaire_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.title} (version {self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scenarios:questionnaire-builder", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def freeze(self) -> None:
+        """Freeze for good; a conditional UPDATE so a race freezes once and keeps the first time."""
+        if self.frozen_at is None:
+            QuestionnaireVersion.objects.filter(pk=self.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
+            self.refresh_from_db(fields=["frozen_at"])
+
+    def ensure_editable(self) -> None:
+        if self.is_frozen:
+            raise ValidationError(
+                "This version is frozen because it has answers or an approved scenario uses it. "
+                "Make a new version to change it."
+            )
+
+    def questions_in_order(self):
+        return (
+            Question.objects.filter(section__version=self)
+            .select_related("section")
+            .order_by("section__order", "section__pk", "order", "pk")
+        )
+
+
+class Section(models.Model):
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=150)
+    intro = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionType(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    YES_NO_NA = "yes_no_na", "Yes, no or not applicable"
+    RATING = "rating", "Rating from 1 to 5"
+    SINGLE_CHOICE = "single_choice", "Choose one"
+    MULTIPLE_CHOICE = "multiple_choice", "Choose any"
+    NUMBER = "number", "Number"
+    DURATION = "duration", "Duration (minutes and seconds)"
+    TIME = "time", "Time of day"
+    DATE = "date", "Date"
+    TEXT = "text", "Free text"
+
+
+# Which scoring rule each type takes; free text, dates and times cannot be scored.
+SCORING_RULES = {
+    QuestionType.YES_NO: "expected",
+    QuestionType.YES_NO_NA: "expected",
+    QuestionType.RATING: "minimum",
+    QuestionType.SINGLE_CHOICE: "options",
+    QuestionType.MULTIPLE_CHOICE: "options",
+    QuestionType.NUMBER: "range",
+    QuestionType.DURATION: "maximum",
+}
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
+
+
+class Question(models.Model):
+    """One question, its optional condition, and its rule for meeting the commitment.
+
+    Answer values are JSON values: yes/no → true/false; yes/no/NA → "yes"/"no"/"na";
+    rating → 1–5; single choice → an option key; multiple choice → a list of keys;
+    number → a number; duration → whole seconds; time → "HH:MM"; date → "YYYY-MM-DD";
+    free text → a string.
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField("Type", max_length=20, choices=QuestionType.choices)
+    label = models.CharField(max_length=300)
+    help_text = models.CharField(max_length=500, blank=True)
+    required = models.BooleanField(default=True)
+    options = models.JSONField(
+        default=list, blank=True, help_text="For choice questions: a list of {key, label} pairs."
+    )
+    rating_low_label = models.CharField(max_length=50, blank=True, default="Very poor")
+    rating_high_label = models.CharField(max_length=50, blank=True, default="Excellent")
+    condition_question = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="dependent_questions"
+    )
+    condition_values = models.JSONField(default=list, blank=True)
+    commitment_area = models.ForeignKey(CommitmentArea, on_delete=models.PROTECT, null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)
+    # The rule for "meets the commitment"; which fields apply depends on the type.
+    expected_answer = models.JSONField(null=True, blank=True)
+    minimum = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=10), name="question_weight_1_to_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_scored(self) -> bool:
+        return self.commitment_area_id is not None
+
+    @property
+    def position(self) -> tuple[int, int, int, int]:
+        return (self.section.order, self.section.pk, self.order, self.pk or 0)
+
+    def option_keys(self) -> list[str]:
+        return [str(option["key"]) for option in self.options]
+
+    def allowed_values(self) -> list:
+        """The values a condition on this question may test for."""
+        if self.kind == QuestionType.YES_NO:
+            return [True, False]
+        if self.kind == QuestionType.YES_NO_NA:
+            return ["yes", "no", "na"]
+        if self.kind == QuestionType.RATING:
+            return [1, 2, 3, 4, 5]
+        if self.kind in CHOICE_TYPES:
+            return self.option_keys()
+        return []
+
+    def clean(self):
+        errors = {}
+        if self.kind in CHOICE_TYPES:
+            keys = self.option_keys() if isinstance(self.options, list) else []
+            if len(keys) < 2:
+                errors["options"] = "A choice question needs at least two options."
+            elif len(set(keys)) != len(keys):
+                errors["options"] = "Each option needs a different key."
+        if self.condition_question_id:
+            condition = self.condition_question
+            if self.pk and condition.pk == self.pk:
+                errors["condition_question"] = "A question cannot depend on itself."
+            elif condition.section.version_id != self.section.version_id:
+                errors["condition_question"] = "A condition can only use a question in the same questionnaire."
+            elif self.section_id and condition.position >= (
+                self.section.order,
+                self.section.pk,
+                self.order,
+                self.pk or 10**9,
+            ):
+                errors["condition_question"] = (
+                    "A condition can only use an earlier question. Move this question below "
+                    f"“{condition.label}” or choose an earlier one."
+                )
+            elif not condition.allowed_values():
+                errors["condition_question"] = "A condition can only use a yes/no, rating or choice question."
+            elif not self.condition_values or any(v not in condition.allowed_values() for v in self.condition_values):
+                errors["condition_values"] = "Choose which answers to the earlier question show this one."
+        elif self.condition_values:
+            errors["condition_values"] = "Choose the earlier question this condition depends on."
+        if self.is_scored:
+            errors.update(self._scoring_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _scoring_errors(self) -> dict[str, str]:
+        rule = SCORING_RULES.get(self.kind)
+        if rule is None:
+            return {"commitment_area": f"A “{self.get_kind_display().lower()}” question cannot be scored."}
+        if rule == "expected":
+            allowed = [True, False] if self.kind == QuestionType.YES_NO else ["yes", "no"]
+            if self.expected_answer not in allowed:
+                return {"expected_answer": "Choose the answer that meets the commitment."}
+        if rule == "minimum" and (self.minimum is None or not 1 <= self.minimum <= 5):
+            return {"minimum": "Give the lowest rating (1 to 5) that meets the commitment."}
+        if rule == "options":
+            chosen = self.expected_answer if isinstance(self.expected_answer, list) else []
+            if not chosen or any(key not in self.option_keys() for key in chosen):
+                return {"expected_answer": "Choose the options that meet the commitment."}
+        if rule == "range" and self.minimum is None and self.maximum is None:
+            return {"minimum": "Give a lowest or a highest number (or both) that meets the commitment."}
+        if rule == "maximum" and (self.maximum is None or self.maximum <= 0):
+            return {"maximum": "Give the target time in seconds that meets the commitment."}
+        return {}
+
+    def is_shown(self, answers: dict[int, object]) -> bool:
+        """Whether the condition lets this question show, given earlier answers."""
+        if not self.condition_question_id:
+            return True
+        value = answers.get(self.condition_question_id)
+        if isinstance(value, list):
+            return any(item in self.condition_values for item in value)
+        return value in self.condition_values
+
+    def meets_commitment(self, value) -> bool | None:
+        """True or False for a scored answer; None when not scored, blank or not applicable."""
+        if not self.is_scored or value in (None, "", [], "na"):
+            return None
+        rule = SCORING_RULES.get(self.kind)
+        if rule == "expected":
+            return value == self.expected_answer
+        if rule == "minimum":
+            return Decimal(value) >= self.minimum
+        if rule == "options":
+            chosen = value if isinstance(value, list) else [value]
+            return any(key in self.expected_answer for key in chosen)
+        if rule == "range":
+            number = Decimal(str(value))
+            return (self.minimum is None or number >= self.minimum) and (self.maximum is None or number <= self.maximum)
+        if rule == "maximum":
+            return Decimal(value) <= self.maximum
+        return None
+
+    def describe_rule(self) -> str:
+        """The scoring rule in words, for the builder and the preview."""
+        if not self.is_scored:
+            return "Not scored"
+        rule = SCORING_RULES.get(self.kind)
+        if rule == "expected":
+            answer = {True: "Yes", False: "No"}.get(self.expected_answer, str(self.expected_answer).capitalize())
+            target = f"answer is “{answer}”"
+        elif rule == "minimum":
+            target = f"rating is {self.minimum:.0f} or more"
+        elif rule == "options":
+            labels = [str(o["label"]) for o in self.options if o["key"] in (self.expected_answer or [])]
+            target = "answer is " + " or ".join(f"“{label}”" for label in labels)
+        elif rule == "range":
+            parts = []
+            if self.minimum is not None:
+                parts.append(f"at least {self.minimum.normalize()}")
+            if self.maximum is not None:
+                parts.append(f"at most {self.maximum.normalize()}")
+            target = "number is " + " and ".join(parts)
+        else:
+            minutes, seconds = divmod(int(self.maximum or 0), 60)
+            target = f"within {minutes} min {seconds:02d} s"
+        return f"{self.commitment_area}: meets when the {target} (weight {self.weight})"
+
+
+# --- Scenarios --------------------------------------------------------------------
+
+
+class ScenarioStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", "Approved"
+    RETIRED = "retired", "Retired"
+
+
+# The one table of allowed steps.
+SCENARIO_TRANSITIONS = {
+    ScenarioStatus.DRAFT: {ScenarioStatus.SUBMITTED, ScenarioStatus.RETIRED},
+    ScenarioStatus.RETURNED: {ScenarioStatus.SUBMITTED, ScenarioStatus.RETIRED},
+    ScenarioStatus.SUBMITTED: {ScenarioStatus.APPROVED, ScenarioStatus.RETURNED},
+    ScenarioStatus.APPROVED: {ScenarioStatus.RETIRED},
+    ScenarioStatus.RETIRED: set(),
+}
+EDITABLE_STATUSES = {ScenarioStatus.DRAFT, ScenarioStatus.RETURNED}
+
+# The fields that make up a scenario's content: frozen once approved, compared between revisions.
+CONTENT_FIELDS = (
+    "title",
+    "channel",
+    "what_to_say",
+    "cover_story",
+    "what_not_to_do",
+    "safety_notes",
+    "good_practice",
+    "questionnaire_version",
+    "visit_minutes",
+    "questionnaire_minutes",
+    "volunteers_needed",
+)
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def approved(self):
+        """Scenarios that may be scheduled."""
+        return self.filter(status=ScenarioStatus.APPROVED)
+
+    def visible_to(self, user):
+        """OPCC staff see every scenario; force liaison see those shared for comment; others none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES):
+            return self
+        if user.has_role(Role.FORCE_LIAISON):
+            return self.filter(shared_with_force=True).exclude(status=ScenarioStatus.RETIRED)
+        return self.none()
+
+
+class Scenario(models.Model):
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    title = models.CharField(max_length=150)
+    what_to_say = models.TextField("What to say and ask")
+    cover_story = models.TextField("Cover story", blank=True)
+    what_not_to_do = models.TextField("What not to do", blank=True)
+    safety_notes = models.TextField(
+        "Personal safety and when to stop", help_text="Safeguarding notes, and when to end the visit."
+    )
+    good_practice = models.TextField("Good practice expected")
+    good_practice_areas = models.ManyToManyField(
+        CommitmentArea, blank=True, related_name="scenarios", verbose_name="Commitments the good practice shows"
+    )
+    questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="scenarios")
+    contact_points = models.ManyToManyField(ContactPoint, blank=True, related_name="scenarios")
+    visit_minutes = models.PositiveSmallIntegerField("Expected minutes for the visit", default=10)
+    questionnaire_minutes = models.PositiveSmallIntegerField("Expected minutes for the questionnaire", default=20)
+    volunteers_needed = models.PositiveSmallIntegerField(default=2)
+    status = models.CharField(max_length=20, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revision_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
+    revision = models.PositiveSmallIntegerField(default=1)
+    shared_with_force = models.BooleanField(
+        "Share with force liaison for comment",
+        default=False,
+        help_text="Force liaison may read and comment; they never see visit dates, places or counts.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["channel", "title", "-revision"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteers_needed__gte=1) & Q(volunteers_needed__lte=2),
+                name="scenario_one_or_two_volunteers",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel__in=["front_desk", "neighbourhood_meeting"]) | Q(volunteers_needed=2),
+                name="scenario_in_person_needs_two",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (revision {self.revision})" if self.revision > 1 else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("scenarios:scenario-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def clean(self):
+        if self.channel in IN_PERSON_CHANNELS and self.volunteers_needed != 2:
+            raise ValidationError({"volunteers_needed": "Anything in person needs two volunteers, for their safety."})
+        if (
+            self.questionnaire_version_id
+            and self.channel
+            and self.questionnaire_version.questionnaire.channel != self.channel
+        ):
+            raise ValidationError({"questionnaire_version": "Choose a questionnaire made for this channel."})
+
+    def content(self) -> dict[str, object]:
+        values = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        values["questionnaire_version"] = str(self.questionnaire_version)
+        return values
+
+    def move_to(self, status: ScenarioStatus, *, by, comment: str = "", changes: dict | None = None) -> None:
+        """Perform one allowed step and record it in the history."""
+        if status not in SCENARIO_TRANSITIONS[ScenarioStatus(self.status)]:
+            raise ValidationError(
+                f"A scenario that is “{self.get_status_display().lower()}” cannot be "
+                f"moved to “{ScenarioStatus(status).label.lower()}”."
+            )
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+        self.log_action(status, by=by, comment=comment, changes=changes)
+
+    def log_action(self, action: str, *, by, comment: str = "", changes: dict | None = None) -> ScenarioEvent:
+        return ScenarioEvent.objects.create(scenario=self, action=action, by=by, comment=comment, changes=changes or {})
+
+    def ensure_editable_by(self, user) -> None:
+        if not user.has_role(*OPCC_ROLES):
+            raise PermissionDenied("Only OPCC staff can edit scenarios.")
+        if not self.is_editable:
+            raise ValidationError("Only a draft or a returned scenario can be changed. Make a new revision instead.")
+
+
+class ScenarioEvent(models.Model):
+    """The history of a scenario: who did what, when, and what changed."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ScenarioComment(models.Model):
+    """A comment on a scenario from OPCC staff or force liaison."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("Comment")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.scenario}"
+
+
+class ScenarioSuggestion(models.Model):
+    """An idea for a realistic scenario, usually from force liaison."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        TAKEN_UP = "taken_up", "Taken up"
+        DECLINED = "declined", "Declined"
+
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    title = models.CharField(max_length=150)
+    description = models.TextField("What the scenario would test, and why")
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    response = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def visible_to(cls, user):
+        if user.has_role(*OPCC_ROLES):
+            return cls.objects.all()
+        if user.has_role(Role.FORCE_LIAISON):
+            return cls.objects.filter(suggested_by=user)
+        return cls.objects.none()

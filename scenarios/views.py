@@ -1,1 +1,383 @@
+from __future__ import annotations
 
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES, Role
+
+from . import services
+from .forms import (
+    CommentForm,
+    CommitmentAreaForm,
+    ContactPointForm,
+    ImportForm,
+    OpeningHoursFormSet,
+    QuestionBuilderForm,
+    QuestionnaireCreateForm,
+    ReturnForm,
+    ScenarioForm,
+    SectionBuilderForm,
+    SectionForm,
+    SuggestionForm,
+)
+from .models import (
+    CommitmentArea,
+    ContactPoint,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Scenario,
+    ScenarioStatus,
+    ScenarioSuggestion,
+    Section,
+)
+
+SCENARIO_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Contact points ------------------------------------------------------------------
+
+
+@role_required(*OPCC_ROLES)
+def contact_point_list(request):
+    contact_points = ContactPoint.objects.select_related("policing_area").prefetch_related("opening_hours")
+    return render(request, "scenarios/contact_point_list.html", {"contact_points": contact_points})
+
+
+@role_required(*OPCC_ROLES)
+def contact_point_detail(request, pk):
+    contact_point = get_object_or_404(ContactPoint.objects.select_related("policing_area"), pk=pk)
+    return render(request, "scenarios/contact_point_detail.html", {"contact_point": contact_point})
+
+
+@role_required(Role.COORDINATOR)
+def contact_point_edit(request, pk=None):
+    contact_point = get_object_or_404(ContactPoint, pk=pk) if pk else ContactPoint()
+    form = ContactPointForm(request.POST or None, instance=contact_point)
+    formset = OpeningHoursFormSet(request.POST or None, instance=contact_point, prefix="hours")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = form.save()
+        formset.instance = saved
+        formset.save()
+        messages.success(request, f"{saved.name} saved.")
+        return redirect(saved)
+    return render(request, "scenarios/contact_point_form.html", {"form": form, "formset": formset})
+
+
+# --- Commitment areas -------------------------------------------------------------------
+
+
+@role_required(*OPCC_ROLES)
+def commitment_area_list(request):
+    return render(request, "scenarios/commitment_area_list.html", {"areas": CommitmentArea.objects.all()})
+
+
+@role_required(Role.COORDINATOR)
+def commitment_area_edit(request, pk):
+    area = get_object_or_404(CommitmentArea, pk=pk)
+    form = CommitmentAreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Commitment area saved.")
+        return redirect("scenarios:commitment-area-list")
+    return render(request, "scenarios/commitment_area_form.html", {"form": form, "area": area})
+
+
+# --- Questionnaire builder --------------------------------------------------------------
+
+
+@role_required(*OPCC_ROLES)
+def questionnaire_list(request):
+    questionnaires = Questionnaire.objects.prefetch_related(
+        Prefetch("versions", queryset=QuestionnaireVersion.objects.annotate(scenario_count=Count("scenarios")))
+    )
+    return render(request, "scenarios/questionnaire_list.html", {"questionnaires": questionnaires})
+
+
+@role_required(Role.COORDINATOR)
+def questionnaire_create(request):
+    form = QuestionnaireCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = services.create_questionnaire(**form.cleaned_data)
+        messages.success(request, "Questionnaire created. Add its first section.")
+        return redirect(version)
+    return render(request, "scenarios/questionnaire_create.html", {"form": form})
+
+
+def _version_for_builder(pk):
+    return get_object_or_404(QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk)
+
+
+@role_required(*OPCC_ROLES)
+def questionnaire_builder(request, pk):
+    version = _version_for_builder(pk)
+    sections = version.sections.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.select_related("commitment_area", "condition_question"))
+    )
+    return render(
+        request,
+        "scenarios/questionnaire_builder.html",
+        {"version": version, "sections": sections, "section_form": SectionBuilderForm()},
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def section_add(request, pk):
+    version = _version_for_builder(pk)
+    form = SectionBuilderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_section(version=version, form=form)
+            messages.success(request, "Section added.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    else:
+        messages.error(request, "Give the section a title.")
+    return redirect(version)
+
+
+@role_required(Role.COORDINATOR)
+def section_edit(request, pk):
+    section = get_object_or_404(Section.objects.select_related("version"), pk=pk)
+    form = SectionBuilderForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section.version.ensure_editable()
+            form.save()
+            return redirect(section.version)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "scenarios/section_form.html", {"form": form, "section": section})
+
+
+@role_required(Role.COORDINATOR)
+def question_edit(request, section_pk, pk=None):
+    section = get_object_or_404(Section.objects.select_related("version__questionnaire"), pk=section_pk)
+    question = get_object_or_404(Question, pk=pk, section=section) if pk else None
+    form = QuestionBuilderForm(request.POST or None, instance=question, section=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_question(section=section, form=form)
+            messages.success(request, "Question saved.")
+            return redirect(section.version)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "scenarios/question_form.html", {"form": form, "section": section, "question": question})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def item_move(request, kind, pk, direction):
+    model = Section if kind == "section" else Question
+    item = get_object_or_404(model, pk=pk)
+    try:
+        services.move(item=item, direction=-1 if direction == "up" else 1)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    version = item.version if kind == "section" else item.section.version
+    return redirect(version)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def item_delete(request, kind, pk):
+    model = Section if kind == "section" else Question
+    item = get_object_or_404(model, pk=pk)
+    version = item.version if kind == "section" else item.section.version
+    try:
+        services.delete_item(item=item)
+        messages.success(request, "Deleted.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(version)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def version_new(request, pk):
+    version = services.new_version(version=_version_for_builder(pk))
+    messages.success(request, f"Version {version.number} created. Earlier answers keep their own version.")
+    return redirect(version)
+
+
+@role_required(*OPCC_ROLES)
+def questionnaire_preview(request, pk):
+    """Every section exactly as a volunteer sees it (the same form and template)."""
+    version = _version_for_builder(pk)
+    sections = [SectionForm(section) for section in version.sections.prefetch_related("questions")]
+    return render(request, "scenarios/questionnaire_preview.html", {"version": version, "forms": sections})
+
+
+@role_required(*OPCC_ROLES)
+def questionnaire_export(request, pk):
+    version = _version_for_builder(pk)
+    response = HttpResponse(
+        json.dumps(services.export_version(version), indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    filename = f"{slugify(version.questionnaire.title)}-v{version.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(Role.COORDINATOR)
+def questionnaire_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.import_questionnaire(form.cleaned_data["file"])
+            messages.success(request, f"Imported “{version.questionnaire.title}”.")
+            return redirect(version)
+        except ValidationError as error:
+            form.add_error("file", error)
+    return render(request, "scenarios/questionnaire_import.html", {"form": form})
+
+
+# --- Scenarios ---------------------------------------------------------------------------
+
+
+@role_required(*SCENARIO_READERS)
+def scenario_list(request):
+    scenarios = Scenario.objects.visible_to(request.user).select_related("questionnaire_version__questionnaire")
+    status = request.GET.get("status")
+    if status in ScenarioStatus.values:
+        scenarios = scenarios.filter(status=status)
+    return render(
+        request,
+        "scenarios/scenario_list.html",
+        {"scenarios": scenarios, "statuses": ScenarioStatus.choices, "status": status},
+    )
+
+
+@role_required(*SCENARIO_READERS)
+def scenario_detail(request, pk):
+    scenario = get_object_or_404(
+        Scenario.objects.visible_to(request.user).select_related("author", "questionnaire_version__questionnaire"),
+        pk=pk,
+    )
+    context = {
+        "scenario": scenario,
+        "events": scenario.events.select_related("by"),
+        "comments": scenario.comments.select_related("author"),
+        "comment_form": CommentForm(),
+        "return_form": ReturnForm(),
+        "can_approve": request.user.has_role(Role.COMMISSIONER) and scenario.author_id != request.user.pk,
+        "is_opcc": request.user.has_role(*OPCC_ROLES),
+    }
+    if context["is_opcc"]:
+        context["contact_points"] = scenario.contact_points.all()
+    return render(request, "scenarios/scenario_detail.html", context)
+
+
+@role_required(*OPCC_ROLES)
+def scenario_edit(request, pk=None):
+    scenario = get_object_or_404(Scenario, pk=pk) if pk else None
+    if scenario and not scenario.is_editable:
+        messages.error(request, "An approved scenario is frozen. Start a new revision to change it.")
+        return redirect(scenario)
+    form = ScenarioForm(request.POST or None, instance=scenario)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_scenario(form=form, by=request.user, scenario=scenario)
+        messages.success(request, "Scenario saved as a draft.")
+        return redirect(saved)
+    return render(request, "scenarios/scenario_form.html", {"form": form, "scenario": scenario})
+
+
+def _act(request, pk, action, success: str, **extra):
+    """Run one workflow step on a scenario this user may see, and say how it went."""
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
+    try:
+        result = action(scenario=scenario, by=request.user, **extra)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(scenario)
+    messages.success(request, success)
+    return redirect(result)
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def scenario_submit(request, pk):
+    return _act(request, pk, services.submit_scenario, "Sent to the commissioner for approval.")
+
+
+@require_POST
+@role_required(Role.COMMISSIONER)
+def scenario_approve(request, pk):
+    return _act(request, pk, services.approve_scenario, "Scenario approved. It can now be scheduled.")
+
+
+@require_POST
+@role_required(Role.COMMISSIONER)
+def scenario_return(request, pk):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what needs to change before returning the scenario.")
+        return redirect("scenarios:scenario-detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        services.return_scenario,
+        "Returned to the author with your comments.",
+        comment=form.cleaned_data["comment"],
+    )
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def scenario_retire(request, pk):
+    return _act(request, pk, services.retire_scenario, "Scenario retired.")
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def scenario_revise(request, pk):
+    return _act(request, pk, services.revise_scenario, "New revision started. Edit it, then submit it for approval.")
+
+
+@require_POST
+@role_required(*SCENARIO_READERS)
+def scenario_comment(request, pk):
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        form.instance.scenario = scenario
+        form.instance.author = request.user
+        form.save()
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write a comment before sending it.")
+    return redirect(scenario)
+
+
+# --- Suggestions from the force -------------------------------------------------------------
+
+
+@role_required(*SCENARIO_READERS)
+def suggestion_list(request):
+    suggestions = ScenarioSuggestion.visible_to(request.user).select_related("suggested_by")
+    return render(request, "scenarios/suggestion_list.html", {"suggestions": suggestions})
+
+
+@role_required(Role.FORCE_LIAISON, *OPCC_ROLES)
+def suggestion_create(request):
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.suggested_by = request.user
+        form.save()
+        messages.success(request, "Thank you. The OPCC will consider your suggestion.")
+        return redirect("scenarios:suggestion-list")
+    return render(request, "scenarios/suggestion_form.html", {"form": form})

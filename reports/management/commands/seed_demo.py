@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mysteryshop import demo
+from scenarios import demo as scenarios_demo
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo.seed_users()
+            scenarios_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as any of these, all with the password")
         self.stdout.write(f"    {demo.DEMO_PASSWORD}")

@@ -1,0 +1,507 @@
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from localflavor.gb.forms import GBPostcodeField
+
+from .models import (
+    CHOICE_TYPES,
+    SCORING_RULES,
+    Channel,
+    CommitmentArea,
+    ContactPoint,
+    OpeningHours,
+    Question,
+    QuestionnaireVersion,
+    QuestionType,
+    Scenario,
+    ScenarioComment,
+    ScenarioSuggestion,
+    Section,
+)
+
+# --- Answering a questionnaire (the volunteer's view, and the preview) -------------
+
+
+class DurationWidget(forms.MultiWidget):
+    template_name = "widgets/duration.html"
+
+    def __init__(self, attrs=None):
+        number = {"inputmode": "numeric", "class": "form-control duration-part", "min": "0"}
+        super().__init__([forms.NumberInput(attrs=number), forms.NumberInput(attrs={**number, "max": "59"})], attrs)
+
+    def decompress(self, value):
+        if value in (None, ""):
+            return [None, None]
+        return list(divmod(int(value), 60))
+
+
+class DurationField(forms.MultiValueField):
+    """Minutes and seconds typed in two boxes, cleaned to whole seconds."""
+
+    widget = DurationWidget
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.IntegerField(min_value=0, max_value=600, error_messages={"invalid": "Enter minutes as a number"}),
+            forms.IntegerField(
+                min_value=0,
+                max_value=59,
+                error_messages={"invalid": "Enter seconds as a number", "max_value": "Seconds must be 59 or fewer"},
+            ),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(part in (None, "") for part in data_list):
+            return None
+        minutes, seconds = (part or 0 for part in data_list)
+        return minutes * 60 + seconds
+
+
+def _answer_field(question: Question) -> forms.Field:
+    """The form field a volunteer answers a question with."""
+    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    kind = question.kind
+    if kind == QuestionType.YES_NO:
+        return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common)
+    if kind == QuestionType.YES_NO_NA:
+        choices = [("yes", "Yes"), ("no", "No"), ("na", "Not applicable")]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == QuestionType.RATING:
+        labels = {1: question.rating_low_label, 5: question.rating_high_label}
+        choices = [(str(n), f"{n} – {labels[n]}" if labels.get(n) else str(n)) for n in range(1, 6)]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == QuestionType.SINGLE_CHOICE:
+        choices = [(str(o["key"]), o["label"]) for o in question.options]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        choices = [(str(o["key"]), o["label"]) for o in question.options]
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == QuestionType.NUMBER:
+        return forms.DecimalField(
+            max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}), **common
+        )
+    if kind == QuestionType.DURATION:
+        return DurationField(**common)
+    if kind == QuestionType.TIME:
+        return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
+    if kind == QuestionType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+
+
+def to_answer_value(question: Question, cleaned):
+    """A cleaned form value as the JSON value stored for the answer."""
+    if cleaned in (None, "", []):
+        return None
+    kind = question.kind
+    if kind == QuestionType.YES_NO:
+        return cleaned == "yes"
+    if kind == QuestionType.RATING:
+        return int(cleaned)
+    if kind == QuestionType.NUMBER:
+        return int(cleaned) if cleaned == cleaned.to_integral_value() else float(cleaned)
+    if kind == QuestionType.TIME:
+        return cleaned.strftime("%H:%M")
+    if kind == QuestionType.DATE:
+        return cleaned.isoformat()
+    return cleaned
+
+
+def to_initial(question: Question, value):
+    """A stored answer value as the form's initial data."""
+    if value is None:
+        return None
+    kind = question.kind
+    if kind == QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if kind == QuestionType.RATING:
+        return str(value)
+    if kind == QuestionType.TIME:
+        return time.fromisoformat(value)
+    if kind == QuestionType.DATE:
+        return date.fromisoformat(value)
+    if kind == QuestionType.NUMBER:
+        return Decimal(str(value))
+    return value
+
+
+REQUIRED_MESSAGES = {
+    QuestionType.YES_NO: "Select yes or no",
+    QuestionType.YES_NO_NA: "Select yes, no or not applicable",
+    QuestionType.RATING: "Select a rating from 1 to 5",
+    QuestionType.SINGLE_CHOICE: "Select an answer",
+    QuestionType.MULTIPLE_CHOICE: "Select at least one answer",
+    QuestionType.NUMBER: "Enter a number",
+    QuestionType.DURATION: "Enter the minutes and seconds",
+    QuestionType.TIME: "Enter a time, for example 14:30",
+    QuestionType.DATE: "Enter a date",
+    QuestionType.TEXT: "Enter your answer",
+}
+
+
+class SectionForm(forms.Form):
+    """One section of a questionnaire, as a volunteer answers it.
+
+    Conditions are applied on the server as in the browser: a question hidden
+    by its condition is never required and any answer to it is dropped.
+    `answers_so_far` holds answers from earlier sections, keyed by question id.
+    """
+
+    def __init__(self, section: Section, *, answers_so_far: dict[int, object] | None = None, **kwargs):
+        self.section = section
+        self.answers_so_far = dict(answers_so_far or {})
+        self.questions = list(section.questions.all())
+        initial = kwargs.pop("initial", None) or {}
+        super().__init__(
+            initial={self.field_name(q): to_initial(q, initial.get(q.pk)) for q in self.questions}, **kwargs
+        )
+        for question in self.questions:
+            self.fields[self.field_name(question)] = _answer_field(question)
+
+    @staticmethod
+    def field_name(question: Question) -> str:
+        return f"q_{question.pk}"
+
+    def rows(self):
+        """Each field with the condition the browser script uses to show or hide it."""
+        for question in self.questions:
+            condition = None
+            if question.condition_question_id:
+                condition = {
+                    "question": f"q_{question.condition_question_id}",
+                    "values": json.dumps(
+                        ["yes" if v is True else "no" if v is False else str(v) for v in question.condition_values]
+                    ),
+                    "shown": question.is_shown({**self.answers_so_far, **self._current_answers()}),
+                }
+            yield {"field": self[self.field_name(question)], "question": question, "condition": condition}
+
+    def _current_answers(self) -> dict[int, object]:
+        """Answers as they stand (submitted data if any, else initial), for showing conditions."""
+        values = {}
+        for question in self.questions:
+            if self.is_bound:
+                raw = self[self.field_name(question)].value()
+                try:
+                    values[question.pk] = to_answer_value(question, self.fields[self.field_name(question)].clean(raw))
+                except ValidationError:
+                    values[question.pk] = None
+            else:
+                values[question.pk] = self.initial.get(self.field_name(question))
+                values[question.pk] = to_answer_value(question, values[question.pk]) if values[question.pk] else None
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        answers = dict(self.answers_so_far)
+        self._values: dict[int, object] = {}
+        for question in self.questions:
+            name = self.field_name(question)
+            if not question.is_shown(answers):
+                # Hidden: never required, and a stale answer is dropped.
+                self._errors.pop(name, None)
+                cleaned.pop(name, None)
+                answers[question.pk] = None
+                continue
+            value = to_answer_value(question, cleaned.get(name)) if name in cleaned else None
+            if value is None and question.required and name not in self._errors:
+                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)])
+            answers[question.pk] = value
+            if value is not None:
+                self._values[question.pk] = value
+        return cleaned
+
+    def answer_values(self) -> dict[int, object]:
+        """Answers to the questions shown, keyed by question id (only after is_valid())."""
+        return dict(self._values)
+
+    def partial_values(self) -> dict[int, object]:
+        """Whatever can be kept from a form with errors: valid answers to shown questions."""
+        if not hasattr(self, "_values"):
+            self.is_valid()
+        return dict(self._values)
+
+
+# --- Builder ----------------------------------------------------------------------
+
+
+class QuestionnaireCreateForm(forms.Form):
+    title = forms.CharField(max_length=150)
+    channel = forms.ChoiceField(choices=Channel.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class SectionBuilderForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"intro": "Shown at the top of the page, before the questions."}
+
+
+class QuestionBuilderForm(forms.ModelForm):
+    """A question with its condition and scoring rule, checked by the model's rules."""
+
+    options_text = forms.CharField(
+        label="Options",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For choice questions: one option per line.",
+    )
+    condition_values_text = forms.CharField(
+        label="Show only when the earlier answer is",
+        required=False,
+        help_text="One answer per line: yes, no or na, a rating 1–5, or an option exactly as written.",
+    )
+    expected_answer_text = forms.CharField(
+        label="Meets the commitment when the answer is",
+        required=False,
+        help_text="For yes/no questions: yes or no. For choice questions: the options that meet it, one per line.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "kind",
+            "label",
+            "help_text",
+            "required",
+            "rating_low_label",
+            "rating_high_label",
+            "condition_question",
+            "commitment_area",
+            "weight",
+            "minimum",
+            "maximum",
+        ]
+        labels = {
+            "label": "Question",
+            "help_text": "Hint",
+            "required": "The volunteer must answer this",
+            "condition_question": "Show only if this earlier question…",
+            "commitment_area": "Scores towards commitment area",
+            "minimum": "Lowest value that meets it",
+            "maximum": "Highest value (or, for a duration, the target in seconds) that meets it",
+        }
+        help_texts = {"commitment_area": "Leave blank if the question is not scored."}
+
+    def __init__(self, *args, section: Section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.section = section
+        earlier = Question.objects.filter(section__version=section.version_id).select_related("section")
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+        self.fields["condition_question"].queryset = earlier.order_by("section__order", "section__pk", "order", "pk")
+        self.fields["condition_question"].label_from_instance = lambda q: f"{q.section.title}: {q.label}"
+        if self.instance.pk:
+            question = self.instance
+            self.initial["options_text"] = "\n".join(o["label"] for o in question.options)
+            self.initial["condition_values_text"] = "\n".join(self._value_to_text(question.condition_question, v) for v in question.condition_values) if question.condition_question_id else ""  # fmt: skip
+            expected = question.expected_answer
+            if isinstance(expected, list):
+                labels = {o["key"]: o["label"] for o in question.options}
+                self.initial["expected_answer_text"] = "\n".join(labels.get(k, k) for k in expected)
+            elif expected is not None:
+                self.initial["expected_answer_text"] = {True: "yes", False: "no"}.get(expected, str(expected))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    @staticmethod
+    def _value_to_text(question, value) -> str:
+        if question and question.kind in CHOICE_TYPES:
+            return next((o["label"] for o in question.options if o["key"] == value), str(value))
+        return {True: "yes", False: "no"}.get(value, str(value))
+
+    @staticmethod
+    def _text_to_value(question, text: str):
+        text = text.strip()
+        if question.kind == QuestionType.YES_NO:
+            return {"yes": True, "no": False}.get(text.lower(), text)
+        if question.kind == QuestionType.YES_NO_NA:
+            return text.lower()
+        if question.kind == QuestionType.RATING:
+            return int(text) if text.isdigit() else text
+        if question.kind in CHOICE_TYPES:
+            return next((o["key"] for o in question.options if o["label"].lower() == text.lower()), text)
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        lines = [line.strip() for line in cleaned.get("options_text", "").splitlines() if line.strip()]
+        self.instance.options = (
+            [{"key": _option_key(label, n), "label": label} for n, label in enumerate(lines, 1)]
+            if kind in CHOICE_TYPES
+            else []
+        )
+        condition = cleaned.get("condition_question")
+        texts = [t for t in cleaned.get("condition_values_text", "").splitlines() if t.strip()]
+        self.instance.condition_values = [self._text_to_value(condition, t) for t in texts] if condition else texts
+        expected_lines = [t for t in cleaned.get("expected_answer_text", "").splitlines() if t.strip()]
+        self.instance.expected_answer = None
+        if cleaned.get("commitment_area") and kind:
+            rule = SCORING_RULES.get(kind)
+            self.instance.kind = kind
+            if rule == "expected" and expected_lines:
+                self.instance.expected_answer = self._text_to_value(self.instance, expected_lines[0])
+            elif rule == "options":
+                self.instance.expected_answer = [self._text_to_value(self.instance, t) for t in expected_lines]
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's errors on fields the form shows under other names go to those fields.
+        for model_field, form_field in (
+            ("options", "options_text"),
+            ("condition_values", "condition_values_text"),
+            ("expected_answer", "expected_answer_text"),
+        ):
+            if model_field in self._errors:
+                for error in self._errors.pop(model_field):
+                    self.add_error(form_field, error)
+
+
+def _option_key(label: str, number: int) -> str:
+    from django.utils.text import slugify
+
+    return slugify(label)[:40] or f"option-{number}"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Questionnaire file (JSON)", help_text="A file exported from this builder.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise ValidationError("The file is too big: a questionnaire file is under 1 MB.")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValidationError("The file is not a questionnaire file (it is not valid JSON).") from None
+
+
+# --- Contact points ---------------------------------------------------------------
+
+
+class ContactPointForm(forms.ModelForm):
+    postcode = GBPostcodeField(required=False, error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+
+    class Meta:
+        model = ContactPoint
+        fields = [
+            "name",
+            "channel",
+            "policing_area",
+            "address",
+            "postcode",
+            "access_notes",
+            "parking_notes",
+            "always_open",
+            "open_on_bank_holidays",
+            "meeting_date",
+            "meeting_start",
+            "meeting_end",
+            "active",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "access_notes": forms.Textarea(attrs={"rows": 2}),
+            "parking_notes": forms.Textarea(attrs={"rows": 2}),
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "meeting_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "meeting_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes", "lunch_starts", "lunch_ends"]
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            for name in ("opens", "closes", "lunch_starts", "lunch_ends")
+        }
+
+
+OpeningHoursFormSet = forms.inlineformset_factory(
+    ContactPoint, OpeningHours, form=OpeningHoursForm, extra=7, max_num=7, can_delete=True
+)
+
+
+class CommitmentAreaForm(forms.ModelForm):
+    class Meta:
+        model = CommitmentArea
+        fields = ["name", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+# --- Scenarios --------------------------------------------------------------------
+
+
+class ScenarioForm(forms.ModelForm):
+    class Meta:
+        model = Scenario
+        fields = [
+            "title",
+            "channel",
+            "what_to_say",
+            "cover_story",
+            "what_not_to_do",
+            "safety_notes",
+            "good_practice",
+            "good_practice_areas",
+            "questionnaire_version",
+            "contact_points",
+            "visit_minutes",
+            "questionnaire_minutes",
+            "volunteers_needed",
+            "shared_with_force",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("what_to_say", "cover_story", "what_not_to_do", "safety_notes", "good_practice")
+        } | {
+            "good_practice_areas": forms.CheckboxSelectMultiple,
+            "contact_points": forms.CheckboxSelectMultiple,
+            "volunteers_needed": forms.Select(choices=[(1, "One"), (2, "Two")]),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.select_related("questionnaire")
+        self.fields["contact_points"].queryset = ContactPoint.objects.active().select_related("policing_area")
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("channel")
+        points = cleaned.get("contact_points") or []
+        wrong = [p.name for p in points if p.channel != channel]
+        if wrong:
+            self.add_error("contact_points", f"These are not of the scenario's channel: {', '.join(wrong)}.")
+        return cleaned
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = ScenarioComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="What needs to change", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class SuggestionForm(forms.ModelForm):
+    class Meta:
+        model = ScenarioSuggestion
+        fields = ["channel", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}

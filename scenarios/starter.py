@@ -1,0 +1,191 @@
+"""The starter questionnaires, in the same format as a JSON export.
+
+Each measures the force's Quality of Service Commitment for one channel.
+`manage.py load_starter_questionnaires` loads any that are not there yet.
+"""
+
+from __future__ import annotations
+
+from .services import EXPORT_FORMAT_VERSION
+
+_refs = iter(range(1, 10_000))
+
+
+def _q(kind, label, *, area=None, weight=1, expected=None, minimum=None, maximum=None, help_text="",
+       required=True, options=None, when=None, ref=None):  # fmt: skip
+    """One question in export format; `when=(ref, [values])` adds a condition."""
+    return {
+        "ref": ref or f"s{next(_refs)}",
+        "kind": kind,
+        "label": label,
+        "help_text": help_text,
+        "required": required,
+        "options": [{"key": key, "label": text} for key, text in (options or [])],
+        "rating_low_label": "Very poor" if kind == "rating" else "",
+        "rating_high_label": "Excellent" if kind == "rating" else "",
+        "condition": {"ref": when[0], "values": when[1]} if when else None,
+        "scoring": {
+            "commitment_area": area,
+            "weight": weight,
+            "expected_answer": expected,
+            "minimum": minimum,
+            "maximum": maximum,
+        }
+        if area
+        else None,
+    }
+
+
+def _questionnaire(title, channel, description, sections):
+    return {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "title": title,
+        "channel": channel,
+        "description": description,
+        "sections": [{"title": t, "intro": intro, "questions": qs} for t, intro, qs in sections],
+    }
+
+
+def _overall():
+    return (
+        "Overall",
+        "Your overall impression, in your own words.",
+        [
+            _q("rating", "Overall, how would you rate the service you received?", area="professional-service", weight=2, minimum=4),
+            _q("text", "What went well?", required=False, help_text="Do not name officers or staff."),
+            _q("text", "What could have been better?", required=False, help_text="Do not name officers or staff."),
+        ],
+    )  # fmt: skip
+
+
+def front_desk():
+    return _questionnaire(
+        "Front desk visit",
+        "front_desk",
+        "A visit in a pair to a police station front counter.",
+        [
+            (
+                "Finding and entering the front desk",
+                "About getting there and getting in.",
+                [
+                    _q("time", "What time did you arrive?"),
+                    _q("yes_no", "Were the opening times clearly displayed outside?", area="easy-to-contact", expected=True),
+                    _q("yes_no_na", "Was the entrance accessible for someone using a wheelchair or pushchair?", area="easy-to-contact", expected="yes"),
+                    _q("yes_no", "Was it clear how to contact the police when the desk is closed?", area="easy-to-contact", expected=True),
+                    _q("duration", "How long did you wait before someone spoke to you?", area="initial-contact", maximum=300, help_text="Minutes and seconds."),
+                ],
+            ),
+            (
+                "Your enquiry",
+                "How the member of staff dealt with what you asked.",
+                [
+                    _q("yes_no", "Were you greeted politely?", area="professional-service", expected=True, ref="fd-greet"),
+                    _q("yes_no", "Did they listen and make sure they understood your enquiry?", area="initial-contact", expected=True),
+                    _q("yes_no", "Did they explain what would happen next?", area="initial-contact", weight=2, expected=True),
+                    _q("yes_no_na", "Were you given a reference or incident number?", area="keeping-informed", expected="yes"),
+                    _q("yes_no_na", "If the police were not the right service, were you signposted to who is?", area="professional-service", expected="yes"),
+                    _q("yes_no", "Were you offered a leaflet or told where to find more information?", area="easy-to-contact", expected=True),
+                    _q("yes_no", "Was the conversation private enough for a sensitive matter?", area="professional-service", expected=True),
+                ],
+            ),
+            _overall(),
+        ],
+    )  # fmt: skip
+
+
+def phone_101():
+    return _questionnaire(
+        "101 call",
+        "phone_101",
+        "A call to the 101 non-emergency line, timed with the stopwatch or a watch.",
+        [
+            (
+                "Getting through",
+                "Start timing when you dial, and stop when a person answers.",
+                [
+                    _q("time", "What time did you call?"),
+                    _q("duration", "Time until a person answered", area="easy-to-contact", weight=2, maximum=300, help_text="From dialling to a person answering."),
+                    _q("duration", "Time spent in the phone menu", area="easy-to-contact", maximum=90, help_text="From the first menu message to being put through."),
+                    _q("yes_no", "Did you get through to a person?", area="easy-to-contact", weight=2, expected=True, ref="p-through"),
+                ],
+            ),
+            (
+                "The call",
+                "How the call handler dealt with your enquiry.",
+                [
+                    _q("yes_no", "Did the call handler greet you clearly?", area="professional-service", expected=True, when=("p-through", [True])),
+                    _q("yes_no", "Did the call handler give their name?", area="professional-service", expected=True, when=("p-through", [True])),
+                    _q("yes_no_na", "Were you given a reference or incident number?", area="keeping-informed", weight=2, expected="yes", when=("p-through", [True])),
+                    _q("yes_no", "Were the next steps explained?", area="initial-contact", weight=2, expected=True, when=("p-through", [True])),
+                    _q("yes_no_na", "If the police were not the right service, were you signposted to who is?", area="professional-service", expected="yes", when=("p-through", [True])),
+                    _q("rating", "How polite and respectful was the call handler?", area="professional-service", minimum=4, when=("p-through", [True])),
+                ],
+            ),
+            _overall(),
+        ],
+    )  # fmt: skip
+
+
+def website():
+    return _questionnaire(
+        "Website task",
+        "website",
+        "Finding information on the force website.",
+        [
+            (
+                "The task",
+                "Follow the task in your briefing, starting from the force's home page.",
+                [
+                    _q("yes_no", "Could you find the information?", area="easy-to-contact", weight=2, expected=True, ref="w-found"),
+                    _q("number", "How many clicks did it take?", area="easy-to-contact", maximum=4, when=("w-found", [True])),
+                    _q("duration", "How long did it take?", area="easy-to-contact", maximum=180, when=("w-found", [True])),
+                    _q("yes_no", "Was the information clear and easy to understand?", area="easy-to-contact", expected=True, when=("w-found", [True])),
+                    _q("multiple_choice", "Which ways to contact the police did the page offer?", options=[("101", "101"), ("online", "Online form"), ("email", "Email"), ("visit", "Visit a station"), ("none", "None")]),
+                ],
+            ),
+            (
+                "Accessibility",
+                "",
+                [
+                    _q("yes_no", "Could you read the page with the text made larger?", area="easy-to-contact", expected=True),
+                    _q("yes_no_na", "Could you use the page with a keyboard or screen reader (if you use one)?", area="easy-to-contact", expected="yes"),
+                    _q("yes_no", "Did the site explain when to call 999 and when to use 101?", area="easy-to-contact", expected=True),
+                ],
+            ),
+            _overall(),
+        ],
+    )  # fmt: skip
+
+
+def neighbourhood_meeting():
+    return _questionnaire(
+        "Neighbourhood meeting",
+        "neighbourhood_meeting",
+        "Attending a neighbourhood policing meeting in a pair.",
+        [
+            (
+                "Before the meeting",
+                "",
+                [
+                    _q("yes_no", "Was the meeting advertised where residents would see it?", area="your-voice-counts", expected=True),
+                    _q("yes_no", "Did it start on time?", area="professional-service", expected=True),
+                    _q("number", "About how many members of the public attended?"),
+                ],
+            ),
+            (
+                "At the meeting",
+                "",
+                [
+                    _q("yes_no", "Did the officers introduce themselves and their role?", area="professional-service", expected=True),
+                    _q("yes_no", "Were the local policing priorities explained?", area="keeping-informed", expected=True),
+                    _q("yes_no", "Were residents asked for their views?", area="your-voice-counts", weight=2, expected=True),
+                    _q("yes_no", "Were updates given on what was done since the last meeting?", area="your-voice-counts", weight=2, expected=True),
+                    _q("rating", "How well were questions from the public answered?", area="your-voice-counts", minimum=4),
+                ],
+            ),
+            _overall(),
+        ],
+    )  # fmt: skip
+
+
+STARTER_QUESTIONNAIRES = (front_desk, phone_101, website, neighbourhood_meeting)
