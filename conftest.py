@@ -63,7 +63,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(redis_url, _private_test_queue, transactional_db):
+def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback, transactional_db):
     """A real Celery worker process on Redis and the test PostgreSQL database.
 
     Tests using it must commit their data (the worker is another process), so
@@ -198,7 +198,7 @@ def _chromium(tmp_path_factory):
 
 
 @pytest.fixture
-def browser(_chromium, live_server):
+def browser(_chromium, django_db_serialized_rollback, live_server):
     """Headless Chromium pointed at the live test server, with a desktop-sized window."""
     _chromium.delete_all_cookies()
     _chromium.set_window_size(1280, 900)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from localflavor.gb.forms import GBPostcodeField
 
 from .models import (
@@ -296,6 +297,9 @@ class QuestionBuilderForm(forms.ModelForm):
     def __init__(self, *args, section: Section, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.section = section
+        if not self.instance.pk:
+            # A new question goes last, so the model's rules see its real position.
+            self.instance.order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
         earlier = Question.objects.filter(section__version=section.version_id).select_related("section")
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)

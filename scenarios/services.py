@@ -153,8 +153,6 @@ def add_section(*, version: QuestionnaireVersion, form) -> Section:
 
 def save_question(*, section: Section, form) -> Question:
     section.version.ensure_editable()
-    if not form.instance.pk:
-        form.instance.order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
     return form.save()
 
 
