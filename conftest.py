@@ -121,17 +121,30 @@ def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
 
 @pytest.fixture
 def applicant(db):
-    return UserFactory(username="applicant", roles=[Role.APPLICANT])
+    """Someone accepted into training: they have an account, not yet the volunteer role."""
+    from volunteers.tests.factories import volunteer_for
+
+    user = UserFactory(username="applicant", roles=[Role.APPLICANT])
+    volunteer_for(user, status="training")
+    return user
 
 
 @pytest.fixture
 def volunteer(db):
-    return UserFactory(username="volunteer", roles=[Role.VOLUNTEER])
+    from volunteers.tests.factories import volunteer_for
+
+    user = UserFactory(username="volunteer", roles=[Role.VOLUNTEER])
+    volunteer_for(user)
+    return user
 
 
 @pytest.fixture
 def other_volunteer(db):
-    return UserFactory(username="other-volunteer", roles=[Role.VOLUNTEER])
+    from volunteers.tests.factories import volunteer_for
+
+    user = UserFactory(username="other-volunteer", roles=[Role.VOLUNTEER])
+    volunteer_for(user)
+    return user
 
 
 @pytest.fixture

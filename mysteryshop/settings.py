@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "template_partials",
+    "phonenumber_field",
     "django_celery_beat",
     "mysteryshop",
     "volunteers",
@@ -236,7 +238,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
+    "anonymise-expired-volunteers": {
+        "task": "volunteers.anonymise_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+PHONENUMBER_DEFAULT_REGION = "GB"
 
 # --- Security headers ---------------------------------------------------------
 
@@ -290,3 +298,13 @@ LOGGING = {
 
 MYSTERYSHOP_SCHEME_NAME = env.str("MYSTERYSHOP_SCHEME_NAME", default="OPCC Mystery Shopper Scheme")
 MYSTERYSHOP_FORCE_NAME = env.str("MYSTERYSHOP_FORCE_NAME", default="Shireshire Police")
+# Volunteers: the youngest age a volunteer may be (18 in one force, 15 in another).
+MYSTERYSHOP_MINIMUM_AGE = env_int("MYSTERYSHOP_MINIMUM_AGE", 18)
+# Applications accepted from one client address in an hour, before a polite refusal.
+MYSTERYSHOP_APPLICATIONS_PER_HOUR = env_int("MYSTERYSHOP_APPLICATIONS_PER_HOUR", 5)
+# Mileage paid back, in pence a mile.
+MYSTERYSHOP_MILEAGE_PENCE = env_int("MYSTERYSHOP_MILEAGE_PENCE", 45)
+# Largest receipt upload, in bytes.
+MYSTERYSHOP_RECEIPT_MAX_BYTES = env_int("MYSTERYSHOP_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
+# Days after someone leaves or is rejected before their personal data is anonymised.
+MYSTERYSHOP_RETENTION_DAYS = env_int("MYSTERYSHOP_RETENTION_DAYS", 365)

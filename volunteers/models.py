@@ -1,1 +1,369 @@
+"""The people who do the mystery shopping, from application to leaving."""
 
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from mysteryshop.roles import OPCC_ROLES, Role
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice applicants consent to. Each change is a new version."""
+
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Privacy notice of {self.published_at:%d %B %Y}"
+
+    @classmethod
+    def current(cls) -> PrivacyNotice | None:
+        return cls.objects.first()
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    SCREENING = "screening", "Screening"
+    TRAINING = "training", "In training"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    LEFT = "left", "Left"
+    REJECTED = "rejected", "Not taken forward"
+
+
+# The one table of allowed steps.
+TRANSITIONS = {
+    Status.APPLIED: {Status.SCREENING, Status.REJECTED},
+    Status.SCREENING: {Status.TRAINING, Status.REJECTED},
+    Status.TRAINING: {Status.ACTIVE, Status.LEFT, Status.REJECTED},
+    Status.ACTIVE: {Status.PAUSED, Status.LEFT},
+    Status.PAUSED: {Status.ACTIVE, Status.LEFT},
+    Status.LEFT: set(),
+    Status.REJECTED: set(),
+}
+ENDED_STATUSES = (Status.LEFT, Status.REJECTED)
+
+
+class ForceConnection(models.TextChoices):
+    NONE = "none", "No"
+    OFFICER = "officer", "Yes, as a police officer"
+    STAFF = "staff", "Yes, as police staff"
+    SPECIAL = "special", "Yes, as a special constable"
+    VOLUNTEER = "volunteer", "Yes, as a police support volunteer"
+
+
+class HeardAbout(models.TextChoices):
+    WEBSITE = "website", "The Commissioner's website"
+    SOCIAL = "social", "Social media"
+    NEWS = "news", "Newspaper, radio or TV"
+    FRIEND = "friend", "A friend or family member"
+    VOLUNTEERING = "volunteering", "Another volunteering scheme"
+    OTHER = "other", "Somewhere else"
+
+
+class Band(models.TextChoices):
+    MORNING = "morning", "Morning (8am to 12 noon)"
+    AFTERNOON = "afternoon", "Afternoon (12 noon to 5pm)"
+    EVENING = "evening", "Evening (5pm to 9pm)"
+
+
+BAND_HOURS = {
+    Band.MORNING: (time(8), time(12)),
+    Band.AFTERNOON: (time(12), time(17)),
+    Band.EVENING: (time(17), time(21)),
+}
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]  # fmt: skip
+
+
+def bands_covering(start: datetime, end: datetime) -> list[str] | None:
+    """The availability bands a visit window touches, or None if it falls outside them all."""
+    local_start, local_end = start.astimezone(LONDON).time(), end.astimezone(LONDON).time()
+    bands = [band for band, (opens, closes) in BAND_HOURS.items() if local_start < closes and local_end > opens]
+    first, last = BAND_HOURS[Band.MORNING][0], BAND_HOURS[Band.EVENING][1]
+    if not bands or local_start < first or local_end > last:
+        return None
+    return bands
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """OPCC staff see everyone; a volunteer or applicant sees only their own record."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES):
+            return self
+        if user.has_role(Role.VOLUNTEER, Role.APPLICANT):
+            return self.filter(user=user)
+        return self.none()
+
+    def available_between(self, start: datetime, end: datetime):
+        """Volunteers whose weekly pattern covers the window and who are not away that day."""
+        bands = bands_covering(start, end)
+        if bands is None or start.astimezone(LONDON).date() != end.astimezone(LONDON).date():
+            return self.none()
+        day = start.astimezone(LONDON).date()
+        covered = self
+        for band in bands:
+            covered = covered.filter(
+                models.Exists(
+                    Availability.objects.filter(volunteer=models.OuterRef("pk"), weekday=day.weekday(), band=band)
+                )
+            )
+        away = AwayPeriod.objects.filter(volunteer=models.OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+        return covered.exclude(models.Exists(away))
+
+
+class Volunteer(models.Model):
+    """A person's record from their application on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    phone = PhoneNumberField(region="GB")
+    postcode = models.CharField(max_length=10)
+    date_of_birth = models.DateField()
+    heard_about = models.CharField(max_length=20, choices=HeardAbout.choices, blank=True)
+    needs = models.TextField("Accessibility or other needs", blank=True)
+    usual_times = models.TextField("Times you could usually help", blank=True)
+    force_connection = models.CharField(max_length=20, choices=ForceConnection.choices, default=ForceConnection.NONE)
+    relatives_in_force = models.TextField("Close relatives who work or volunteer for the force", blank=True)
+    unspent_convictions = models.BooleanField(default=False)
+    convictions_details = models.TextField(blank=True)
+    privacy_notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, null=True, related_name="+")
+    consented_at = models.DateTimeField(null=True)
+    applied_from = models.CharField(max_length=64, blank=True, help_text="A salted hash of the client address.")
+    applied_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="volunteer_unique_email"),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True) | Q(status__in=["left", "rejected"]),
+                name="volunteer_only_ended_records_anonymised",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:volunteer-detail", args=[self.pk])
+
+    @property
+    def postcode_district(self) -> str:
+        """The outward part of the postcode ("ST16"), for nearness."""
+        return self.postcode.split(" ")[0] if self.postcode else ""
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def allowed_next(self) -> list[Status]:
+        return sorted(TRANSITIONS[Status(self.status)], key=list(Status).index)
+
+
+class StatusChange(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class Availability(models.Model):
+    """One weekday and part of the day a volunteer can usually help."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    band = models.CharField(max_length=10, choices=Band.choices)
+
+    class Meta:
+        ordering = ["weekday", "band"]
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "weekday", "band"], name="availability_unique_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.band}"
+
+
+class AwayPeriod(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="away_periods")
+    starts_on = models.DateField("First day away")
+    ends_on = models.DateField("Last day away")
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="away_period_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"Away {self.starts_on:%d %b} to {self.ends_on:%d %b %Y}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day away must be on or after the first day."})
+
+
+# --- Training ---------------------------------------------------------------------
+
+
+class TrainingModule(models.Model):
+    """A training topic; required ones must be current for a volunteer to be scheduled."""
+
+    name = models.CharField(max_length=100, unique=True)
+    required = models.BooleanField(default=True)
+    refresh_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How often it must be refreshed; blank if it never expires."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSession(models.Model):
+    module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.CharField(max_length=200)
+    capacity = models.PositiveSmallIntegerField(default=12)
+    trainer = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="training_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} on {timezone.localtime(self.starts_at):%a %d %b %Y, %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:training-detail", args=[self.pk])
+
+
+class TrainingBooking(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="training_bookings")
+    invited_at = models.DateTimeField(null=True, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(null=True, help_text="Recorded by the coordinator after the session.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "volunteer"], name="training_booking_once")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} at {self.session}"
+
+
+# --- Expenses ---------------------------------------------------------------------
+
+
+class ExpenseClaim(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="expense_claims")
+    purpose = models.CharField("What the claim is for", max_length=200)
+    training_session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.volunteer})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:expense-detail", args=[self.pk])
+
+    @property
+    def total_pence(self) -> int:
+        return sum(item.amount_pence for item in self.items.all())
+
+    @property
+    def total_display(self) -> str:
+        return f"£{self.total_pence / 100:.2f}"
+
+
+class ExpenseItem(models.Model):
+    class Kind(models.TextChoices):
+        MILEAGE = "mileage", "Mileage"
+        FARE = "fare", "Bus or train fare"
+        PARKING = "parking", "Parking"
+        OTHER = "other", "Other"
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    amount_pence = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount_pence__lte=100_000), name="expense_item_under_1000")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} £{self.amount_pence / 100:.2f}"
+
+
+def receipt_path(instance, filename):
+    # Random names: nothing about the person or the file leaks into the path.
+    from uuid import uuid4
+
+    return f"receipts/{instance.claim_id}/{uuid4().hex}"
+
+
+class Receipt(models.Model):
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="receipts")
+    file = models.FileField(upload_to=receipt_path)
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,14 +1,417 @@
-from django.shortcuts import render
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
-from mysteryshop.roles import Role
+from mysteryshop.roles import OPCC_ROLES, Role
+
+from . import services
+from .forms import (
+    ApplicationForm,
+    AvailabilityForm,
+    AwayForm,
+    DecisionForm,
+    ExpenseClaimForm,
+    PrivacyNoticeForm,
+    ProfileForm,
+    TrainingSessionForm,
+    TransitionForm,
+    VolunteerFilterForm,
+)
+from .models import (
+    Availability,
+    ExpenseClaim,
+    PrivacyNotice,
+    Receipt,
+    Status,
+    StatusChange,
+    TrainingSession,
+    Volunteer,
+)
+
+
+def _own_volunteer(request) -> Volunteer:
+    """The signed-in person's own record; nobody reaches another's through these pages."""
+    return get_object_or_404(Volunteer.objects.visible_to(request.user), user=request.user)
+
+
+# --- Public ---------------------------------------------------------------------------
+
+
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        address = request.META.get("REMOTE_ADDR", "")
+        if form.is_bot:
+            # Say nothing useful to a bot; keep nothing.
+            return redirect("volunteers:application-received")
+        if services.too_many_applications(address):
+            form.add_error(
+                None, "We have had several applications from your connection in the last hour. Please try again later."
+            )
+        elif form.is_valid():
+            try:
+                services.apply(form=form, address=address)
+            except services.DuplicateApplication:
+                messages.info(
+                    request,
+                    "We already have an application from this email address, so we have not made a second one. "
+                    "We will be in touch; there is nothing more you need to do.",
+                )
+            return redirect("volunteers:application-received")
+    return render(
+        request,
+        "volunteers/apply.html",
+        {"form": form, "notice": PrivacyNotice.current(), "minimum_age": settings.MYSTERYSHOP_MINIMUM_AGE},
+    )
+
+
+def application_received(request):
+    return render(request, "volunteers/application_received.html")
+
+
+def privacy_notice(request):
+    return render(request, "volunteers/privacy_notice.html", {"notice": PrivacyNotice.current()})
+
+
+@role_required(Role.COORDINATOR)
+def privacy_notice_edit(request):
+    current = PrivacyNotice.current()
+    form = PrivacyNoticeForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        form.instance.published_by = request.user
+        form.save()
+        messages.success(request, "A new version of the privacy notice is published.")
+        return redirect("volunteers:privacy-notice")
+    return render(request, "volunteers/privacy_notice_form.html", {"form": form})
+
+
+# --- The volunteer's own pages ---------------------------------------------------------
 
 
 @role_required(Role.VOLUNTEER)
 def volunteer_home(request):
-    return render(request, "volunteers/volunteer_home.html")
+    volunteer = _own_volunteer(request)
+    upcoming = TrainingSession.objects.filter(
+        bookings__volunteer=volunteer, bookings__booked_at__isnull=False, starts_at__gte=timezone.now()
+    ).select_related("module")
+    return render(request, "volunteers/volunteer_home.html", {"volunteer": volunteer, "upcoming_training": upcoming})
 
 
 @role_required(Role.APPLICANT)
 def applicant_home(request):
-    return render(request, "volunteers/applicant_home.html")
+    volunteer = Volunteer.objects.visible_to(request.user).filter(user=request.user).first()
+    return render(request, "volunteers/applicant_home.html", {"volunteer": volunteer})
+
+
+@role_required(Role.VOLUNTEER, Role.APPLICANT)
+def profile(request):
+    volunteer = _own_volunteer(request)
+    form = ProfileForm(request.POST or None, instance=volunteer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("volunteers:profile")
+    return render(request, "volunteers/profile.html", {"form": form})
+
+
+@role_required(Role.VOLUNTEER)
+def availability(request):
+    volunteer = _own_volunteer(request)
+    current = [f"{a.weekday}:{a.band}" for a in volunteer.availability.all()]
+    form = AvailabilityForm(request.POST or None, initial={"slots": current})
+    away_form = AwayForm()
+    if request.method == "POST" and form.is_valid():
+        chosen = {tuple(slot.split(":")) for slot in form.cleaned_data["slots"]}
+        volunteer.availability.all().delete()
+        Availability.objects.bulk_create(
+            [Availability(volunteer=volunteer, weekday=int(day), band=band) for day, band in sorted(chosen)]
+        )
+        messages.success(request, "Your availability is saved.")
+        return redirect("volunteers:availability")
+    return render(
+        request,
+        "volunteers/availability.html",
+        {"form": form, "away_form": away_form, "away_periods": volunteer.away_periods.all()},
+    )
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def away_add(request):
+    volunteer = _own_volunteer(request)
+    form = AwayForm(request.POST)
+    if form.is_valid():
+        form.instance.volunteer = volunteer
+        form.save()
+        messages.success(request, "Saved. You will not be asked to visit on those days.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("volunteers:availability")
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def away_delete(request, pk):
+    get_object_or_404(_own_volunteer(request).away_periods, pk=pk).delete()
+    messages.success(request, "Removed.")
+    return redirect("volunteers:availability")
+
+
+@role_required(Role.VOLUNTEER, Role.APPLICANT)
+def my_training(request):
+    volunteer = _own_volunteer(request)
+    bookings = volunteer.training_bookings.select_related("session__module").order_by("session__starts_at")
+    open_sessions = (
+        TrainingSession.objects.filter(starts_at__gte=timezone.now())
+        .exclude(bookings__volunteer=volunteer, bookings__booked_at__isnull=False)
+        .select_related("module")
+        .annotate(booked=Count("bookings", filter=Q(bookings__booked_at__isnull=False)))
+    )
+    return render(
+        request,
+        "volunteers/my_training.html",
+        {
+            "record": services.training_record(volunteer, on=timezone.localdate()),
+            "bookings": bookings,
+            "open_sessions": open_sessions,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.VOLUNTEER, Role.APPLICANT)
+def training_book(request, pk):
+    volunteer = _own_volunteer(request)
+    session = get_object_or_404(TrainingSession, pk=pk)
+    try:
+        services.book(session=session, volunteer=volunteer)
+        messages.success(request, f"You are booked on {session}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("volunteers:my-training")
+
+
+@role_required(Role.VOLUNTEER)
+def my_expenses(request):
+    volunteer = _own_volunteer(request)
+    claims = volunteer.expense_claims.prefetch_related("items", "receipts")
+    return render(request, "volunteers/my_expenses.html", {"claims": claims})
+
+
+@role_required(Role.VOLUNTEER)
+def expense_create(request):
+    volunteer = _own_volunteer(request)
+    form = ExpenseClaimForm(request.POST or None, request.FILES or None, volunteer=volunteer)
+    if request.method == "POST" and form.is_valid():
+        claim = services.create_expense_claim(
+            volunteer=volunteer,
+            purpose=form.cleaned_data["purpose"],
+            training_session=form.cleaned_data["training_session"],
+            items=form.items(),
+            receipts=form.cleaned_data["receipts"],
+        )
+        messages.success(request, f"Claim sent: £{claim.total_pence / 100:.2f}. A coordinator will look at it.")
+        return redirect("volunteers:my-expenses")
+    return render(request, "volunteers/expense_form.html", {"form": form})
+
+
+def _claims_visible_to(user):
+    if user.has_role(*OPCC_ROLES):
+        return ExpenseClaim.objects.all()
+    return ExpenseClaim.objects.filter(volunteer__in=Volunteer.objects.visible_to(user))
+
+
+@role_required(Role.VOLUNTEER, *OPCC_ROLES)
+def expense_detail(request, pk):
+    claim = get_object_or_404(
+        _claims_visible_to(request.user).select_related("volunteer").prefetch_related("items", "receipts"), pk=pk
+    )
+    return render(request, "volunteers/expense_detail.html", {"claim": claim, "decision_form": DecisionForm()})
+
+
+@role_required(Role.VOLUNTEER, *OPCC_ROLES)
+def receipt_download(request, pk):
+    """Receipts are private: only their owner and OPCC staff get them."""
+    receipt = get_object_or_404(Receipt.objects.filter(claim__in=_claims_visible_to(request.user)), pk=pk)
+    try:
+        handle = receipt.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The receipt file is missing.") from None
+    response = FileResponse(handle, content_type=receipt.content_type, filename=receipt.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Coordinators --------------------------------------------------------------------------
+
+
+@role_required(*OPCC_ROLES)
+def volunteer_list(request):
+    filters = VolunteerFilterForm(request.GET or None)
+    volunteers = Volunteer.objects.visible_to(request.user)
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            volunteers = volunteers.filter(status=filters.cleaned_data["status"])
+        volunteers = services.search(volunteers, filters.cleaned_data["q"])
+    page = Paginator(volunteers.order_by("status", "last_name", "first_name"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {"filters": filters, "page": page, "summary": services.applications_summary()},
+    )
+
+
+@role_required(*OPCC_ROLES)
+def volunteer_detail(request, pk):
+    volunteer = get_object_or_404(
+        Volunteer.objects.visible_to(request.user).prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")), "availability"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        {
+            "volunteer": volunteer,
+            "transition_form": TransitionForm(volunteer=volunteer),
+            "record": services.training_record(volunteer, on=timezone.localdate()),
+            "claims": volunteer.expense_claims.prefetch_related("items"),
+        },
+    )
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def volunteer_transition(request, pk):
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST, volunteer=volunteer)
+    if not form.is_valid():
+        messages.error(request, "Choose a step this volunteer can take now.")
+        return redirect(volunteer)
+    try:
+        services.transition(
+            volunteer=volunteer, to=form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"],
+            request=request,
+        )  # fmt: skip
+        messages.success(request, f"{volunteer} is now “{Status(form.cleaned_data['to']).label.lower()}”.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(volunteer)
+
+
+@role_required(Role.COORDINATOR)
+def volunteer_export(request, pk):
+    """A subject-access export of everything held about one person."""
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    response = HttpResponse(
+        json.dumps(services.subject_access_export(volunteer), indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{volunteer.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*OPCC_ROLES)
+def training_list(request):
+    sessions = TrainingSession.objects.select_related("module").annotate(
+        booked=Count("bookings", filter=Q(bookings__booked_at__isnull=False))
+    )
+    return render(request, "volunteers/training_list.html", {"sessions": sessions})
+
+
+@role_required(Role.COORDINATOR)
+def training_create(request):
+    form = TrainingSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, "Training session added. Invite volunteers from its page.")
+        return redirect(session)
+    return render(request, "volunteers/training_form.html", {"form": form})
+
+
+@role_required(*OPCC_ROLES)
+def training_detail(request, pk):
+    session = get_object_or_404(TrainingSession.objects.select_related("module"), pk=pk)
+    bookings = session.bookings.select_related("volunteer").order_by("volunteer__last_name")
+    invitable = Volunteer.objects.filter(status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]).exclude(
+        training_bookings__session=session
+    )
+    return render(
+        request, "volunteers/training_detail.html", {"session": session, "bookings": bookings, "invitable": invitable}
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def training_invite(request, pk):
+    session = get_object_or_404(TrainingSession, pk=pk)
+    chosen = Volunteer.objects.filter(
+        pk__in=request.POST.getlist("volunteers"), status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]
+    )
+    count = services.invite(session=session, volunteers=chosen, by=request.user)
+    messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
+    return redirect(session)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def training_attendance(request, pk):
+    session = get_object_or_404(TrainingSession, pk=pk)
+    attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+    services.record_attendance(session=session, attended_ids=attended, by=request.user)
+    messages.success(request, "Attendance saved.")
+    return redirect(session)
+
+
+@role_required(*OPCC_ROLES)
+def expense_list(request):
+    state = request.GET.get("state", ExpenseClaim.State.SUBMITTED)
+    claims = ExpenseClaim.objects.select_related("volunteer").prefetch_related("items")
+    if state in ExpenseClaim.State.values:
+        claims = claims.filter(state=state)
+    return render(
+        request,
+        "volunteers/expense_list.html",
+        {"claims": claims, "state": state, "states": ExpenseClaim.State.choices},
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def expense_decide(request, pk):
+    claim = get_object_or_404(ExpenseClaim, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or reject.")
+        return redirect(claim)
+    try:
+        services.decide_expense_claim(
+            claim=claim,
+            by=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Decision saved.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(claim)
+
+
+@role_required(Role.COORDINATOR)
+def expense_export(request):
+    response = HttpResponse(services.approved_claims_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="approved-expenses.csv"'
+    return response

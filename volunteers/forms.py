@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from localflavor.gb.forms import GBPostcodeField
+from phonenumber_field.formfields import PhoneNumberField
+from PIL import Image, UnidentifiedImageError
+
+from .models import (
+    WEEKDAYS,
+    AwayPeriod,
+    Band,
+    ExpenseItem,
+    ForceConnection,
+    PrivacyNotice,
+    Status,
+    TrainingSession,
+    Volunteer,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application. Plain messages beside each field; nothing technical."""
+
+    phone = PhoneNumberField(
+        region="GB",
+        label="UK phone number",
+        error_messages={"invalid": "Enter a UK phone number, like 01785 232385 or 07700 900123"},
+    )
+    postcode = GBPostcodeField(error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+    consent = forms.BooleanField(
+        label="I have read the privacy notice and agree to the scheme holding my details for it",
+        error_messages={"required": "Tick the box to agree to the privacy notice, or we cannot take your application"},
+    )
+    # A field people never see; bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label="Leave this blank",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "postcode",
+            "date_of_birth",
+            "heard_about",
+            "needs",
+            "usual_times",
+            "force_connection",
+            "relatives_in_force",
+            "unspent_convictions",
+            "convictions_details",
+        ]
+        labels = {
+            "email": "Email address",
+            "date_of_birth": "Date of birth",
+            "heard_about": "How did you hear about the scheme?",
+            "force_connection": "Do you work or volunteer for the police force?",
+            "relatives_in_force": "Do any close relatives work or volunteer for the force? If so, who and in what role",
+            "unspent_convictions": "I have unspent criminal convictions",
+            "convictions_details": "If so, please tell us about them",
+        }
+        help_texts = {
+            "needs": "For example, access needs, or help with reading or travel. We will make reasonable adjustments.",
+            "usual_times": "For example, weekday mornings, or Saturday afternoons.",
+            "unspent_convictions": "Having one does not always stop you volunteering; we will talk it through with you.",
+        }
+        widgets = {
+            "date_of_birth": DATE_WIDGET,
+            "force_connection": forms.RadioSelect,
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "usual_times": forms.Textarea(attrs={"rows": 2}),
+            "relatives_in_force": forms.Textarea(attrs={"rows": 2}),
+            "convictions_details": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "first_name": {"required": "Enter your first name"},
+            "last_name": {"required": "Enter your last name"},
+            "email": {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address, like name@example.com",
+            },
+            "date_of_birth": {"required": "Enter your date of birth", "invalid": "Enter a real date of birth"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs["class"] = "honeypot"
+        self.fields["phone"].error_messages["required"] = "Enter a UK phone number"
+        self.fields["postcode"].error_messages["required"] = "Enter your postcode"
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise ValidationError("Your date of birth must be in the past")
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        minimum = settings.MYSTERYSHOP_MINIMUM_AGE
+        if age < minimum:
+            raise ValidationError(f"You must be {minimum} or over to volunteer for this scheme")
+        if age > 120:
+            raise ValidationError("Enter a real date of birth")
+        return born
+
+    def clean_force_connection(self):
+        connection = self.cleaned_data["force_connection"]
+        if connection not in ("", ForceConnection.NONE):
+            raise ValidationError(
+                "Thank you for your interest. People who serve with the force cannot take part, because the "
+                "scheme tests the force independently. Other OPCC volunteering roles may suit you."
+            )
+        return connection
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unspent_convictions") and not cleaned.get("convictions_details", "").strip():
+            self.add_error("convictions_details", "Tell us briefly about your unspent convictions")
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, volunteer: Volunteer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(s.value, s.label) for s in volunteer.allowed_next()]
+
+
+class VolunteerFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name, email or postcode", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
+
+
+class ProfileForm(forms.ModelForm):
+    phone = PhoneNumberField(
+        region="GB", label="UK phone number", error_messages={"invalid": "Enter a UK phone number"}
+    )
+    postcode = GBPostcodeField(error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+
+    class Meta:
+        model = Volunteer
+        fields = ["first_name", "last_name", "phone", "postcode", "needs", "usual_times"]
+        widgets = {"needs": forms.Textarea(attrs={"rows": 3}), "usual_times": forms.Textarea(attrs={"rows": 2})}
+
+
+class AvailabilityForm(forms.Form):
+    slots = forms.MultipleChoiceField(
+        label="When can you usually help?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(f"{day}:{band.value}", f"{name} {band.label.lower()}") for day, name in WEEKDAYS for band in Band],
+    )
+
+
+class AwayForm(forms.ModelForm):
+    class Meta:
+        model = AwayPeriod
+        fields = ["starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+
+
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["module", "starts_at", "ends_at", "venue", "capacity", "trainer"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", "The session must end after it starts")
+        return cleaned
+
+
+class PrivacyNoticeForm(forms.ModelForm):
+    class Meta:
+        model = PrivacyNotice
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 20})}
+        help_texts = {"text": "Saving publishes a new version; applicants consent to the version they saw."}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason (needed to reject)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- Expenses and receipts ----------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReceiptsField(forms.FileField):
+    """Receipts: images or PDFs, checked by their content, size-limited, images re-saved without metadata."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(uploads) > 5:
+            raise ValidationError("Attach up to 5 receipts")
+        return [check_receipt(upload) for upload in uploads]
+
+
+def check_receipt(upload):
+    limit = settings.MYSTERYSHOP_RECEIPT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"“{upload.name}” is too big: a receipt must be under {limit // (1024 * 1024)} MB")
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        upload.checked_file, upload.checked_type = ContentFile(upload.read(), name="receipt.pdf"), "application/pdf"
+        return upload
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            if image_format not in ("JPEG", "PNG"):
+                raise ValidationError(f"“{upload.name}” must be a photo (JPEG or PNG) or a PDF")
+            clean = io.BytesIO()
+            # Re-saving only the pixels drops location and all other metadata.
+            image.convert("RGB" if image_format == "JPEG" else image.mode).save(clean, format=image_format)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(f"“{upload.name}” is not a photo or a PDF we can read") from None
+    extension = "jpg" if image_format == "JPEG" else "png"
+    upload.checked_file = ContentFile(clean.getvalue(), name=f"receipt.{extension}")
+    upload.checked_type = f"image/{extension.replace('jpg', 'jpeg')}"
+    return upload
+
+
+class ExpenseClaimForm(forms.Form):
+    purpose = forms.CharField(
+        label="What is the claim for?",
+        max_length=200,
+        help_text="For example, the training session or visit and its date.",
+    )
+    training_session = forms.ModelChoiceField(
+        queryset=TrainingSession.objects.none(), required=False, label="Training session (if the claim is for one)"
+    )
+    miles = forms.DecimalField(label="Miles driven", required=False, min_value=0, max_value=1000, decimal_places=1,
+                               help_text=f"Paid at {settings.MYSTERYSHOP_MILEAGE_PENCE}p a mile.")  # fmt: skip
+    fares = forms.DecimalField(
+        label="Bus or train fares (£)", required=False, min_value=0, max_value=500, decimal_places=2
+    )
+    parking = forms.DecimalField(label="Parking (£)", required=False, min_value=0, max_value=500, decimal_places=2)
+    other = forms.DecimalField(label="Other costs (£)", required=False, min_value=0, max_value=500, decimal_places=2)
+    other_description = forms.CharField(label="What were the other costs?", required=False, max_length=200)
+    receipts = ReceiptsField(required=False, help_text="Photos or PDFs of receipts, up to 5, each under 5 MB.")
+
+    def __init__(self, *args, volunteer: Volunteer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training_session"].queryset = TrainingSession.objects.filter(
+            bookings__volunteer=volunteer, bookings__booked_at__isnull=False
+        ).select_related("module")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("miles", "fares", "parking", "other")):
+            raise ValidationError("Enter at least one amount to claim")
+        if cleaned.get("other") and not cleaned.get("other_description", "").strip():
+            self.add_error("other_description", "Say what the other costs were for")
+        if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not cleaned.get("receipts"):
+            self.add_error("receipts", "Attach a receipt for fares, parking or other costs")
+        return cleaned
+
+    def items(self) -> list[dict]:
+        cleaned, items = self.cleaned_data, []
+        if cleaned.get("miles"):
+            items.append({"kind": ExpenseItem.Kind.MILEAGE, "miles": cleaned["miles"]})
+        for name, kind in (
+            ("fares", ExpenseItem.Kind.FARE),
+            ("parking", ExpenseItem.Kind.PARKING),
+            ("other", ExpenseItem.Kind.OTHER),
+        ):
+            if cleaned.get(name):
+                description = cleaned.get("other_description", "") if name == "other" else ""
+                items.append({"kind": kind, "amount_pence": int(cleaned[name] * 100), "description": description})
+        return items

@@ -1,0 +1,463 @@
+"""Workflows for volunteers: applying, the lifecycle, training, expenses and privacy."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from mysteryshop.roles import OPCC_ROLES, Role
+
+from .models import (
+    ENDED_STATUSES,
+    TRANSITIONS,
+    ExpenseClaim,
+    ExpenseItem,
+    PrivacyNotice,
+    Receipt,
+    Status,
+    StatusChange,
+    TrainingBooking,
+    TrainingModule,
+    TrainingSession,
+    Volunteer,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _send(*, to: str, subject: str, template: str, context: dict) -> None:
+    """Send one e-mail; a mail server that is down is logged, never shown as an error page."""
+    try:
+        send_mail(subject, render_to_string(template, context), None, [to])
+    except Exception:
+        logger.exception("Could not send %r to a volunteer; it can be sent again from their page.", subject)
+
+
+def address_hash(address: str) -> str:
+    """A salted hash of a client address: enough to count attempts, not to identify anyone."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+# --- Applying ---------------------------------------------------------------------------
+
+
+class DuplicateApplication(Exception):
+    def __init__(self, volunteer: Volunteer):
+        self.volunteer = volunteer
+
+
+def too_many_applications(address: str) -> bool:
+    """More applications from one address in the last hour than the scheme allows (kept in PostgreSQL)."""
+    since = timezone.now() - timedelta(hours=1)
+    recent = Volunteer.objects.filter(applied_from=address_hash(address), applied_at__gte=since).count()
+    return recent >= settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR
+
+
+def apply(*, form, address: str) -> Volunteer:
+    """Record an application from a valid form and send the applicant a confirmation.
+
+    Applying again with the same e-mail address creates nothing new: it raises
+    DuplicateApplication carrying the existing record.
+    """
+    volunteer = form.save(commit=False)
+    existing = Volunteer.objects.filter(email__iexact=volunteer.email).first()
+    if existing:
+        raise DuplicateApplication(existing)
+    volunteer.privacy_notice = PrivacyNotice.current()
+    volunteer.consented_at = timezone.now()
+    volunteer.applied_from = address_hash(address)
+    try:
+        with transaction.atomic():
+            volunteer.save()
+            StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
+    except IntegrityError:
+        # Two submissions at once: the unique e-mail constraint kept one.
+        raise DuplicateApplication(Volunteer.objects.get(email__iexact=volunteer.email)) from None
+    _send(
+        to=volunteer.email,
+        subject="Thank you for applying to be a mystery shopper",
+        template="volunteers/email/application_received.txt",
+        context={"volunteer": volunteer, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
+    )
+    return volunteer
+
+
+# --- The lifecycle ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=None) -> Volunteer:
+    """Move a volunteer one allowed step, recording who, when and why.
+
+    Entering training gives the person an account and an invitation to set a
+    password; becoming active makes them a volunteer; leaving ends their access.
+    """
+    if not by.has_role(*OPCC_ROLES):
+        raise PermissionDenied("Only OPCC staff can change a volunteer's status.")
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    to = Status(to)
+    if to not in TRANSITIONS[Status(volunteer.status)]:
+        raise ValidationError(
+            f"Someone who is “{volunteer.get_status_display().lower()}” cannot be moved to “{to.label.lower()}”."
+        )
+    if to in (Status.REJECTED, Status.LEFT, Status.PAUSED) and not reason.strip():
+        raise ValidationError("Give a reason for this step.")
+    StatusChange.objects.create(
+        volunteer=volunteer, from_status=volunteer.status, to_status=to, by=by, reason=reason.strip()
+    )
+    volunteer.status = to
+    volunteer.ended_at = timezone.now() if to in ENDED_STATUSES else None
+    volunteer.save(update_fields=["status", "ended_at"])
+    if to == Status.TRAINING:
+        _invite_to_sign_in(volunteer, request=request)
+    elif to == Status.ACTIVE:
+        _set_role(volunteer.user, Role.VOLUNTEER)
+    elif to in (Status.PAUSED,):
+        _set_role(volunteer.user, Role.APPLICANT)
+    elif to in ENDED_STATUSES and volunteer.user:
+        volunteer.user.groups.clear()
+        volunteer.user.is_active = False
+        volunteer.user.save(update_fields=["is_active"])
+    return volunteer
+
+
+def _set_role(user, role: Role) -> None:
+    if user is not None:
+        user.groups.set([Group.objects.get_or_create(name=role)[0]])
+
+
+def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
+    """Give an account (Applicant role until active) and e-mail a link to set a password."""
+    User = get_user_model()
+    if volunteer.user is None:
+        user = User.objects.filter(username__iexact=volunteer.email).first() or User(username=volunteer.email.lower())
+        user.email, user.first_name, user.last_name = volunteer.email, volunteer.first_name, volunteer.last_name
+        user.is_active = True
+        user.set_unusable_password()
+        user.save()
+        volunteer.user = user
+        volunteer.save(update_fields=["user"])
+    _set_role(volunteer.user, Role.APPLICANT)
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
+            "token": default_token_generator.make_token(volunteer.user),
+        },
+    )
+    link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
+    transaction.on_commit(
+        lambda: _send(
+            to=volunteer.email,
+            subject="You have been invited to train as a mystery shopper",
+            template="volunteers/email/invitation.txt",
+            context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
+        )
+    )
+
+
+# --- Who may be scheduled -------------------------------------------------------------------
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def eligible_volunteers(*, on: date):
+    """Volunteers who may be scheduled on a day: active, with every required module current.
+
+    A module is current when the volunteer attended a session of it within its
+    refresh period before the day (or at any time, if it never expires). One
+    queryset, so callers can run a fixed number of queries.
+    """
+    eligible = Volunteer.objects.filter(status=Status.ACTIVE)
+    day_end = timezone.make_aware(datetime.combine(on, datetime.max.time()))
+    for module in TrainingModule.objects.filter(required=True):
+        attended = TrainingBooking.objects.filter(
+            volunteer=OuterRef("pk"), attended=True, session__module=module, session__starts_at__lte=day_end
+        )
+        if module.refresh_months:
+            since = _months_before(on, module.refresh_months)
+            attended = attended.filter(session__starts_at__date__gte=since)
+        eligible = eligible.filter(Exists(attended))
+    return eligible
+
+
+def training_record(volunteer: Volunteer, *, on: date) -> list[dict]:
+    """Each module with the volunteer's last attendance and whether it is current."""
+    attended = {
+        booking.session.module_id: booking.session.starts_at
+        for booking in volunteer.training_bookings.filter(attended=True)
+        .select_related("session")
+        .order_by("session__starts_at")
+    }
+    record = []
+    for module in TrainingModule.objects.all():
+        last = attended.get(module.pk)
+        current = last is not None and (
+            not module.refresh_months or timezone.localdate(last) >= _months_before(on, module.refresh_months)
+        )
+        record.append({"module": module, "last": last, "current": current})
+    return record
+
+
+# --- Training sessions --------------------------------------------------------------------------
+
+
+def invite(*, session: TrainingSession, volunteers, by) -> int:
+    """Invite volunteers to a session; someone already invited is left as they were."""
+    count = 0
+    for volunteer in volunteers:
+        _booking, created = TrainingBooking.objects.get_or_create(
+            session=session, volunteer=volunteer, defaults={"invited_at": timezone.now()}
+        )
+        count += created
+        if created:
+            _send(
+                to=volunteer.email,
+                subject=f"Training: {session.module}",
+                template="volunteers/email/training_invitation.txt",
+                context={"volunteer": volunteer, "session": session},
+            )
+    return count
+
+
+@transaction.atomic
+def book(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
+    """Book a place, within the session's capacity even when people book at the same moment."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at <= timezone.now():
+        raise ValidationError("This session has already started.")
+    booking, _ = TrainingBooking.objects.get_or_create(session=session, volunteer=volunteer)
+    if booking.booked_at:
+        return booking
+    if session.bookings.filter(booked_at__isnull=False).count() >= session.capacity:
+        raise ValidationError("Sorry, this session is full. Please choose another date.")
+    booking.booked_at = timezone.now()
+    booking.save(update_fields=["booked_at"])
+    return booking
+
+
+def record_attendance(*, session: TrainingSession, attended_ids: set[int], by) -> None:
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators record attendance.")
+    for booking in session.bookings.filter(booked_at__isnull=False):
+        booking.attended = booking.volunteer_id in attended_ids
+        booking.save(update_fields=["attended"])
+
+
+# --- Expenses ---------------------------------------------------------------------------------
+
+
+def mileage_pence(miles: Decimal) -> int:
+    return int((Decimal(miles) * settings.MYSTERYSHOP_MILEAGE_PENCE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@transaction.atomic
+def create_expense_claim(
+    *, volunteer: Volunteer, purpose: str, items: list[dict], receipts=(), training_session=None
+) -> ExpenseClaim:
+    """A claim with its items (mileage priced at the scheme rate) and checked receipt files.
+
+    `items` are dicts with kind, description, and miles (for mileage) or amount_pence.
+    The visits app calls this for a visit's expenses and links the claim from its side.
+    """
+    if not items:
+        raise ValidationError("Add at least one item to claim.")
+    claim = ExpenseClaim.objects.create(volunteer=volunteer, purpose=purpose, training_session=training_session)
+    for item in items:
+        amount = mileage_pence(item["miles"]) if item["kind"] == ExpenseItem.Kind.MILEAGE else item["amount_pence"]
+        ExpenseItem.objects.create(
+            claim=claim,
+            kind=item["kind"],
+            description=item.get("description", ""),
+            miles=item.get("miles"),
+            amount_pence=amount,
+        )
+    for upload in receipts:
+        Receipt.objects.create(
+            claim=claim, file=upload.checked_file, content_type=upload.checked_type,
+            original_name=upload.name[:200], size=upload.checked_file.size,
+        )  # fmt: skip
+    return claim
+
+
+@transaction.atomic
+def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str = "") -> ExpenseClaim:
+    """Approve or reject a waiting claim; a rejection needs a reason the volunteer will read."""
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators decide expense claims.")
+    claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.state != ExpenseClaim.State.SUBMITTED:
+        raise ValidationError("This claim has already been decided.")
+    if not approve and not reason.strip():
+        raise ValidationError("Give a reason for rejecting the claim.")
+    claim.state = ExpenseClaim.State.APPROVED if approve else ExpenseClaim.State.REJECTED
+    claim.decided_by, claim.decided_at, claim.decision_reason = by, timezone.now(), reason.strip()
+    claim.save()
+    return claim
+
+
+def approved_claims_csv() -> str:
+    """Approved claims for finance, one row per item, then a total for each month."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Month", "Claim", "Volunteer", "Purpose", "Item", "Description", "Miles", "Amount (£)", "Approved on"]
+    )
+    totals: dict[str, int] = defaultdict(int)
+    items = ExpenseItem.objects.filter(claim__state=ExpenseClaim.State.APPROVED).select_related("claim__volunteer")
+    for item in items.order_by("claim__decided_at", "claim_id", "pk"):
+        claim = item.claim
+        month = timezone.localtime(claim.decided_at).strftime("%Y-%m")
+        totals[month] += item.amount_pence
+        writer.writerow([
+            month, claim.pk, str(claim.volunteer), claim.purpose, item.get_kind_display(), item.description,
+            item.miles or "", f"{item.amount_pence / 100:.2f}", timezone.localtime(claim.decided_at).date().isoformat(),
+        ])  # fmt: skip
+    writer.writerow([])
+    writer.writerow(["Month", "Total (£)"])
+    for month in sorted(totals):
+        writer.writerow([month, f"{totals[month] / 100:.2f}"])
+    return out.getvalue()
+
+
+# --- Privacy -------------------------------------------------------------------------------------
+
+
+ANONYMOUS = "Anonymised"
+
+
+@transaction.atomic
+def anonymise(volunteer: Volunteer) -> None:
+    """Remove personal data but keep the record, its history and what it contributed to results."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    volunteer.first_name, volunteer.last_name = ANONYMOUS, f"volunteer {volunteer.pk}"
+    volunteer.email = f"anonymised-{volunteer.pk}@invalid.example"
+    volunteer.phone = "+441632960000"  # an Ofcom drama number: never a real person
+    volunteer.postcode = ""
+    volunteer.date_of_birth = date(volunteer.date_of_birth.year, 1, 1)  # the year stays for age-band statistics
+    for field in ("needs", "usual_times", "relatives_in_force", "convictions_details"):
+        setattr(volunteer, field, "")
+    volunteer.applied_from = ""
+    volunteer.anonymised_at = timezone.now()
+    volunteer.save()
+    volunteer.status_changes.update(reason="")
+    volunteer.availability.all().delete()
+    volunteer.away_periods.all().delete()
+    for receipt in Receipt.objects.filter(claim__volunteer=volunteer):
+        receipt.file.delete(save=False)
+        receipt.delete()
+    ExpenseItem.objects.filter(claim__volunteer=volunteer).update(description="")
+    if volunteer.user:
+        user = volunteer.user
+        volunteer.user = None
+        volunteer.save(update_fields=["user"])
+        user.delete()
+
+
+def anonymise_expired(*, now: datetime | None = None) -> int:
+    """Anonymise everyone who left or was rejected longer ago than the retention period."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.MYSTERYSHOP_RETENTION_DAYS)
+    expired = Volunteer.objects.filter(status__in=ENDED_STATUSES, ended_at__lte=cutoff, anonymised_at__isnull=True)
+    count = 0
+    for volunteer in expired:
+        anonymise(volunteer)
+        count += 1
+    return count
+
+
+def subject_access_export(volunteer: Volunteer) -> dict:
+    """Everything held about one person, as plain data for a subject-access request."""
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "first_name": volunteer.first_name,
+            "last_name": volunteer.last_name,
+            "email": volunteer.email,
+            "phone": str(volunteer.phone),
+            "postcode": volunteer.postcode,
+            "date_of_birth": volunteer.date_of_birth.isoformat(),
+            "status": volunteer.status,
+            "applied_at": volunteer.applied_at.isoformat(),
+            "heard_about": volunteer.heard_about,
+            "needs": volunteer.needs,
+            "usual_times": volunteer.usual_times,
+            "username": volunteer.user.username if volunteer.user else None,
+        },
+        "declarations": {
+            "works_or_volunteers_for_the_force": volunteer.force_connection,
+            "close_relatives_in_the_force": volunteer.relatives_in_force,
+            "unspent_convictions": volunteer.unspent_convictions,
+            "convictions_details": volunteer.convictions_details,
+            "privacy_notice_version": volunteer.privacy_notice_id,
+            "consented_at": volunteer.consented_at.isoformat() if volunteer.consented_at else None,
+        },
+        "status_history": [
+            {"from": c.from_status, "to": c.to_status, "at": c.at.isoformat(), "reason": c.reason}
+            for c in volunteer.status_changes.all()
+        ],
+        "availability": [{"weekday": a.get_weekday_display(), "band": a.band} for a in volunteer.availability.all()],
+        "away": [{"from": a.starts_on.isoformat(), "to": a.ends_on.isoformat()} for a in volunteer.away_periods.all()],
+        "training": [
+            {"module": b.session.module.name, "session": b.session.starts_at.isoformat(), "attended": b.attended}
+            for b in volunteer.training_bookings.select_related("session__module")
+        ],
+        "expense_claims": [
+            {
+                "purpose": claim.purpose,
+                "state": claim.state,
+                "submitted_at": claim.submitted_at.isoformat(),
+                "items": [
+                    {"kind": i.kind, "description": i.description, "amount_pence": i.amount_pence}
+                    for i in claim.items.all()
+                ],
+                "receipts": [r.original_name for r in claim.receipts.all()],
+            }
+            for claim in volunteer.expense_claims.all()
+        ],
+    }
+
+
+def applications_summary() -> list[tuple[str, int]]:
+    """How many people are at each stage, in lifecycle order."""
+    counts = dict(Volunteer.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [(status.label, counts.get(status.value, 0)) for status in Status]
+
+
+def search(queryset, query: str):
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(postcode__icontains=word)
+        )
+    return queryset
