@@ -32,7 +32,7 @@ class ApplicationForm(forms.ModelForm):
     phone = PhoneNumberField(
         region="GB",
         label="UK phone number",
-        error_messages={"invalid": "Enter a UK phone number, like 01785 232385 or 07700 900123"},
+        error_messages={"invalid": "Enter a UK phone number, like 01785 232385 or 07911 123456"},
     )
     postcode = GBPostcodeField(error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
     consent = forms.BooleanField(
@@ -100,6 +100,11 @@ class ApplicationForm(forms.ModelForm):
         self.fields["website"].widget.attrs["class"] = "honeypot"
         self.fields["phone"].error_messages["required"] = "Enter a UK phone number"
         self.fields["postcode"].error_messages["required"] = "Enter your postcode"
+
+    def _get_validation_exclusions(self):
+        # A repeat application is not an error to show: the service answers it
+        # with the existing record, and the database's unique e-mail is the final guard.
+        return super()._get_validation_exclusions() | {"email"}
 
     @property
     def is_bot(self) -> bool:

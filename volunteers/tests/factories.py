@@ -15,7 +15,7 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    phone = "+447700900123"
+    phone = "+447911123456"
     postcode = "ST16 2DQ"
     date_of_birth = date(1960, 5, 17)
     status = Status.ACTIVE

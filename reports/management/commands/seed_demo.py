@@ -10,6 +10,7 @@ from django.db import transaction
 
 from mysteryshop import demo
 from scenarios import demo as scenarios_demo
+from volunteers import demo as volunteers_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo.seed_users()
+            volunteers_demo.seed()
             scenarios_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as any of these, all with the password")

@@ -1,0 +1,105 @@
+"""Coordinators move people through the lifecycle; each step has who, when and why."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from volunteers import services
+from volunteers.models import Status
+
+from .factories import VolunteerFactory
+
+
+@pytest.fixture
+def applied(db):
+    return VolunteerFactory(status=Status.APPLIED, email="new.person@example.org")
+
+
+def step(client, volunteer, to, reason=""):
+    return client.post(reverse("volunteers:volunteer-transition", args=[volunteer.pk]), {"to": to, "reason": reason})
+
+
+def test_coordinator_moves_an_applicant_to_screening_with_history(client_for, coordinator, applied):
+    step(client_for(coordinator), applied, "screening", "Phoned; keen.")
+    applied.refresh_from_db()
+    assert applied.status == Status.SCREENING
+    change = applied.status_changes.get()
+    assert (change.by, change.reason, change.from_status) == (coordinator, "Phoned; keen.", "applied")
+
+
+def test_an_invalid_step_is_refused_with_a_message(client_for, coordinator, applied):
+    response = step(client_for(coordinator), applied, "active")
+    applied.refresh_from_db()
+    assert applied.status == Status.APPLIED
+    assert response.status_code == 302
+    with pytest.raises(ValidationError, match="cannot be moved"):
+        services.transition(volunteer=applied, to=Status.ACTIVE, by=coordinator)
+
+
+def test_rejecting_needs_a_reason(coordinator, applied):
+    with pytest.raises(ValidationError, match="Give a reason"):
+        services.transition(volunteer=applied, to=Status.REJECTED, by=coordinator)
+
+
+def test_entering_training_creates_an_account_and_emails_an_invitation(
+    coordinator, applied, django_capture_on_commit_callbacks
+):
+    services.transition(volunteer=applied, to=Status.SCREENING, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(volunteer=applied, to=Status.TRAINING, by=coordinator)
+    applied.refresh_from_db()
+    assert applied.user.has_role("Applicant")
+    assert not applied.user.has_usable_password()
+    assert "/accounts/reset/" in mail.outbox[-1].body
+
+
+def test_becoming_active_gives_the_volunteer_role_and_leaving_ends_access(coordinator, db):
+    volunteer = VolunteerFactory(status=Status.TRAINING)
+    services._invite_to_sign_in(volunteer)
+    services.transition(volunteer=volunteer, to=Status.ACTIVE, by=coordinator)
+    volunteer.refresh_from_db()
+    assert volunteer.user.has_role("Volunteer")
+    services.transition(volunteer=volunteer, to=Status.LEFT, by=coordinator, reason="Moved away")
+    volunteer.refresh_from_db()
+    volunteer.user.refresh_from_db()
+    assert not volunteer.user.is_active
+    assert volunteer.ended_at is not None
+
+
+def test_only_opcc_staff_change_status(volunteer, applied, client_for):
+    with pytest.raises(PermissionDenied):
+        services.transition(volunteer=applied, to=Status.SCREENING, by=volunteer)
+    assert step(client_for(volunteer), applied, "screening").status_code == 403
+
+
+def test_status_change_refuses_get(client_for, coordinator, applied):
+    assert client_for(coordinator).get(reverse("volunteers:volunteer-transition", args=[applied.pk])).status_code == 405
+
+
+def test_coordinators_filter_and_search_applications(client_for, coordinator, db):
+    VolunteerFactory(first_name="Findme", status=Status.SCREENING)
+    VolunteerFactory(first_name="Other", status=Status.APPLIED)
+    content = (
+        client_for(coordinator)
+        .get(reverse("volunteers:volunteer-list"), {"q": "findme", "status": "screening"})
+        .content.decode()
+    )
+    assert "Findme" in content and "Other" not in content
+
+
+def test_the_volunteer_list_runs_a_fixed_number_of_queries(client_for, coordinator, django_assert_max_num_queries):
+    client = client_for(coordinator)
+    VolunteerFactory.create_batch(2)
+    with django_assert_max_num_queries(15) as few:
+        client.get(reverse("volunteers:volunteer-list"))
+    VolunteerFactory.create_batch(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("volunteers:volunteer-list"))
+
+
+@pytest.mark.parametrize("role", ["volunteer", "force_liaison", "applicant"])
+def test_only_opcc_staff_see_volunteers(role, request, client_for, applied):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("volunteers:volunteer-list")).status_code == 403
+    assert client.get(reverse("volunteers:volunteer-detail", args=[applied.pk])).status_code == 403
