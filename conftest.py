@@ -184,6 +184,8 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Bootstrap scrolls smoothly unless reduced motion is asked for; clicks then land mid-scroll.
+    "--force-prefers-reduced-motion",
 )
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -248,3 +250,10 @@ def layout_problems(browser) -> list[str]:
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
     )
     return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
+
+
+def wait_for(browser, css: str, timeout: float = 10):
+    """The first element matching `css`, once the page shows it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout).until(lambda b: b.find_element("css selector", css))

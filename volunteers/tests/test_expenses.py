@@ -1,0 +1,139 @@
+"""Expense claims: mileage at the scheme rate, checked private receipts, decisions and the finance export."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from volunteers import services
+from volunteers.models import ExpenseClaim, Receipt, Volunteer
+
+URL = reverse("volunteers:expense-create")
+
+
+def jpeg_with_location() -> bytes:
+    image = Image.new("RGB", (40, 40), "white")
+    exif = Image.Exif()
+    exif[0x8825] = {2: (52.0, 48.0, 0.0)}  # GPS latitude
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def upload(name, content, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_a_mileage_claim_is_priced_at_the_scheme_rate(client_for, volunteer, settings):
+    settings.MYSTERYSHOP_MILEAGE_PENCE = 45
+    response = client_for(volunteer).post(URL, {"purpose": "Induction training", "miles": "10.5"})
+    assert response.status_code == 302
+    claim = ExpenseClaim.objects.get()
+    assert claim.total_pence == 473  # 10.5 × 45p, rounded
+    assert claim.volunteer.user == volunteer
+
+
+def test_receipts_are_stored_without_location_metadata(client_for, volunteer):
+    response = client_for(volunteer).post(
+        URL, {"purpose": "Visit parking", "parking": "3.20", "receipts": [upload("receipt.jpg", jpeg_with_location())]}
+    )
+    assert response.status_code == 302
+    receipt = Receipt.objects.get()
+    with receipt.file.open("rb") as handle, Image.open(handle) as image:
+        assert not image.getexif()
+    assert receipt.content_type == "image/jpeg"
+
+
+def test_a_pdf_receipt_is_accepted(client_for, volunteer):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = client_for(volunteer).post(
+        URL, {"purpose": "Bus", "fares": "4.50", "receipts": [upload("ticket.pdf", pdf, "application/pdf")]}
+    )
+    assert response.status_code == 302
+    assert Receipt.objects.get().content_type == "application/pdf"
+
+
+def test_a_fake_receipt_is_refused_with_a_message(client_for, volunteer):
+    response = client_for(volunteer).post(
+        URL, {"purpose": "Parking", "parking": "2", "receipts": [upload("receipt.jpg", b"MZ\x90\x00 not a picture")]}
+    )
+    assert response.status_code == 200
+    assert "is not a photo or a PDF we can read" in response.content.decode()
+    assert not ExpenseClaim.objects.exists()
+
+
+def test_an_oversized_receipt_is_refused(client_for, volunteer, settings):
+    settings.MYSTERYSHOP_RECEIPT_MAX_BYTES = 1024 * 1024
+    big = b"%PDF-" + b"0" * (1024 * 1024 + 10)
+    response = client_for(volunteer).post(
+        URL, {"purpose": "Parking", "parking": "2", "receipts": [upload("big.pdf", big)]}
+    )
+    assert "is too big" in response.content.decode()
+    assert not ExpenseClaim.objects.exists()
+
+
+def test_fares_need_a_receipt_and_a_claim_needs_an_amount(client_for, volunteer):
+    client = client_for(volunteer)
+    assert "Attach a receipt" in client.post(URL, {"purpose": "Bus", "fares": "3"}).content.decode()
+    assert "Enter at least one amount" in client.post(URL, {"purpose": "Nothing"}).content.decode()
+
+
+@pytest.fixture
+def claim(volunteer):
+    own = Volunteer.objects.get(user=volunteer)
+    return services.create_expense_claim(
+        volunteer=own, purpose="Parking", items=[{"kind": "parking", "amount_pence": 250}],
+        receipts=[_checked(upload("r.jpg", jpeg_with_location()))],
+    )  # fmt: skip
+
+
+def _checked(file):
+    from volunteers.forms import check_receipt
+
+    return check_receipt(file)
+
+
+def test_receipts_are_served_only_to_their_owner_and_opcc_staff(
+    client_for, volunteer, other_volunteer, coordinator, force_liaison, claim
+):
+    url = reverse("volunteers:receipt-download", args=[claim.receipts.get().pk])
+    assert client_for(volunteer).get(url).status_code == 200
+    assert client_for(coordinator).get(url).status_code == 200
+    assert client_for(other_volunteer).get(url).status_code == 404
+    assert client_for(force_liaison).get(url).status_code == 403
+
+
+def test_another_volunteer_cannot_see_a_claim(client_for, other_volunteer, claim):
+    assert client_for(other_volunteer).get(reverse("volunteers:expense-detail", args=[claim.pk])).status_code == 404
+
+
+def test_coordinator_rejects_with_a_reason_and_approves(client_for, coordinator, claim):
+    client = client_for(coordinator)
+    decide = reverse("volunteers:expense-decide", args=[claim.pk])
+    client.post(decide, {"decision": "reject", "reason": ""})
+    claim.refresh_from_db()
+    assert claim.state == ExpenseClaim.State.SUBMITTED, "a rejection needs a reason"
+    client.post(decide, {"decision": "approve"})
+    claim.refresh_from_db()
+    assert claim.state == ExpenseClaim.State.APPROVED and claim.decided_by == coordinator
+
+
+def test_a_volunteer_cannot_decide_their_own_claim(client_for, volunteer, claim):
+    assert (
+        client_for(volunteer)
+        .post(reverse("volunteers:expense-decide", args=[claim.pk]), {"decision": "approve"})
+        .status_code
+        == 403
+    )
+
+
+def test_approved_claims_export_as_csv_with_monthly_totals(client_for, coordinator, claim):
+    services.decide_expense_claim(claim=claim, by=coordinator, approve=True)
+    response = client_for(coordinator).get(reverse("volunteers:expense-export"))
+    text = response.content.decode()
+    assert response["Content-Type"] == "text/csv"
+    assert "Parking" in text and "2.50" in text
+    assert "Month,Total (£)" in text

@@ -1,0 +1,65 @@
+"""The volunteers pages in a real Chromium: axe-core finds no WCAG 2.2 A/AA problem, and they reflow at 320 px."""
+
+from django.urls import reverse
+
+from conftest import axe_violations, browser_sign_in, layout_problems, wait_for
+from volunteers.models import ExpenseClaim, Volunteer
+
+from .factories import TrainingSessionFactory
+
+
+def problems_on(browser, paths):
+    found = {}
+    for path in paths:
+        browser.set_window_size(1280, 900)
+        browser.get(browser.base_url + path)
+        issues = axe_violations(browser)
+        browser.set_window_size(320, 800)
+        issues += layout_problems(browser)
+        if issues:
+            found[path] = issues
+    return found
+
+
+def test_public_application_pages_are_accessible_even_with_errors(browser, db):
+    assert problems_on(browser, [reverse("volunteers:application-create"), reverse("volunteers:privacy-notice")]) == {}
+    browser.set_window_size(1280, 900)
+    browser.get(browser.base_url + reverse("volunteers:application-create"))
+    browser.find_element("css selector", "main form button[type=submit]").click()
+    assert "There is a problem" in wait_for(browser, "[data-error-summary]").text
+    assert axe_violations(browser) == []
+
+
+def test_volunteer_pages_are_accessible(browser, client_for, volunteer):
+    from volunteers import services
+
+    services.create_expense_claim(
+        volunteer=Volunteer.objects.get(user=volunteer),
+        purpose="Parking",
+        items=[{"kind": "parking", "amount_pence": 200}],
+    )
+    browser_sign_in(browser, client_for(volunteer))
+    paths = [
+        reverse("volunteers:volunteer-home"), reverse("volunteers:profile"), reverse("volunteers:availability"),
+        reverse("volunteers:my-training"), reverse("volunteers:my-expenses"), reverse("volunteers:expense-create"),
+    ]  # fmt: skip
+    assert problems_on(browser, paths) == {}
+
+
+def test_coordinator_volunteer_pages_are_accessible(browser, client_for, coordinator, volunteer):
+    from volunteers import services
+
+    session = TrainingSessionFactory()
+    person = Volunteer.objects.get(user=volunteer)
+    claim = services.create_expense_claim(
+        volunteer=person, purpose="Parking", items=[{"kind": "parking", "amount_pence": 200}]
+    )
+    browser_sign_in(browser, client_for(coordinator))
+    paths = [
+        reverse("volunteers:volunteer-list"), reverse("volunteers:volunteer-detail", args=[person.pk]),
+        reverse("volunteers:training-list"), reverse("volunteers:training-detail", args=[session.pk]),
+        reverse("volunteers:training-create"), reverse("volunteers:expense-list"),
+        reverse("volunteers:expense-detail", args=[claim.pk]),
+    ]  # fmt: skip
+    assert problems_on(browser, paths) == {}
+    assert ExpenseClaim.objects.count() == 1

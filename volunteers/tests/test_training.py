@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from volunteers import services
+from volunteers.models import TrainingBooking, Volunteer
+
+from .factories import TrainingSessionFactory, VolunteerFactory
+
+
+def test_coordinator_invites_and_the_volunteer_books_a_place(client_for, coordinator, volunteer):
+    session = TrainingSessionFactory()
+    own = Volunteer.objects.get(user=volunteer)
+    client_for(coordinator).post(reverse("volunteers:training-invite", args=[session.pk]), {"volunteers": [own.pk]})
+    assert mail.outbox[-1].to == [own.email]
+    client_for(volunteer).post(reverse("volunteers:training-book", args=[session.pk]))
+    assert TrainingBooking.objects.get(session=session, volunteer=own).booked_at is not None
+
+
+def test_booking_stops_at_capacity_with_a_clear_message(db):
+    session = TrainingSessionFactory(capacity=1)
+    services.book(session=session, volunteer=VolunteerFactory())
+    with pytest.raises(ValidationError, match="this session is full"):
+        services.book(session=session, volunteer=VolunteerFactory())
+
+
+def test_a_past_session_cannot_be_booked(db):
+    session = TrainingSessionFactory(starts_at=timezone.now() - timedelta(days=1))
+    with pytest.raises(ValidationError, match="already started"):
+        services.book(session=session, volunteer=VolunteerFactory())
+
+
+def test_coordinator_records_attendance(client_for, coordinator, db):
+    session = TrainingSessionFactory()
+    present, absent = VolunteerFactory(), VolunteerFactory()
+    for person in (present, absent):
+        services.book(session=session, volunteer=person)
+    client_for(coordinator).post(
+        reverse("volunteers:training-attendance", args=[session.pk]), {"attended": [present.pk]}
+    )
+    assert TrainingBooking.objects.get(volunteer=present).attended is True
+    assert TrainingBooking.objects.get(volunteer=absent).attended is False
+
+
+def test_volunteers_cannot_record_attendance(client_for, volunteer, db):
+    session = TrainingSessionFactory()
+    assert client_for(volunteer).post(reverse("volunteers:training-attendance", args=[session.pk])).status_code == 403
