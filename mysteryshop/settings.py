@@ -238,6 +238,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
+    "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
+    "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
     "anonymise-expired-volunteers": {
         "task": "volunteers.anonymise_expired",
         "schedule": crontab(hour=2, minute=30),
@@ -298,6 +300,8 @@ LOGGING = {
 
 MYSTERYSHOP_SCHEME_NAME = env.str("MYSTERYSHOP_SCHEME_NAME", default="OPCC Mystery Shopper Scheme")
 MYSTERYSHOP_FORCE_NAME = env.str("MYSTERYSHOP_FORCE_NAME", default="Shireshire Police")
+# The site's address, for links in e-mails and calendar files.
+MYSTERYSHOP_SITE_URL = env.str("MYSTERYSHOP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Volunteers: the youngest age a volunteer may be (18 in one force, 15 in another).
 MYSTERYSHOP_MINIMUM_AGE = env_int("MYSTERYSHOP_MINIMUM_AGE", 18)
 # Applications accepted from one client address in an hour, before a polite refusal.
@@ -308,3 +312,15 @@ MYSTERYSHOP_MILEAGE_PENCE = env_int("MYSTERYSHOP_MILEAGE_PENCE", 45)
 MYSTERYSHOP_RECEIPT_MAX_BYTES = env_int("MYSTERYSHOP_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
 # Days after someone leaves or is rejected before their personal data is anonymised.
 MYSTERYSHOP_RETENTION_DAYS = env_int("MYSTERYSHOP_RETENTION_DAYS", 365)
+# Visits: time kept free either side of a booking for travel, in minutes.
+MYSTERYSHOP_BOOKING_BUFFER_MINUTES = env_int("MYSTERYSHOP_BOOKING_BUFFER_MINUTES", 60)
+# Days before a volunteer may visit the same contact point again (so staff do not recognise them).
+MYSTERYSHOP_LOCKOUT_DAYS = env_int("MYSTERYSHOP_LOCKOUT_DAYS", 90)
+# Most visits one volunteer is given in a calendar month.
+MYSTERYSHOP_MONTHLY_CAP = env_int("MYSTERYSHOP_MONTHLY_CAP", 4)
+# Volunteers on a phone, web or online-reporting visit (in-person visits always take two).
+MYSTERYSHOP_REMOTE_VOLUNTEERS = env_int("MYSTERYSHOP_REMOTE_VOLUNTEERS", 1)
+# Hours before a visit that its reminder goes out.
+MYSTERYSHOP_REMINDER_HOURS = env_int("MYSTERYSHOP_REMINDER_HOURS", 24)
+# Hours after a visit's window with no questionnaire before a nudge, then twice that before "missed".
+MYSTERYSHOP_REPORT_NUDGE_HOURS = env_int("MYSTERYSHOP_REPORT_NUDGE_HOURS", 24)

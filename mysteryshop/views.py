@@ -14,7 +14,7 @@ LANDING_PAGES = (
     (Role.COMMISSIONER, "reports:commissioner-home"),
     (Role.COORDINATOR, "reports:coordinator-home"),
     (Role.FORCE_LIAISON, "reports:liaison-home"),
-    (Role.VOLUNTEER, "volunteers:volunteer-home"),
+    (Role.VOLUNTEER, "visits:my-visits"),
     (Role.APPLICANT, "volunteers:applicant-home"),
 )
 

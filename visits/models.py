@@ -1,1 +1,241 @@
+"""Visits: unannounced, paired, planned a quarter ahead, and kept secret from the force."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mysteryshop.roles import OPCC_ROLES, Role
+from scenarios.models import ContactPoint, Scenario
+from volunteers.models import Volunteer
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ASSIGNED = "assigned", "Volunteers assigned"
+    CONFIRMED = "confirmed", "Confirmed by the volunteers"
+    COMPLETED = "completed", "Completed"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# The one table of allowed steps.
+VISIT_TRANSITIONS = {
+    VisitStatus.PLANNED: {VisitStatus.ASSIGNED, VisitStatus.CANCELLED},
+    VisitStatus.ASSIGNED: {VisitStatus.CONFIRMED, VisitStatus.PLANNED, VisitStatus.CANCELLED, VisitStatus.MISSED},
+    VisitStatus.CONFIRMED: {
+        VisitStatus.COMPLETED,
+        VisitStatus.MISSED,
+        VisitStatus.ASSIGNED,
+        VisitStatus.PLANNED,
+        VisitStatus.CANCELLED,
+    },
+    VisitStatus.COMPLETED: set(),
+    VisitStatus.MISSED: set(),
+    VisitStatus.CANCELLED: set(),
+}
+OPEN_STATUSES = (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
+
+
+class QuarterPlan(models.Model):
+    """A quarter's drafted visits; reproducible from its seed until confirmed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
+    seed = models.BigIntegerField()
+    targets = models.JSONField(default=dict, help_text="Visits wanted per contact point id.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=Q(state="confirmed"), name="one_confirmed_plan_per_quarter"
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.quarter} {self.year} plan ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:plan-detail", args=[self.pk])
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """OPCC staff see the schedule; a volunteer sees visits they are booked on; nobody else sees any.
+
+        This is what keeps the schedule secret from the force: force liaison
+        get an empty queryset here, whatever the page.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES):
+            return self
+        if user.has_role(Role.VOLUNTEER):
+            return self.filter(assignments__volunteer__user=user, assignments__declined_at__isnull=True).distinct()
+        return self.none()
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Visit(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="visits")
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="visits")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
+    plan = models.ForeignKey(QuarterPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="visits")
+    cancel_reason = models.TextField(blank=True)
+    nudged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When volunteers were asked for a missing report."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.scenario.title} at {self.contact_point} on {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:visit-detail", args=[self.pk])
+
+    @property
+    def volunteers_needed(self) -> int:
+        return self.scenario.volunteers_needed
+
+    def move_to(self, status: VisitStatus, *, by=None, reason: str = "") -> None:
+        """Perform one allowed step and record it."""
+        if status not in VISIT_TRANSITIONS[VisitStatus(self.status)]:
+            raise ValidationError(
+                f"A visit that is “{self.get_status_display().lower()}” cannot become “{VisitStatus(status).label.lower()}”."
+            )
+        previous = self.status
+        self.status = status
+        if status == VisitStatus.CANCELLED:
+            self.cancel_reason = reason
+        self.save(update_fields=["status", "cancel_reason"])
+        VisitEvent.objects.create(visit=self, from_status=previous, to_status=status, by=by, reason=reason)
+
+
+class VisitEvent(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=VisitStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=VisitStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(declined_at__isnull=True)
+
+
+class Assignment(models.Model):
+    """One volunteer's place on a visit.
+
+    `blocked_from`/`blocked_until` are the visit window widened by the travel
+    buffer; on PostgreSQL an exclusion constraint refuses two overlapping
+    active bookings for one volunteer (migration 0002).
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="assignments")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="assignments")
+    blocked_from = models.DateTimeField()
+    blocked_until = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    calendar_sequence = models.PositiveIntegerField(default=0)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["visit__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "volunteer"], condition=Q(declined_at__isnull=True), name="assignment_once_per_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gt=models.F("blocked_from")), name="assignment_block_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} on {self.visit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:assignment-detail", args=[self.pk])
+
+    @property
+    def ics_uid(self) -> str:
+        return f"assignment-{self.pk}@mysteryshop"
+
+    @staticmethod
+    def block_for(visit: Visit) -> tuple:
+        buffer = timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
+        return visit.starts_at - buffer, visit.ends_at + buffer
+
+
+class Conflict(models.Model):
+    """A volunteer must never visit this contact point (they work there, a relative does...)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="conflicts")
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["volunteer", "contact_point"], name="conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} ✕ {self.contact_point}"
+
+
+class ScheduleView(models.Model):
+    """Every view of the visit schedule: who, what, when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)
+    path = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} viewed {self.path}"

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401  (routes arrive with the visits capability)
+from django.urls import path
+
+from . import views
 
 app_name = "visits"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.visit_list, name="visit-list"),
+    path("new/", views.visit_create, name="visit-create"),
+    path("<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("<int:pk>/assign/", views.visit_assign, name="visit-assign"),
+    path("<int:pk>/suggest-pair/", views.visit_suggest, name="visit-suggest"),
+    path("<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
+    path("<int:pk>/done/", views.visit_complete, name="visit-complete"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/new/", views.plan_create, name="plan-create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/confirm/", views.plan_confirm, name="plan-confirm"),
+    path("plans/<int:pk>/suggest-pairs/", views.plan_fill, name="plan-fill"),
+    path("plans/<int:pk>/discard/", views.plan_discard, name="plan-discard"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("mine/", views.my_visits, name="my-visits"),
+    path("mine/<int:pk>/", views.assignment_detail, name="assignment-detail"),
+    path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),
+    path("mine/<int:pk>/decline/", views.assignment_decline, name="assignment-decline"),
+    path("mine/<int:pk>/calendar.ics", views.assignment_calendar, name="assignment-calendar"),
+]

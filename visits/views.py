@@ -1,1 +1,287 @@
+from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES, Role
+from volunteers.models import Volunteer
+
+from . import services
+from .forms import CancelForm, DeclineForm, PlanForm, VisitForm
+from .models import Assignment, QuarterPlan, Visit, VisitStatus
+
+
+def _messages_from(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _schedule(request):
+    """The visits this person may see, and a record that they looked."""
+    services.record_schedule_view(request)
+    return Visit.objects.visible_to(request.user)
+
+
+# --- The schedule (OPCC staff only) ---------------------------------------------------------
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def visit_list(request):
+    show = request.GET.get("show", "upcoming")
+    visits = (
+        _schedule(request)
+        .select_related("scenario", "contact_point")
+        .annotate(booked=Count("assignments", filter=Q(assignments__declined_at__isnull=True)))
+    )
+    now = timezone.now()
+    visits = (
+        visits.filter(starts_at__gte=now)
+        if show == "upcoming"
+        else visits.filter(starts_at__lt=now).order_by("-starts_at")
+    )
+    return render(request, "visits/visit_list.html", {"visits": visits[:200], "show": show})
+
+
+@role_required(Role.COORDINATOR)
+def visit_create(request):
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        visit = services.create_visit(
+            scenario=data["scenario"], contact_point=data["contact_point"], starts_at=data["starts_at"],
+            ends_at=data["ends_at"], by=request.user,
+        )  # fmt: skip
+        messages.success(request, "Visit planned. Now choose the volunteers.")
+        return redirect(visit)
+    return render(request, "visits/visit_form.html", {"form": form})
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def visit_detail(request, pk):
+    visit = get_object_or_404(_schedule(request).select_related("scenario", "contact_point", "plan"), pk=pk)
+    assignments = visit.assignments.select_related("volunteer").order_by("declined_at", "assigned_at")
+    context = {
+        "visit": visit,
+        "assignments": assignments,
+        "events": visit.events.select_related("by"),
+        "needed": services.volunteers_needed(visit.scenario),
+        "cancel_form": CancelForm(),
+    }
+    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+        context["candidates"] = services.candidates(visit)[:30]
+    return render(request, "visits/visit_detail.html", context)
+
+
+def _coordinator_action(request, pk, action, success, **extra):
+    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
+    try:
+        action(visit=visit, by=request.user, **extra)
+        messages.success(request, success)
+    except ValidationError as error:
+        _messages_from(request, error)
+    return redirect(visit)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def visit_assign(request, pk):
+    volunteer = Volunteer.objects.filter(pk=request.POST.get("volunteer", "") or 0).first()
+    if volunteer is None:
+        messages.error(request, "Choose a volunteer from the list.")
+        return redirect("visits:visit-detail", pk=pk)
+    return _coordinator_action(request, pk, services.assign, f"{volunteer} is booked.", volunteer=volunteer)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def visit_suggest(request, pk):
+    return _coordinator_action(request, pk, services.fill_visit, "Suggested volunteers are booked.")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def visit_cancel(request, pk):
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for cancelling.")
+        return redirect("visits:visit-detail", pk=pk)
+    return _coordinator_action(
+        request, pk, services.cancel_visit, "Visit cancelled.", reason=form.cleaned_data["reason"]
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def visit_complete(request, pk):
+    return _coordinator_action(request, pk, services.mark_completed, "Visit marked as done.")
+
+
+# --- Quarter plans -----------------------------------------------------------------------
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def plan_list(request):
+    services.record_schedule_view(request)
+    plans = QuarterPlan.objects.annotate(visit_count=Count("visits"))
+    return render(request, "visits/plan_list.html", {"plans": plans})
+
+
+@role_required(Role.COORDINATOR)
+def plan_create(request):
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.draft_quarter_plan(
+                year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], targets=form.targets(),
+                by=request.user, seed=form.cleaned_data["seed"],
+            )  # fmt: skip
+            messages.success(request, "Draft plan made. Check it, change it if you need to, then confirm it.")
+            return redirect(plan)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "visits/plan_form.html", {"form": form})
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def plan_detail(request, pk):
+    services.record_schedule_view(request)
+    plan = get_object_or_404(QuarterPlan, pk=pk)
+    visits = plan.visits.select_related("scenario", "contact_point").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.active().select_related("volunteer"))
+    )
+    return render(request, "visits/plan_detail.html", {"plan": plan, "visits": visits})
+
+
+def _plan_action(request, pk, action, success):
+    plan = get_object_or_404(QuarterPlan, pk=pk)
+    try:
+        result = action(plan=plan, by=request.user)
+        messages.success(request, success.format(result=result))
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect(plan)
+    return redirect(plan) if QuarterPlan.objects.filter(pk=pk).exists() else redirect("visits:plan-list")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def plan_confirm(request, pk):
+    return _plan_action(request, pk, services.confirm_plan, "Plan confirmed.")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def plan_fill(request, pk):
+    return _plan_action(
+        request, pk, services.fill_plan, "Pairs suggested and booked (visits filled, left open): {result}."
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def plan_discard(request, pk):
+    return _plan_action(request, pk, services.discard_plan, "Draft plan discarded.")
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def coverage(request):
+    services.record_schedule_view(request)
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    return render(
+        request,
+        "visits/coverage.html",
+        {
+            "year": year,
+            "rows": services.coverage(year=year),
+            "months": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        },
+    )
+
+
+# --- The volunteer's own visits ----------------------------------------------------------------
+
+
+def _own_assignments(request):
+    return Assignment.objects.filter(volunteer__user=request.user).select_related(
+        "visit__scenario", "visit__contact_point"
+    )
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def my_visits(request):
+    now = timezone.now()
+    mine = _own_assignments(request).filter(declined_at__isnull=True)
+    return render(
+        request,
+        "visits/my_visits.html",
+        {
+            "upcoming": mine.filter(visit__ends_at__gte=now).exclude(visit__status=VisitStatus.CANCELLED),
+            "past": mine.filter(visit__ends_at__lt=now).order_by("-visit__starts_at")[:20],
+        },
+    )
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def assignment_detail(request, pk):
+    assignment = get_object_or_404(_own_assignments(request), pk=pk)
+    partners = assignment.visit.assignments.active().exclude(pk=assignment.pk).select_related("volunteer")
+    return render(
+        request,
+        "visits/assignment_detail.html",
+        {"assignment": assignment, "visit": assignment.visit, "partners": partners, "decline_form": DeclineForm()},
+    )
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def assignment_accept(request, pk):
+    assignment = get_object_or_404(_own_assignments(request), pk=pk)
+    try:
+        services.accept(assignment=assignment, by=request.user)
+        messages.success(request, "Thank you. You are confirmed for this visit.")
+    except ValidationError as error:
+        _messages_from(request, error)
+    return redirect(assignment)
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def assignment_decline(request, pk):
+    assignment = get_object_or_404(_own_assignments(request), pk=pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.decline(assignment=assignment, by=request.user, reason=reason)
+        messages.success(request, "Thank you for letting us know. The coordinator will find someone else.")
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect(assignment)
+    return redirect("visits:my-visits")
+
+
+@role_required(Role.VOLUNTEER)
+def assignment_calendar(request, pk):
+    assignment = get_object_or_404(_own_assignments(request).filter(declined_at__isnull=True), pk=pk)
+    cancelled = assignment.visit.status == VisitStatus.CANCELLED
+    response = HttpResponse(
+        services.assignment_calendar(assignment, cancelled=cancelled), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mystery-shop-visit.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

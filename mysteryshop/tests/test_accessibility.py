@@ -10,7 +10,7 @@ from conftest import axe_violations, browser_sign_in, layout_problems
 PUBLIC_PAGES = ["home", "login", "password_reset"]
 LANDING = {
     "applicant": "volunteers:applicant-home",
-    "volunteer": "volunteers:volunteer-home",
+    "volunteer": "visits:my-visits",
     "coordinator": "reports:coordinator-home",
     "commissioner": "reports:commissioner-home",
     "force_liaison": "reports:liaison-home",

@@ -15,7 +15,7 @@ def test_sign_in_page_has_labelled_fields(client, db):
 
 def test_signing_in_lands_on_the_role_page(client, volunteer):
     response = client.post(reverse("login"), {"username": volunteer.username, "password": TEST_PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("volunteers:volunteer-home")
+    assert response.redirect_chain[-1][0] == reverse("visits:my-visits")
 
 
 def test_wrong_password_shows_a_message_not_an_error(client, volunteer):

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 LANDING = {
     "applicant": "volunteers:applicant-home",
-    "volunteer": "volunteers:volunteer-home",
+    "volunteer": "visits:my-visits",
     "coordinator": "reports:coordinator-home",
     "commissioner": "reports:commissioner-home",
     "force_liaison": "reports:liaison-home",

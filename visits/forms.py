@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from scenarios.models import Channel, ContactPoint, Scenario
+
+from . import services
+
+
+class VisitForm(forms.Form):
+    scenario = forms.ModelChoiceField(queryset=Scenario.objects.none(), label="Approved scenario")
+    contact_point = forms.ModelChoiceField(queryset=ContactPoint.objects.none(), label="Contact point")
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends = forms.TimeField(label="To", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].queryset = Scenario.objects.approved()
+        self.fields["contact_point"].queryset = ContactPoint.objects.active().prefetch_related("opening_hours")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        tz = timezone.get_current_timezone()
+        cleaned["starts_at"] = datetime.combine(cleaned["day"], cleaned["starts"], tzinfo=tz)
+        cleaned["ends_at"] = datetime.combine(cleaned["day"], cleaned["ends"], tzinfo=tz)
+        if cleaned["starts_at"] <= timezone.now():
+            raise ValidationError("Choose a time in the future.")
+        services.check_visit(
+            scenario=cleaned["scenario"], contact_point=cleaned["contact_point"],
+            starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"],
+        )  # fmt: skip
+        return cleaned
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(min_value=2020, max_value=2100)
+    quarter = forms.TypedChoiceField(coerce=int, choices=[(1, "January to March"), (2, "April to June"), (3, "July to September"), (4, "October to December")])  # fmt: skip
+    front_desk = forms.IntegerField(label="Visits to each front desk", min_value=0, max_value=20, initial=2)
+    phone_101 = forms.IntegerField(label="Calls to the 101 line", min_value=0, max_value=60, initial=12)
+    website = forms.IntegerField(label="Website tasks", min_value=0, max_value=60, initial=6)
+    online_reporting = forms.IntegerField(label="Online reporting tasks", min_value=0, max_value=60, initial=0)
+    neighbourhood_meeting = forms.IntegerField(label="Visits to each neighbourhood meeting in the quarter", min_value=0, max_value=2, initial=1)  # fmt: skip
+    seed = forms.IntegerField(
+        required=False, min_value=0, label="Seed (optional)",
+        help_text="Leave blank for a fresh random draft. The same seed and targets give the same draft.",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate() + timedelta(days=92)
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+
+    def targets(self) -> dict[int, int]:
+        """Visits per contact point: the per-desk and per-meeting numbers apply to each one."""
+        targets = {}
+        for point in ContactPoint.objects.active():
+            count = self.cleaned_data.get(point.channel) or 0
+            if point.channel == Channel.NEIGHBOURHOOD_MEETING:
+                first, last = _quarter(self.cleaned_data)
+                count = count if point.meeting_date and first <= point.meeting_date <= last else 0
+            if count:
+                targets[point.pk] = count
+        return targets
+
+
+def _quarter(cleaned):
+    from .planning import quarter_bounds
+
+    return quarter_bounds(cleaned["year"], cleaned["quarter"])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the visit cancelled?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )

@@ -1,0 +1,495 @@
+"""Workflows for visits: creating, planning a quarter, pairing volunteers, telling them."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mysteryshop.roles import Role
+from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
+from volunteers.models import Volunteer
+from volunteers.services import eligible_volunteers
+
+from . import planning
+from .calendar import visit_calendar
+from .models import (
+    OPEN_STATUSES,
+    Assignment,
+    Conflict,
+    QuarterPlan,
+    ScheduleView,
+    Visit,
+    VisitEvent,
+    VisitStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _require_coordinator(user) -> None:
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators schedule visits.")
+
+
+def volunteers_needed(scenario: Scenario) -> int:
+    """Two for anything in person; the scheme's setting (one or two) for phone and web."""
+    if scenario.channel in IN_PERSON_CHANNELS:
+        return 2
+    return max(1, min(2, settings.MYSTERYSHOP_REMOTE_VOLUNTEERS))
+
+
+def record_schedule_view(request) -> None:
+    """Every look at the schedule is kept: who and when."""
+    ScheduleView.objects.create(user=request.user, username=request.user.get_username(), path=request.path[:300])
+
+
+# --- Creating visits ------------------------------------------------------------------
+
+
+def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: datetime, ends_at: datetime) -> None:
+    """Refuse, with a message a coordinator can act on, a visit that cannot happen as asked."""
+    if scenario.status != "approved":
+        raise ValidationError("Only an approved scenario can be scheduled.")
+    if contact_point.channel != scenario.channel:
+        raise ValidationError(
+            f"“{contact_point}” is a {contact_point.get_channel_display().lower()}, "
+            f"but the scenario is for the {scenario.get_channel_display().lower()}."
+        )
+    if not contact_point.active:
+        raise ValidationError(f"“{contact_point}” is inactive.")
+    if ends_at <= starts_at:
+        raise ValidationError("The visit must end after it starts.")
+    if not contact_point.is_open_between(starts_at, ends_at):
+        windows = contact_point.opening_windows(timezone.localtime(starts_at).date())
+        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in windows) or "closed all day"
+        raise ValidationError(
+            f"“{contact_point}” is not open for the whole of that time. On that day it is open: {hours}."
+        )
+
+
+@transaction.atomic
+def create_visit(
+    *, scenario: Scenario, contact_point: ContactPoint, starts_at: datetime, ends_at: datetime, by, plan=None
+) -> Visit:
+    """A planned visit inside the contact point's opening hours, for an approved scenario."""
+    _require_coordinator(by)
+    check_visit(scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at)
+    visit = Visit.objects.create(
+        scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at, created_by=by, plan=plan
+    )
+    VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=by)
+    return visit
+
+
+@transaction.atomic
+def cancel_visit(*, visit: Visit, by, reason: str) -> Visit:
+    _require_coordinator(by)
+    if not reason.strip():
+        raise ValidationError("Give a reason for cancelling.")
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit.move_to(VisitStatus.CANCELLED, by=by, reason=reason.strip())
+    for assignment in visit.assignments.active().select_related("volunteer"):
+        assignment.calendar_sequence += 1
+        assignment.save(update_fields=["calendar_sequence"])
+        _tell_volunteer(
+            assignment, "visits/email/cancelled.txt", "A mystery shop visit has been cancelled", cancelled=True
+        )
+    return visit
+
+
+@transaction.atomic
+def mark_completed(*, visit: Visit, by) -> Visit:
+    """Record that the visit took place (the questionnaire capability will also do this)."""
+    _require_coordinator(by)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.starts_at > timezone.now():
+        raise ValidationError("A visit cannot be marked done before it starts.")
+    visit.move_to(VisitStatus.COMPLETED, by=by)
+    return visit
+
+
+# --- Choosing volunteers -----------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    volunteer: Volunteer
+    recent_visits: int
+    visits_this_month: int
+    near: bool
+
+    @property
+    def sort_key(self):
+        return (self.recent_visits, not self.near, self.volunteer.last_name, self.volunteer.pk)
+
+
+def candidates_queryset(visit: Visit):
+    """Volunteers who may go on this visit, as one queryset.
+
+    Eligible (active, trained), free in the window, not booked within the
+    travel buffer, no declared conflict with the contact point, not at this
+    contact point within the lockout period, under the monthly cap, and not
+    already on this visit.
+    """
+    start, end = visit.starts_at, visit.ends_at
+    blocked_from, blocked_until = Assignment.block_for(visit)
+    lockout = timedelta(days=settings.MYSTERYSHOP_LOCKOUT_DAYS)
+    local = timezone.localtime(start)
+    booked = (
+        Assignment.objects.active()
+        .filter(volunteer=OuterRef("pk"), blocked_from__lt=blocked_until, blocked_until__gt=blocked_from)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+    )
+    recently_here = (
+        Assignment.objects.active()
+        .filter(
+            volunteer=OuterRef("pk"),
+            visit__contact_point=visit.contact_point_id,
+            visit__starts_at__gt=start - lockout,
+            visit__starts_at__lt=start + lockout,
+        )
+        .exclude(visit__status=VisitStatus.CANCELLED)
+    )
+    conflict = Conflict.objects.filter(volunteer=OuterRef("pk"), contact_point=visit.contact_point_id)
+    live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
+    return (
+        eligible_volunteers(on=local.date())
+        .filter(pk__in=Volunteer.objects.available_between(start, end).values("pk"))
+        .exclude(Exists(booked))
+        .exclude(Exists(recently_here))
+        .exclude(Exists(conflict))
+        .exclude(assignments__visit=visit, assignments__declined_at__isnull=True)
+        .annotate(
+            visits_this_month=Count(
+                "assignments",
+                filter=live
+                & Q(assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month),
+            ),
+            recent_visits=Count(
+                "assignments", filter=live & Q(assignments__visit__starts_at__gte=start - timedelta(days=90))
+            ),
+        )
+        .filter(visits_this_month__lt=settings.MYSTERYSHOP_MONTHLY_CAP)
+    )
+
+
+def candidates(visit: Visit) -> list[Candidate]:
+    """The picker's list, best first: fewest recent visits, then those living nearby."""
+    district = visit.contact_point.postcode.split(" ")[0] if visit.contact_point.postcode else ""
+    found = [
+        Candidate(
+            volunteer=volunteer,
+            recent_visits=volunteer.recent_visits,
+            visits_this_month=volunteer.visits_this_month,
+            near=bool(district) and volunteer.postcode_district == district,
+        )
+        for volunteer in candidates_queryset(visit)
+    ]
+    return sorted(found, key=lambda candidate: candidate.sort_key)
+
+
+def suggest_pair(visit: Visit) -> list[Volunteer]:
+    """The best volunteers for the open places, preferring people who have not worked together lately."""
+    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    if open_places <= 0:
+        return []
+    ranked = candidates(visit)
+    if not ranked:
+        return []
+    already = list(visit.assignments.active().values_list("volunteer_id", flat=True))
+    chosen = [] if already else [ranked[0].volunteer]
+    partners = set(already) | {volunteer.pk for volunteer in chosen}
+    recent_pairs = _recent_partners(partners)
+    for candidate in ranked:
+        if len(chosen) >= open_places:
+            break
+        if candidate.volunteer in chosen:
+            continue
+        if candidate.volunteer.pk not in recent_pairs:
+            chosen.append(candidate.volunteer)
+    for candidate in ranked:  # nobody new: accept a recent partner rather than leave a place empty
+        if len(chosen) >= open_places:
+            break
+        if candidate.volunteer not in chosen:
+            chosen.append(candidate.volunteer)
+    return chosen[:open_places]
+
+
+def _recent_partners(volunteer_ids: set[int]) -> set[int]:
+    """Volunteers who shared a visit with any of these in the last six months."""
+    since = timezone.now() - timedelta(days=180)
+    visits = (
+        Assignment.objects.active().filter(volunteer__in=volunteer_ids, visit__starts_at__gte=since).values("visit")
+    )
+    return (
+        set(Assignment.objects.active().filter(visit__in=visits).values_list("volunteer_id", flat=True)) - volunteer_ids
+    )
+
+
+@transaction.atomic
+def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
+    """Book a volunteer on a visit, checking every rule again on the server.
+
+    The volunteer's row is locked while checking, so two coordinators booking
+    the same person at once end with one booking and a clear message; on
+    PostgreSQL an exclusion constraint refuses an overlapping booking anyway.
+    """
+    _require_coordinator(by)
+    visit = Visit.objects.select_for_update().select_related("scenario", "contact_point").get(pk=visit.pk)
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
+    if visit.status not in OPEN_STATUSES:
+        raise ValidationError("This visit is no longer open for booking.")
+    if visit.assignments.active().count() >= volunteers_needed(visit.scenario):
+        raise ValidationError("This visit already has all the volunteers it needs.")
+    if not candidates_queryset(visit).filter(pk=volunteer.pk).exists():
+        raise ValidationError(
+            f"{volunteer} cannot go on this visit: they may be booked nearby, unavailable, not fully trained, "
+            "recently at this contact point, over the monthly limit, or have a conflict with it."
+        )
+    blocked_from, blocked_until = Assignment.block_for(visit)
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(f"{volunteer} is already booked at that time.") from None
+    if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
+        visit.move_to(VisitStatus.ASSIGNED, by=by)
+    _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
+    return assignment
+
+
+def fill_visit(*, visit: Visit, by) -> list[Assignment]:
+    """Book the suggested pair (or single volunteer) for a visit's open places."""
+    return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in suggest_pair(visit)]
+
+
+@transaction.atomic
+def accept(*, assignment: Assignment, by) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("visit").get(pk=assignment.pk)
+    if assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your visit.")
+    if assignment.declined_at:
+        raise ValidationError("You have already declined this visit.")
+    if assignment.accepted_at is None:
+        assignment.accepted_at = timezone.now()
+        assignment.save(update_fields=["accepted_at"])
+    visit = assignment.visit
+    all_accepted = not visit.assignments.active().filter(accepted_at__isnull=True).exists()
+    if all_accepted and visit.status == VisitStatus.ASSIGNED:
+        visit.move_to(VisitStatus.CONFIRMED, by=by)
+    return assignment
+
+
+@transaction.atomic
+def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
+    """The volunteer cannot go; the coordinator who booked them is told, to find someone else."""
+    assignment = Assignment.objects.select_for_update().select_related("visit", "assigned_by").get(pk=assignment.pk)
+    if assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your visit.")
+    if assignment.declined_at:
+        return assignment
+    if assignment.visit.starts_at <= timezone.now():
+        raise ValidationError("This visit has already started; please contact the OPCC instead.")
+    assignment.declined_at, assignment.decline_reason = timezone.now(), reason.strip()
+    assignment.save(update_fields=["declined_at", "decline_reason"])
+    visit = assignment.visit
+    if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+        visit.move_to(VisitStatus.PLANNED, by=by, reason="A volunteer declined.")
+    coordinator = assignment.assigned_by
+    body = render_to_string("visits/email/declined.txt", {"assignment": assignment})
+    transaction.on_commit(lambda: _send(EmailMessage("A volunteer has declined a visit", body, to=[coordinator.email])))
+    return assignment
+
+
+# --- Telling volunteers --------------------------------------------------------------------
+
+
+def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> bytes:
+    visit = assignment.visit
+    channel = Channel(visit.contact_point.channel)
+    location = visit.contact_point.address.replace("\n", ", ") if channel in IN_PERSON_CHANNELS else channel.label
+    return visit_calendar(
+        uid=assignment.ics_uid,
+        start=visit.starts_at,
+        end=visit.ends_at,
+        summary=f"Mystery shop: {visit.scenario.title}",
+        location=f"{location} {visit.contact_point.postcode}".strip(),
+        description="Read your briefing before you go. Sign in to Mystery Shop to see it.",
+        url=f"{settings.MYSTERYSHOP_SITE_URL}{assignment.get_absolute_url()}",
+        sequence=assignment.calendar_sequence,
+        cancelled=cancelled,
+    )
+
+
+def _tell_volunteer(assignment: Assignment, template: str, subject: str, *, cancelled: bool = False) -> None:
+    """E-mail the volunteer after commit, with the calendar file attached."""
+    message = EmailMessage(
+        subject,
+        render_to_string(template, {"assignment": assignment, "site_url": settings.MYSTERYSHOP_SITE_URL}),
+        to=[assignment.volunteer.email],
+    )
+    message.attach("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
+    transaction.on_commit(lambda: _send(message))
+
+
+def _send(message: EmailMessage) -> None:
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Could not send %r; the volunteer can still see it on their page.", message.subject)
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind each booked volunteer once, in the hours before their visit."""
+    now = now or timezone.now()
+    due = Assignment.objects.active().filter(
+        reminded_at__isnull=True,
+        visit__status__in=OPEN_STATUSES,
+        visit__starts_at__gt=now,
+        visit__starts_at__lte=now + timedelta(hours=settings.MYSTERYSHOP_REMINDER_HOURS),
+    )
+    sent = 0
+    for assignment in due.select_related("visit__scenario", "visit__contact_point", "volunteer"):
+        # Claim the reminder first, so a task run twice sends it once.
+        if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(reminded_at=now):
+            with transaction.atomic():
+                _tell_volunteer(assignment, "visits/email/reminder.txt", "Reminder: your mystery shop visit")
+            sent += 1
+    return sent
+
+
+def follow_up_past_visits(*, now: datetime | None = None) -> tuple[int, int]:
+    """After a visit's window: nudge the volunteers once, then mark the visit missed.
+
+    Returns (nudged, missed).
+    """
+    now = now or timezone.now()
+    wait = timedelta(hours=settings.MYSTERYSHOP_REPORT_NUDGE_HOURS)
+    booked = (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
+    nudged = missed = 0
+    for visit in Visit.objects.filter(status__in=booked, nudged_at__isnull=True, ends_at__lte=now - wait):
+        if Visit.objects.filter(pk=visit.pk, nudged_at__isnull=True).update(nudged_at=now):
+            with transaction.atomic():
+                for assignment in visit.assignments.active().select_related(
+                    "volunteer", "visit__scenario", "visit__contact_point"
+                ):
+                    _tell_volunteer(assignment, "visits/email/nudge.txt", "Please send your mystery shop report")
+            nudged += 1
+    for visit in Visit.objects.filter(status__in=booked, nudged_at__isnull=False, ends_at__lte=now - 2 * wait):
+        with transaction.atomic():
+            locked = Visit.objects.select_for_update().get(pk=visit.pk)
+            if locked.status in booked:
+                locked.move_to(VisitStatus.MISSED, reason="No report after the visit window.")
+                missed += 1
+    return nudged, missed
+
+
+# --- The quarter plan ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_quarter_plan(*, year: int, quarter: int, targets: dict[int, int], by, seed: int | None = None) -> QuarterPlan:
+    """Draft a quarter's visits from targets per contact point, spread by `planning.draft_plan`.
+
+    Each contact point gets one of the approved scenarios for its channel, in
+    turn. The seed makes the draft reproducible; by default it is random.
+    """
+    _require_coordinator(by)
+    first_day, last_day = planning.quarter_bounds(year, quarter)
+    if last_day < timezone.localdate():
+        raise ValidationError("That quarter has already ended.")
+    first_day = max(first_day, timezone.localdate() + timedelta(days=1))
+    seed = seed if seed is not None else secrets.randbits(48)
+    points = {
+        point.pk: point
+        for point in ContactPoint.objects.active().filter(pk__in=targets).prefetch_related("opening_hours")
+    }
+    scenarios: dict[str, list[Scenario]] = {}
+    for scenario in Scenario.objects.approved().prefetch_related("contact_points").order_by("pk"):
+        scenarios.setdefault(scenario.channel, []).append(scenario)
+    missing = sorted({str(points[pk]) for pk in points if not scenarios.get(points[pk].channel)})
+    if missing:
+        raise ValidationError(f"There is no approved scenario for: {', '.join(missing)}.")
+    try:
+        slots = planning.draft_plan(
+            contact_points=list(points.values()),
+            targets={pk: count for pk, count in targets.items() if pk in points},
+            first_day=first_day,
+            last_day=last_day,
+            seed=seed,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    plan = QuarterPlan.objects.create(year=year, quarter=quarter, seed=seed, targets=targets, created_by=by)
+    turn: dict[int, int] = {}
+    for slot in slots:
+        point = points[slot.contact_point_id]
+        options = [s for s in scenarios[point.channel] if point in s.contact_points.all()] or scenarios[point.channel]
+        scenario = options[turn.get(point.pk, 0) % len(options)]
+        turn[point.pk] = turn.get(point.pk, 0) + 1
+        visit = Visit.objects.create(
+            scenario=scenario, contact_point=point, starts_at=slot.start, ends_at=slot.end, created_by=by, plan=plan
+        )
+        VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=by, reason=f"Drafted in {plan}")
+    return plan
+
+
+@transaction.atomic
+def confirm_plan(*, plan: QuarterPlan, by) -> QuarterPlan:
+    _require_coordinator(by)
+    plan = QuarterPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state != QuarterPlan.State.DRAFT:
+        raise ValidationError("This plan is already confirmed.")
+    if QuarterPlan.objects.filter(year=plan.year, quarter=plan.quarter, state=QuarterPlan.State.CONFIRMED).exists():
+        raise ValidationError("Another plan for this quarter is already confirmed.")
+    plan.state, plan.confirmed_at = QuarterPlan.State.CONFIRMED, timezone.now()
+    plan.save(update_fields=["state", "confirmed_at"])
+    return plan
+
+
+def discard_plan(*, plan: QuarterPlan, by) -> None:
+    _require_coordinator(by)
+    if plan.state != QuarterPlan.State.DRAFT:
+        raise ValidationError("A confirmed plan cannot be discarded; cancel its visits one by one.")
+    plan.delete()
+
+
+def fill_plan(*, plan: QuarterPlan, by) -> tuple[int, int]:
+    """Suggest and book pairs for every open visit of a plan. Returns (filled, left unfilled)."""
+    filled = unfilled = 0
+    for visit in plan.visits.filter(status=VisitStatus.PLANNED).select_related("scenario", "contact_point"):
+        assignments = fill_visit(visit=visit, by=by)
+        visit.refresh_from_db()
+        if visit.status == VisitStatus.ASSIGNED:
+            filled += 1
+        elif not assignments or visit.status == VisitStatus.PLANNED:
+            unfilled += 1
+    return filled, unfilled
+
+
+def coverage(*, year: int) -> list[dict]:
+    """Per contact point and month of a year: visits planned (not cancelled) and done."""
+    rows = (
+        Visit.objects.filter(starts_at__year=year)
+        .exclude(status=VisitStatus.CANCELLED)
+        .values("contact_point_id", "starts_at__month")
+        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=VisitStatus.COMPLETED)))
+    )
+    cells = {(row["contact_point_id"], row["starts_at__month"]): row for row in rows}
+    table = []
+    for point in ContactPoint.objects.select_related("policing_area"):
+        months = [cells.get((point.pk, month), {"planned": 0, "done": 0}) for month in range(1, 13)]
+        table.append({"contact_point": point, "months": months})
+    return table
