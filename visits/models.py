@@ -28,7 +28,13 @@ class VisitStatus(models.TextChoices):
 # The one table of allowed steps.
 VISIT_TRANSITIONS = {
     VisitStatus.PLANNED: {VisitStatus.ASSIGNED, VisitStatus.CANCELLED},
-    VisitStatus.ASSIGNED: {VisitStatus.CONFIRMED, VisitStatus.PLANNED, VisitStatus.CANCELLED, VisitStatus.MISSED},
+    VisitStatus.ASSIGNED: {
+        VisitStatus.CONFIRMED,
+        VisitStatus.COMPLETED,
+        VisitStatus.PLANNED,
+        VisitStatus.CANCELLED,
+        VisitStatus.MISSED,
+    },
     VisitStatus.CONFIRMED: {
         VisitStatus.COMPLETED,
         VisitStatus.MISSED,
