@@ -54,7 +54,7 @@ test: install lint
 	$(PY) scripts/run_tests.py
 
 bench: install
-	$(PY) scripts/run_tests.py -p no:randomly bench
+	$(PY) scripts/run_tests.py -s bench
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

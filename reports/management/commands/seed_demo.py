@@ -7,9 +7,11 @@ call every other app's demo module. Running it again changes nothing new.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from mysteryshop import demo
 from scenarios import demo as scenarios_demo
+from visits import demo as visits_demo
 from volunteers import demo as volunteers_demo
 
 
@@ -27,10 +29,12 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DJANGO_DEBUG off: demo sign-ins share a public password. "
                 "Use --force only on a machine that is not in production."
             )
-        with transaction.atomic():
+        # Demo bookings would otherwise e-mail every demo volunteer.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             demo.seed_users()
             volunteers_demo.seed()
             scenarios_demo.seed()
+            visits_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as any of these, all with the password")
         self.stdout.write(f"    {demo.DEMO_PASSWORD}")

@@ -1,0 +1,88 @@
+"""Demo visits: a past year of visits made, and the next quarter planned with pairs."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from scenarios.models import ContactPoint, Scenario
+
+from . import planning, services
+from .models import Assignment, QuarterPlan, Visit, VisitEvent, VisitStatus
+
+DEMO_SEED = 2026
+
+
+def seed() -> None:
+    coordinator = get_user_model().objects.get(username="coordinator")
+    if not Visit.objects.filter(plan__isnull=True).exists():
+        _past_year(coordinator)
+    _next_quarter(coordinator)
+
+
+def _past_year(coordinator) -> None:
+    """About two visits a week over the last year, most made, some missed or cancelled."""
+    from volunteers.models import Volunteer
+
+    rng = random.Random(DEMO_SEED)  # noqa: S311 (demo data, not security)
+    volunteers = list(Volunteer.objects.filter(status__in=["active", "paused", "left"]).order_by("pk"))
+    scenarios = {}
+    for scenario in Scenario.objects.approved().order_by("pk"):
+        scenarios.setdefault(scenario.channel, []).append(scenario)
+    points = [p for p in ContactPoint.objects.active().prefetch_related("opening_hours") if p.channel in scenarios and p.channel != "neighbourhood_meeting"]
+    today = timezone.localdate()
+    day = today - timedelta(days=364)
+    with transaction.atomic():
+        while day < today - timedelta(days=2):
+            for point in rng.sample(points, k=2):
+                windows = [w for w in point.opening_windows(day) if (w[1].hour * 60 + w[1].minute) - (w[0].hour * 60 + w[0].minute) >= 45]
+                windows = [(max(w[0], time(9)), min(w[1], time(17))) for w in windows]
+                windows = [w for w in windows if w[1] > w[0] and (w[1].hour - w[0].hour) >= 1]
+                if not windows:
+                    continue
+                opens, closes = rng.choice(windows)
+                hour = rng.randrange(opens.hour, max(opens.hour + 1, closes.hour))
+                start = datetime.combine(day, time(hour, rng.choice([0, 15, 30]) if hour < closes.hour - 1 else 0), tzinfo=planning.LONDON)
+                if not point.is_open_between(start, start + timedelta(minutes=30)):
+                    continue
+                scenario = rng.choice(scenarios[point.channel])
+                status = rng.choices([VisitStatus.COMPLETED, VisitStatus.MISSED, VisitStatus.CANCELLED], [90, 5, 5])[0]
+                visit = Visit.objects.create(
+                    scenario=scenario, contact_point=point, starts_at=start, ends_at=start + timedelta(minutes=30),
+                    status=status, created_by=coordinator, cancel_reason="Volunteer unwell" if status == VisitStatus.CANCELLED else "",
+                )  # fmt: skip
+                VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=coordinator, at=start - timedelta(days=40))
+                VisitEvent.objects.create(visit=visit, from_status=VisitStatus.PLANNED, to_status=status, by=coordinator, at=start + timedelta(hours=2))
+                needed = services.volunteers_needed(scenario)
+                for volunteer in rng.sample(volunteers, k=needed):
+                    blocked_from, blocked_until = Assignment.block_for(visit)
+                    if Assignment.objects.filter(volunteer=volunteer, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from).exists():
+                        continue
+                    Assignment.objects.create(
+                        visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until,
+                        assigned_by=coordinator, assigned_at=start - timedelta(days=30), accepted_at=start - timedelta(days=29),
+                    )  # fmt: skip
+            day += timedelta(days=rng.choice([2, 3, 4]))
+
+
+def _next_quarter(coordinator) -> None:
+    """A confirmed plan for next quarter, with pairs suggested and booked."""
+    following = timezone.localdate() + timedelta(days=92)
+    year, quarter = following.year, (following.month - 1) // 3 + 1
+    if QuarterPlan.objects.filter(year=year, quarter=quarter).exists():
+        return
+    targets = {}
+    for point in ContactPoint.objects.active():
+        if point.channel == "front_desk":
+            targets[point.pk] = 2
+        elif point.channel == "phone_101":
+            targets[point.pk] = 12
+        elif point.channel == "website":
+            targets[point.pk] = 6
+    plan = services.draft_quarter_plan(year=year, quarter=quarter, targets=targets, by=coordinator, seed=DEMO_SEED)
+    services.confirm_plan(plan=plan, by=coordinator)
+    services.fill_plan(plan=plan, by=coordinator)
