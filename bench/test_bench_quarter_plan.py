@@ -39,9 +39,16 @@ def build_force(volunteers=500, desks=60):
         [Volunteer(first_name="V", last_name=f"{n:04d}", email=f"v{n}@bench.example", phone="+447911123456",
                    postcode=f"ST{n % 20 + 1} 2BB", date_of_birth="1970-01-01", status="active") for n in range(volunteers)]
     )  # fmt: skip
-    TrainingBooking.objects.bulk_create([TrainingBooking(session=session, volunteer=v, booked_at=session.starts_at, attended=True) for v in people])
+    TrainingBooking.objects.bulk_create(
+        [TrainingBooking(session=session, volunteer=v, booked_at=session.starts_at, attended=True) for v in people]
+    )
     Availability.objects.bulk_create(
-        [Availability(volunteer=v, weekday=d, band=b) for v in people for d in range(5) for b in (Band.MORNING, Band.AFTERNOON)]
+        [
+            Availability(volunteer=v, weekday=d, band=b)
+            for v in people
+            for d in range(5)
+            for b in (Band.MORNING, Band.AFTERNOON)
+        ]
     )
     return points, line
 

@@ -33,20 +33,30 @@ def _past_year(coordinator) -> None:
     scenarios = {}
     for scenario in Scenario.objects.approved().order_by("pk"):
         scenarios.setdefault(scenario.channel, []).append(scenario)
-    points = [p for p in ContactPoint.objects.active().prefetch_related("opening_hours") if p.channel in scenarios and p.channel != "neighbourhood_meeting"]
+    points = [
+        p
+        for p in ContactPoint.objects.active().prefetch_related("opening_hours")
+        if p.channel in scenarios and p.channel != "neighbourhood_meeting"
+    ]
     today = timezone.localdate()
     day = today - timedelta(days=364)
     with transaction.atomic():
         while day < today - timedelta(days=2):
             for point in rng.sample(points, k=2):
-                windows = [w for w in point.opening_windows(day) if (w[1].hour * 60 + w[1].minute) - (w[0].hour * 60 + w[0].minute) >= 45]
+                windows = [
+                    w
+                    for w in point.opening_windows(day)
+                    if (w[1].hour * 60 + w[1].minute) - (w[0].hour * 60 + w[0].minute) >= 45
+                ]
                 windows = [(max(w[0], time(9)), min(w[1], time(17))) for w in windows]
                 windows = [w for w in windows if w[1] > w[0] and (w[1].hour - w[0].hour) >= 1]
                 if not windows:
                     continue
                 opens, closes = rng.choice(windows)
                 hour = rng.randrange(opens.hour, max(opens.hour + 1, closes.hour))
-                start = datetime.combine(day, time(hour, rng.choice([0, 15, 30]) if hour < closes.hour - 1 else 0), tzinfo=planning.LONDON)
+                start = datetime.combine(
+                    day, time(hour, rng.choice([0, 15, 30]) if hour < closes.hour - 1 else 0), tzinfo=planning.LONDON
+                )
                 if not point.is_open_between(start, start + timedelta(minutes=30)):
                     continue
                 scenario = rng.choice(scenarios[point.channel])
@@ -55,12 +65,22 @@ def _past_year(coordinator) -> None:
                     scenario=scenario, contact_point=point, starts_at=start, ends_at=start + timedelta(minutes=30),
                     status=status, created_by=coordinator, cancel_reason="Volunteer unwell" if status == VisitStatus.CANCELLED else "",
                 )  # fmt: skip
-                VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=coordinator, at=start - timedelta(days=40))
-                VisitEvent.objects.create(visit=visit, from_status=VisitStatus.PLANNED, to_status=status, by=coordinator, at=start + timedelta(hours=2))
+                VisitEvent.objects.create(
+                    visit=visit, to_status=VisitStatus.PLANNED, by=coordinator, at=start - timedelta(days=40)
+                )
+                VisitEvent.objects.create(
+                    visit=visit,
+                    from_status=VisitStatus.PLANNED,
+                    to_status=status,
+                    by=coordinator,
+                    at=start + timedelta(hours=2),
+                )
                 needed = services.volunteers_needed(scenario)
                 for volunteer in rng.sample(volunteers, k=needed):
                     blocked_from, blocked_until = Assignment.block_for(visit)
-                    if Assignment.objects.filter(volunteer=volunteer, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from).exists():
+                    if Assignment.objects.filter(
+                        volunteer=volunteer, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
+                    ).exists():
                         continue
                     Assignment.objects.create(
                         visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until,

@@ -37,4 +37,7 @@ def test_a_volunteers_visit_pages_are_accessible_on_a_phone(browser, client_for,
     person = ready_volunteer()
     assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
     browser_sign_in(browser, client_for(person.user))
-    assert problems_on(browser, [reverse("visits:my-visits"), reverse("visits:assignment-detail", args=[assignment.pk])]) == {}
+    assert (
+        problems_on(browser, [reverse("visits:my-visits"), reverse("visits:assignment-detail", args=[assignment.pk])])
+        == {}
+    )
