@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from scenarios.models import Channel, ContactPoint, Scenario
+from volunteers.models import Volunteer
 
 from . import services
+from .models import Conflict
 
 
 class VisitForm(forms.Form):
@@ -87,3 +89,15 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class ConflictForm(forms.ModelForm):
+    class Meta:
+        model = Conflict
+        fields = ["volunteer", "contact_point", "reason"]
+        labels = {"reason": "Why (for example: works there, a relative works there)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(status__in=["training", "active", "paused"])
+        self.fields["contact_point"].queryset = ContactPoint.objects.active()

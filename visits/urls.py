@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/<int:pk>/suggest-pairs/", views.plan_fill, name="plan-fill"),
     path("plans/<int:pk>/discard/", views.plan_discard, name="plan-discard"),
     path("coverage/", views.coverage, name="coverage"),
+    path("conflicts/", views.conflict_list, name="conflict-list"),
     path("mine/", views.my_visits, name="my-visits"),
     path("mine/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),

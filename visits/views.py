@@ -14,8 +14,8 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.models import Volunteer
 
 from . import services
-from .forms import CancelForm, DeclineForm, PlanForm, VisitForm
-from .models import Assignment, QuarterPlan, Visit, VisitStatus
+from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, VisitForm
+from .models import Assignment, Conflict, QuarterPlan, Visit, VisitStatus
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -210,6 +210,23 @@ def coverage(request):
             "months": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         },
     )
+
+
+@role_required(*OPCC_ROLES)
+def conflict_list(request):
+    """Declared conflicts of interest: these volunteers never go to these contact points."""
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_role(Role.COORDINATOR):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request, "Conflict recorded. The picker will never offer this volunteer for that contact point."
+            )
+            return redirect("visits:conflict-list")
+    conflicts = Conflict.objects.select_related("volunteer", "contact_point").order_by("volunteer__last_name")
+    return render(request, "visits/conflict_list.html", {"form": form, "conflicts": conflicts})
 
 
 # --- The volunteer's own visits ----------------------------------------------------------------

@@ -232,3 +232,21 @@ def test_concurrent_bookings_end_with_exactly_one_success(coordinator):
     assert outcomes.count("booked") == 1, outcomes
     assert "cannot go on this visit" in next(o for o in outcomes if o != "booked")
     assert Assignment.objects.filter(volunteer=person).count() == 1
+
+
+def test_coordinator_records_a_conflict_and_the_picker_honours_it(client_for, coordinator, visit):
+    person = ready_volunteer()
+    response = client_for(coordinator).post(
+        reverse("visits:conflict-list"),
+        {"volunteer": person.pk, "contact_point": visit.contact_point.pk, "reason": "Son is a PCSO there"},
+    )
+    assert response.status_code == 302
+    assert person not in listed(visit)
+
+
+def test_only_coordinators_record_conflicts(client_for, commissioner, volunteer, visit):
+    person = ready_volunteer()
+    data = {"volunteer": person.pk, "contact_point": visit.contact_point.pk, "reason": "x"}
+    assert client_for(commissioner).post(reverse("visits:conflict-list"), data).status_code == 403
+    assert client_for(volunteer).post(reverse("visits:conflict-list"), data).status_code == 403
+    assert not Conflict.objects.exists()
