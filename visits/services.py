@@ -92,6 +92,25 @@ def create_visit(
 
 
 @transaction.atomic
+def move_visit(
+    *, visit: Visit, scenario: Scenario, contact_point: ContactPoint, starts_at: datetime, ends_at: datetime, by
+) -> Visit:
+    """Change a visit nobody is booked on yet, within the same rules as creating one."""
+    _require_coordinator(by)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED or visit.assignments.active().exists():
+        raise ValidationError("Only a visit with nobody booked can be moved.")
+    check_visit(scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at)
+    before = f"{visit.contact_point} {timezone.localtime(visit.starts_at):%d %b %H:%M}"
+    visit.scenario, visit.contact_point, visit.starts_at, visit.ends_at = scenario, contact_point, starts_at, ends_at
+    visit.save(update_fields=["scenario", "contact_point", "starts_at", "ends_at"])
+    VisitEvent.objects.create(
+        visit=visit, from_status=visit.status, to_status=visit.status, by=by, reason=f"Moved from {before}"
+    )
+    return visit
+
+
+@transaction.atomic
 def cancel_visit(*, visit: Visit, by, reason: str) -> Visit:
     _require_coordinator(by)
     if not reason.strip():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.visit_list, name="visit-list"),
     path("new/", views.visit_create, name="visit-create"),
     path("<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("<int:pk>/edit/", views.visit_edit, name="visit-edit"),
     path("<int:pk>/assign/", views.visit_assign, name="visit-assign"),
     path("<int:pk>/suggest-pair/", views.visit_suggest, name="visit-suggest"),
     path("<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),

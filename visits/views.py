@@ -63,6 +63,30 @@ def visit_create(request):
     return render(request, "visits/visit_form.html", {"form": form})
 
 
+@role_required(Role.COORDINATOR)
+def visit_edit(request, pk):
+    """Move a visit that nobody is booked on yet (for example, a drafted one) to another time or place."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
+    if visit.status != VisitStatus.PLANNED or visit.assignments.active().exists():
+        messages.error(request, "Only a visit with nobody booked can be moved. Cancel it and plan a new one instead.")
+        return redirect(visit)
+    local = timezone.localtime(visit.starts_at)
+    initial = {
+        "scenario": visit.scenario, "contact_point": visit.contact_point, "day": local.date(),
+        "starts": local.time(), "ends": timezone.localtime(visit.ends_at).time(),
+    }  # fmt: skip
+    form = VisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.move_visit(
+            visit=visit,
+            by=request.user,
+            **{k: form.cleaned_data[k] for k in ("scenario", "contact_point", "starts_at", "ends_at")},
+        )
+        messages.success(request, "Visit moved.")
+        return redirect(visit)
+    return render(request, "visits/visit_form.html", {"form": form, "visit": visit})
+
+
 @never_cache
 @role_required(*OPCC_ROLES)
 def visit_detail(request, pk):

@@ -11,7 +11,7 @@ from scenarios.tests.factories import ContactPointFactory
 from visits import services
 from visits.models import QuarterPlan, Visit, VisitStatus
 
-from .factories import approved_scenario, make_visit, next_weekday
+from .factories import approved_scenario, at, make_visit, next_weekday
 
 
 def test_coordinator_plans_a_visit_inside_opening_hours(client_for, coordinator):
@@ -139,3 +139,21 @@ def test_coverage_shows_planned_and_done_by_month(client_for, coordinator):
     visit = make_visit(coordinator=coordinator)
     response = client_for(coordinator).get(reverse("visits:coverage"), {"year": visit.starts_at.year})
     assert "0 / 1" in response.content.decode()
+
+
+def test_a_drafted_visit_can_be_moved_but_not_outside_opening_hours(client_for, coordinator):
+    visit = make_visit(coordinator=coordinator)
+    day = visit.starts_at.date() + timedelta(days=1)
+    data = {
+        "scenario": visit.scenario.pk,
+        "contact_point": visit.contact_point.pk,
+        "day": day.isoformat(),
+        "starts": "14:30",
+        "ends": "15:00",
+    }
+    client = client_for(coordinator)
+    assert client.post(reverse("visits:visit-edit", args=[visit.pk]), data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.starts_at == at(day, 14, 30)
+    response = client.post(reverse("visits:visit-edit", args=[visit.pk]), data | {"starts": "18:00", "ends": "18:30"})
+    assert "is not open for the whole of that time" in response.content.decode()
