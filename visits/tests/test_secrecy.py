@@ -32,8 +32,9 @@ def secret_visit(coordinator):
     from scenarios.tests.factories import ContactPointFactory
 
     visit = make_visit(coordinator=coordinator, contact_point=ContactPointFactory(name=SECRET_PLACE))
-    for _ in range(2):
-        services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
+    for number in range(2):
+        # Names no other test user can have by chance.
+        services.assign(visit=visit, volunteer=ready_volunteer(last_name=f"Quillfeather{number}"), by=coordinator)
     return visit
 
 
