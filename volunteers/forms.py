@@ -19,6 +19,7 @@ from .models import (
     ForceConnection,
     PrivacyNotice,
     Status,
+    TrainingModule,
     TrainingSession,
     Volunteer,
 )
@@ -198,6 +199,13 @@ class TrainingSessionForm(forms.ModelForm):
         if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
             self.add_error("ends_at", "The session must end after it starts")
         return cleaned
+
+
+class TrainingModuleForm(forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = ["name", "required", "refresh_months"]
+        labels = {"required": "Volunteers must have this before they can be scheduled"}
 
 
 class PrivacyNoticeForm(forms.ModelForm):

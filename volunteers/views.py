@@ -24,6 +24,7 @@ from .forms import (
     ExpenseClaimForm,
     PrivacyNoticeForm,
     ProfileForm,
+    TrainingModuleForm,
     TrainingSessionForm,
     TransitionForm,
     VolunteerFilterForm,
@@ -35,6 +36,7 @@ from .models import (
     Receipt,
     Status,
     StatusChange,
+    TrainingModule,
     TrainingSession,
     Volunteer,
 )
@@ -329,7 +331,21 @@ def training_list(request):
     sessions = TrainingSession.objects.select_related("module").annotate(
         booked=Count("bookings", filter=Q(bookings__booked_at__isnull=False))
     )
-    return render(request, "volunteers/training_list.html", {"sessions": sessions})
+    return render(
+        request, "volunteers/training_list.html", {"sessions": sessions, "modules": TrainingModule.objects.all()}
+    )
+
+
+@role_required(Role.COORDINATOR)
+def module_edit(request, pk=None):
+    """The scheme names its training modules, which are required, and how often they are refreshed."""
+    module = get_object_or_404(TrainingModule, pk=pk) if pk else None
+    form = TrainingModuleForm(request.POST or None, instance=module)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Training module saved.")
+        return redirect("volunteers:training-list")
+    return render(request, "volunteers/module_form.html", {"form": form, "module": module})
 
 
 @role_required(Role.COORDINATOR)

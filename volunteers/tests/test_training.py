@@ -49,3 +49,19 @@ def test_coordinator_records_attendance(client_for, coordinator, db):
 def test_volunteers_cannot_record_attendance(client_for, volunteer, db):
     session = TrainingSessionFactory()
     assert client_for(volunteer).post(reverse("volunteers:training-attendance", args=[session.pk])).status_code == 403
+
+
+def test_coordinator_names_a_required_module_and_its_refresh_period(client_for, coordinator):
+    from volunteers.models import TrainingModule
+
+    response = client_for(coordinator).post(
+        reverse("volunteers:module-create"), {"name": "Safeguarding", "required": "on", "refresh_months": "24"}
+    )
+    assert response.status_code == 302
+    module = TrainingModule.objects.get(name="Safeguarding")
+    assert module.required and module.refresh_months == 24
+
+
+def test_only_coordinators_change_training_modules(client_for, commissioner, volunteer):
+    for user in (commissioner, volunteer):
+        assert client_for(user).post(reverse("volunteers:module-create"), {"name": "X"}).status_code == 403
