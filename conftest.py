@@ -257,3 +257,17 @@ def wait_for(browser, css: str, timeout: float = 10):
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(browser, timeout).until(lambda b: b.find_element("css selector", css))
+
+
+def accessibility_problems(browser, paths) -> dict[str, list]:
+    """For each page: axe-core's WCAG 2.2 A/AA violations at desktop width, and reflow problems at 320 px."""
+    found = {}
+    for path in paths:
+        browser.set_window_size(1280, 900)
+        browser.get(browser.base_url + path)
+        issues = axe_violations(browser)
+        browser.set_window_size(320, 800)
+        issues += layout_problems(browser)
+        if issues:
+            found[path] = issues
+    return found

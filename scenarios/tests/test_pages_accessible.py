@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.common.keys import Keys
 
-from conftest import axe_violations, browser_sign_in, layout_problems
+from conftest import accessibility_problems, browser_sign_in
 from scenarios import demo
 from scenarios.models import ContactPoint, QuestionnaireVersion, Scenario, Section
 
@@ -37,16 +37,7 @@ def pages():
 
 def test_scenario_pages_are_accessible(browser, seeded, client_for, coordinator):
     browser_sign_in(browser, client_for(coordinator))
-    problems = {}
-    for path in pages():
-        browser.set_window_size(1280, 900)
-        browser.get(browser.base_url + path)
-        found = axe_violations(browser)
-        browser.set_window_size(320, 800)
-        found += layout_problems(browser)
-        if found:
-            problems[path] = found
-    assert problems == {}
+    assert accessibility_problems(browser, pages()) == {}
 
 
 def test_conditional_questions_show_and_hide_at_once(browser, seeded, client_for, coordinator):

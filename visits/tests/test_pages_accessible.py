@@ -2,23 +2,10 @@
 
 from django.urls import reverse
 
-from conftest import axe_violations, browser_sign_in, layout_problems
+from conftest import accessibility_problems, browser_sign_in
 from visits import services
 
 from .factories import make_visit, ready_volunteer
-
-
-def problems_on(browser, paths):
-    found = {}
-    for path in paths:
-        browser.set_window_size(1280, 900)
-        browser.get(browser.base_url + path)
-        issues = axe_violations(browser)
-        browser.set_window_size(320, 800)
-        issues += layout_problems(browser)
-        if issues:
-            found[path] = issues
-    return found
 
 
 def test_schedule_pages_are_accessible(browser, client_for, coordinator):
@@ -29,7 +16,7 @@ def test_schedule_pages_are_accessible(browser, client_for, coordinator):
         reverse("visits:visit-list"), reverse("visits:visit-detail", args=[visit.pk]), reverse("visits:visit-create"),
         reverse("visits:plan-list"), reverse("visits:plan-create"), reverse("visits:coverage"),
     ]  # fmt: skip
-    assert problems_on(browser, paths) == {}
+    assert accessibility_problems(browser, paths) == {}
 
 
 def test_a_volunteers_visit_pages_are_accessible_on_a_phone(browser, client_for, coordinator):
@@ -38,6 +25,8 @@ def test_a_volunteers_visit_pages_are_accessible_on_a_phone(browser, client_for,
     assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
     browser_sign_in(browser, client_for(person.user))
     assert (
-        problems_on(browser, [reverse("visits:my-visits"), reverse("visits:assignment-detail", args=[assignment.pk])])
+        accessibility_problems(
+            browser, [reverse("visits:my-visits"), reverse("visits:assignment-detail", args=[assignment.pk])]
+        )
         == {}
     )

@@ -2,27 +2,19 @@
 
 from django.urls import reverse
 
-from conftest import axe_violations, browser_sign_in, layout_problems, wait_for
+from conftest import accessibility_problems, axe_violations, browser_sign_in, wait_for
 from volunteers.models import ExpenseClaim, Volunteer
 
 from .factories import TrainingSessionFactory
 
 
-def problems_on(browser, paths):
-    found = {}
-    for path in paths:
-        browser.set_window_size(1280, 900)
-        browser.get(browser.base_url + path)
-        issues = axe_violations(browser)
-        browser.set_window_size(320, 800)
-        issues += layout_problems(browser)
-        if issues:
-            found[path] = issues
-    return found
-
-
 def test_public_application_pages_are_accessible_even_with_errors(browser, db):
-    assert problems_on(browser, [reverse("volunteers:application-create"), reverse("volunteers:privacy-notice")]) == {}
+    assert (
+        accessibility_problems(
+            browser, [reverse("volunteers:application-create"), reverse("volunteers:privacy-notice")]
+        )
+        == {}
+    )
     browser.set_window_size(1280, 900)
     browser.get(browser.base_url + reverse("volunteers:application-create"))
     browser.find_element("css selector", "main form button[type=submit]").click()
@@ -43,7 +35,7 @@ def test_volunteer_pages_are_accessible(browser, client_for, volunteer):
         reverse("volunteers:volunteer-home"), reverse("volunteers:profile"), reverse("volunteers:availability"),
         reverse("volunteers:my-training"), reverse("volunteers:my-expenses"), reverse("volunteers:expense-create"),
     ]  # fmt: skip
-    assert problems_on(browser, paths) == {}
+    assert accessibility_problems(browser, paths) == {}
 
 
 def test_coordinator_volunteer_pages_are_accessible(browser, client_for, coordinator, volunteer):
@@ -61,5 +53,5 @@ def test_coordinator_volunteer_pages_are_accessible(browser, client_for, coordin
         reverse("volunteers:training-create"), reverse("volunteers:expense-list"),
         reverse("volunteers:expense-detail", args=[claim.pk]),
     ]  # fmt: skip
-    assert problems_on(browser, paths) == {}
+    assert accessibility_problems(browser, paths) == {}
     assert ExpenseClaim.objects.count() == 1
