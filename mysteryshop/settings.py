@@ -324,3 +324,5 @@ MYSTERYSHOP_REMOTE_VOLUNTEERS = env_int("MYSTERYSHOP_REMOTE_VOLUNTEERS", 1)
 MYSTERYSHOP_REMINDER_HOURS = env_int("MYSTERYSHOP_REMINDER_HOURS", 24)
 # Hours after a visit's window with no questionnaire before a nudge, then twice that before "missed".
 MYSTERYSHOP_REPORT_NUDGE_HOURS = env_int("MYSTERYSHOP_REPORT_NUDGE_HOURS", 24)
+# Capture: a pair agreeing on fewer than this share (%) of scored questions is flagged for the reviewer.
+MYSTERYSHOP_AGREEMENT_THRESHOLD = env_int("MYSTERYSHOP_AGREEMENT_THRESHOLD", 70)

@@ -101,3 +101,7 @@ class ConflictForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = Volunteer.objects.filter(status__in=["training", "active", "paused"])
         self.fields["contact_point"].queryset = ContactPoint.objects.active()
+
+
+class ReturnReportForm(forms.Form):
+    comment = forms.CharField(label="What needs correcting", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -27,7 +27,8 @@ class VisitStatus(models.TextChoices):
 
 # The one table of allowed steps.
 VISIT_TRANSITIONS = {
-    VisitStatus.PLANNED: {VisitStatus.ASSIGNED, VisitStatus.CANCELLED},
+    # A visit made by fewer volunteers than planned still counts once a report arrives.
+    VisitStatus.PLANNED: {VisitStatus.ASSIGNED, VisitStatus.COMPLETED, VisitStatus.CANCELLED},
     VisitStatus.ASSIGNED: {
         VisitStatus.CONFIRMED,
         VisitStatus.COMPLETED,
@@ -245,3 +246,95 @@ class ScheduleView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} viewed {self.path}"
+
+
+# --- Questionnaire capture --------------------------------------------------------------
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for correction"
+    APPROVED = "approved", "Approved"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """OPCC staff see every report; a volunteer only their own; nobody else any."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES):
+            return self
+        if user.has_role(Role.VOLUNTEER):
+            return self.filter(assignment__volunteer__user=user)
+        return self.none()
+
+    def awaiting_review(self):
+        return self.filter(status=SubmissionStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+class Submission(models.Model):
+    """One volunteer's report on one visit: one per assignment, however often they press submit."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="submission")
+    version = models.ForeignKey("scenarios.QuestionnaireVersion", on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    # Scores are kept with the report so later rule changes do not rewrite history.
+    scores = models.JSONField(default=dict, blank=True, help_text="Percentage met per commitment area slug.")
+    overall_score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    agreement = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    low_agreement = models.BooleanField(default=False)
+    # Set in the same transaction as approval; the results capability clears it once rolled up.
+    needs_rollup = models.BooleanField(default=False)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["needs_rollup"], condition=Q(needs_rollup=True), name="submission_needs_rollup")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report by {self.assignment.volunteer} on {self.assignment.visit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:report-check", args=[self.assignment_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("scenarios.Question", on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(null=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "question"], name="answer_once_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
+
+
+class SubmissionEvent(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"

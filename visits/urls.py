@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import capture_views, views
 
 app_name = "visits"
 
@@ -26,4 +26,12 @@ urlpatterns = [
     path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),
     path("mine/<int:pk>/decline/", views.assignment_decline, name="assignment-decline"),
     path("mine/<int:pk>/calendar.ics", views.assignment_calendar, name="assignment-calendar"),
+    path("mine/<int:pk>/report/", capture_views.report_section, name="report-start"),
+    path("mine/<int:pk>/report/page-<int:number>/", capture_views.report_section, name="report-section"),
+    path("mine/<int:pk>/report/check/", capture_views.report_check, name="report-check"),
+    path("mine/<int:pk>/report/send/", capture_views.report_submit, name="report-submit"),
+    path("reports/", capture_views.review_queue, name="review-queue"),
+    path("reports/<int:pk>/", capture_views.review_detail, name="review-detail"),
+    path("reports/<int:pk>/approve/", capture_views.review_approve, name="review-approve"),
+    path("reports/<int:pk>/return/", capture_views.review_return, name="review-return"),
 ]

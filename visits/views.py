@@ -285,7 +285,13 @@ def assignment_detail(request, pk):
     return render(
         request,
         "visits/assignment_detail.html",
-        {"assignment": assignment, "visit": assignment.visit, "partners": partners, "decline_form": DeclineForm()},
+        {
+            "assignment": assignment,
+            "visit": assignment.visit,
+            "partners": partners,
+            "decline_form": DeclineForm(),
+            "visit_started": assignment.visit.starts_at <= timezone.now(),
+        },
     )
 
 

@@ -1,0 +1,189 @@
+"""Questionnaire capture and review: a volunteer's report on a visit, and the coordinator's check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mysteryshop.celery import send_task_on_commit
+from mysteryshop.roles import Role
+from scenarios.forms import SectionForm
+from scenarios.models import Question, Section
+
+from .models import Answer, Assignment, Submission, SubmissionEvent, SubmissionStatus, VisitStatus
+
+ROLLUP_TASK = "reports.rollup_submission"
+
+
+def start(*, assignment: Assignment, by) -> Submission:
+    """The volunteer's report on this visit, made on first use; its questionnaire version freezes."""
+    if assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your visit.")
+    if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
+        raise ValidationError("There is no report to make for this visit.")
+    if assignment.visit.starts_at > timezone.now():
+        raise ValidationError("You can fill in the questionnaire once the visit has started.")
+    version = assignment.visit.scenario.questionnaire_version
+    submission, created = Submission.objects.get_or_create(assignment=assignment, defaults={"version": version})
+    if created:
+        version.freeze()
+        SubmissionEvent.objects.create(submission=submission, action="started", by=by)
+    return submission
+
+
+def answers(submission: Submission) -> dict[int, object]:
+    return dict(submission.answers.values_list("question_id", "value"))
+
+
+def sections(submission: Submission) -> list[Section]:
+    return list(submission.version.sections.prefetch_related("questions").order_by("order", "pk"))
+
+
+def answers_before(submission: Submission, section: Section, saved: dict[int, object]) -> dict[int, object]:
+    """Answers to questions in earlier sections, which conditions in this one may use."""
+    earlier = Question.objects.filter(section__version=submission.version, section__order__lt=section.order)
+    ids = set(earlier.values_list("pk", flat=True))
+    return {question_id: value for question_id, value in saved.items() if question_id in ids}
+
+
+@transaction.atomic
+def save_section(*, submission: Submission, section: Section, form: SectionForm, partial: bool = False) -> None:
+    """Keep a section's answers. With `partial`, keep whatever is valid even if the page has errors.
+
+    Answers to questions hidden by their condition are dropped, so a stale
+    answer never counts.
+    """
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not submission.is_editable:
+        raise ValidationError("This report has been sent and can no longer be changed.")
+    values = form.partial_values() if partial else form.answer_values()
+    for question in form.questions:
+        if question.pk in values:
+            Answer.objects.update_or_create(
+                submission=submission, question=question, defaults={"value": values[question.pk]}
+            )
+        elif not partial or not question.is_shown({**form.answers_so_far, **values}):
+            Answer.objects.filter(submission=submission, question=question).delete()
+
+
+def missing(submission: Submission) -> list[tuple[int, Section]]:
+    """Sections (numbered from 1) with a shown, required question left unanswered."""
+    saved = answers(submission)
+    found, so_far = [], {}
+    for number, section in enumerate(sections(submission), start=1):
+        for question in section.questions.all():
+            shown = question.is_shown(so_far)
+            value = saved.get(question.pk) if shown else None
+            so_far[question.pk] = value
+            if shown and question.required and value in (None, "", []):
+                found.append((number, section))
+                break
+    return found
+
+
+def score(submission: Submission) -> tuple[dict[str, float], Decimal | None]:
+    return score_answers(version_id=submission.version_id, saved=answers(submission))
+
+
+def score_answers(*, version_id: int, saved: dict[int, object]) -> tuple[dict[str, float], Decimal | None]:
+    """Weighted share of applicable scored questions met, per commitment area (slug) and overall."""
+    met: dict[str, int] = {}
+    applicable: dict[str, int] = {}
+    questions = Question.objects.filter(section__version=version_id, commitment_area__isnull=False)
+    for question in questions.select_related("commitment_area"):
+        outcome = question.meets_commitment(saved.get(question.pk))
+        if outcome is None:
+            continue  # not answered, hidden or not applicable: left out
+        slug = question.commitment_area.slug
+        applicable[slug] = applicable.get(slug, 0) + question.weight
+        met[slug] = met.get(slug, 0) + (question.weight if outcome else 0)
+    scores = {slug: round(100 * met[slug] / applicable[slug], 1) for slug in applicable}
+    total = sum(applicable.values())
+    overall = Decimal(round(100 * sum(met.values()) / total, 1)).quantize(Decimal("0.1")) if total else None
+    return scores, overall
+
+
+@transaction.atomic
+def submit(*, submission: Submission, by) -> Submission:
+    """Send the report once: a second press, a refresh or the back button changes nothing."""
+    submission = Submission.objects.select_for_update().select_related("assignment__visit").get(pk=submission.pk)
+    if submission.assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your report.")
+    if submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
+        return submission
+    gaps = missing(submission)
+    if gaps:
+        number, section = gaps[0]
+        raise ValidationError(f"Please answer every question in “{section.title}” (page {number}) before sending.")
+    submission.scores, submission.overall_score = score(submission)
+    submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, timezone.now()
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action="submitted", by=by)
+    visit = submission.assignment.visit
+    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+        visit.move_to(VisitStatus.COMPLETED, by=by, reason="Report received.")
+    _check_pair_agreement(visit)
+    return submission
+
+
+def _check_pair_agreement(visit) -> None:
+    """When both of a pair have reported, the share of scored questions they agree on; low is flagged."""
+    reports = list(
+        Submission.objects.filter(
+            assignment__visit=visit, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED]
+        )
+    )
+    if len(reports) != 2:
+        return
+    scored = Question.objects.filter(section__version=reports[0].version_id, commitment_area__isnull=False)
+    questions = {question.pk: question for question in scored}
+    first, second = (
+        {q: questions[q].meets_commitment(v) for q, v in answers(r).items() if q in questions} for r in reports
+    )
+    compared = [q for q in first if first[q] is not None and second.get(q) is not None]
+    if not compared:
+        return
+    agreement = Decimal(round(100 * sum(first[q] == second[q] for q in compared) / len(compared), 1))
+    low = agreement < settings.MYSTERYSHOP_AGREEMENT_THRESHOLD
+    Submission.objects.filter(pk__in=[r.pk for r in reports]).update(agreement=agreement, low_agreement=low)
+
+
+def _require_coordinator(user) -> None:
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators review reports.")
+
+
+@transaction.atomic
+def approve(*, submission: Submission, by) -> Submission:
+    """Approve a report so it counts. The roll-up marker is set in the same transaction and the
+    roll-up task is sent after commit; with Redis or the worker down, approval still succeeds and
+    the marker waits for the sweeper."""
+    _require_coordinator(by)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError("Only a submitted report can be approved.")
+    submission.status, submission.reviewed_by, submission.reviewed_at = SubmissionStatus.APPROVED, by, timezone.now()
+    submission.needs_rollup = True
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action="approved", by=by)
+    send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
+    return submission
+
+
+@transaction.atomic
+def return_for_correction(*, submission: Submission, by, comment: str) -> Submission:
+    _require_coordinator(by)
+    if not comment.strip():
+        raise ValidationError("Say what the volunteer needs to correct.")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError("Only a submitted report can be returned.")
+    submission.status, submission.review_comment = SubmissionStatus.RETURNED, comment.strip()
+    submission.reviewed_by, submission.reviewed_at = by, timezone.now()
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action="returned", by=by, comment=comment.strip())
+    return submission

@@ -1,0 +1,166 @@
+"""Pages for filling in a questionnaire (volunteers) and reviewing reports (coordinators)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES, Role
+from scenarios.forms import SectionForm
+
+from . import capture
+from .forms import ReturnReportForm
+from .models import Assignment, Submission
+
+
+def _own_assignment(request, pk) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.filter(volunteer__user=request.user, declined_at__isnull=True).select_related(
+            "visit__scenario", "visit__contact_point"
+        ),
+        pk=pk,
+    )
+
+
+def _started(request, pk):
+    assignment = _own_assignment(request, pk)
+    try:
+        return assignment, capture.start(assignment=assignment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return assignment, None
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def report_section(request, pk, number=1):
+    """One page of the questionnaire. Works without JavaScript; "save and come back later" keeps what is valid."""
+    assignment, submission = _started(request, pk)
+    if submission is None:
+        return redirect(assignment)
+    if not submission.is_editable:
+        return redirect("visits:report-check", pk=pk)
+    pages = capture.sections(submission)
+    if not 1 <= number <= len(pages):
+        raise Http404("No such page.")
+    section = pages[number - 1]
+    saved = capture.answers(submission)
+    before = capture.answers_before(submission, section, saved)
+    # A page posted with nothing ticked is still a submission to validate.
+    data = request.POST if request.method == "POST" else None
+    form = SectionForm(section, data=data, initial=saved, answers_so_far=before)
+    if request.method == "POST":
+        later = "later" in request.POST
+        if later or form.is_valid():
+            try:
+                capture.save_section(submission=submission, section=section, form=form, partial=later)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("visits:report-check", pk=pk)
+            if later:
+                messages.success(request, "Saved. You can come back to it from My visits, on any device.")
+                return redirect("visits:my-visits")
+            if number < len(pages):
+                return redirect("visits:report-section", pk=pk, number=number + 1)
+            return redirect("visits:report-check", pk=pk)
+    return render(
+        request,
+        "visits/report_section.html",
+        {"assignment": assignment, "submission": submission, "form": form, "number": number, "count": len(pages)},
+    )
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def report_check(request, pk):
+    """Check your answers, then send: the GOV.UK pattern."""
+    assignment = _own_assignment(request, pk)
+    submission = Submission.objects.filter(assignment=assignment).first()
+    if submission is None:
+        return redirect("visits:report-section", pk=pk, number=1)
+    return render(request, "visits/report_check.html", _summary(assignment, submission))
+
+
+def _summary(assignment, submission):
+    saved = capture.answers(submission)
+    pages = []
+    for number, section in enumerate(capture.sections(submission), start=1):
+        form = SectionForm(section, initial=saved)
+        rows = [
+            {"label": question.label, "answer": form[form.field_name(question)], "value": saved.get(question.pk)}
+            for question in section.questions.all()
+            if question.pk in saved
+        ]
+        pages.append({"number": number, "section": section, "rows": rows})
+    return {"assignment": assignment, "submission": submission, "pages": pages, "missing": capture.missing(submission)}
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def report_submit(request, pk):
+    assignment = _own_assignment(request, pk)
+    submission = get_object_or_404(Submission, assignment=assignment)
+    try:
+        capture.submit(submission=submission, by=request.user)
+        messages.success(request, "Thank you. Your report has been sent to the OPCC.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("visits:report-check", pk=pk)
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def review_queue(request):
+    reports = Submission.objects.awaiting_review().select_related(
+        "assignment__volunteer", "assignment__visit__contact_point", "assignment__visit__scenario"
+    )
+    return render(request, "visits/review_queue.html", {"reports": reports})
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def review_detail(request, pk):
+    submission = get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "assignment__volunteer", "assignment__visit__scenario", "assignment__visit__contact_point"
+        ),
+        pk=pk,
+    )
+    context = _summary(submission.assignment, submission) | {"return_form": ReturnReportForm()}
+    return render(request, "visits/review_detail.html", context)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def review_approve(request, pk):
+    submission = get_object_or_404(Submission, pk=pk)
+    try:
+        capture.approve(submission=submission, by=request.user)
+        messages.success(request, "Report approved. It now counts towards the results.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("visits:review-queue")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def review_return(request, pk):
+    submission = get_object_or_404(Submission, pk=pk)
+    form = ReturnReportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Say what the volunteer needs to correct.")
+        capture.return_for_correction(submission=submission, by=request.user, comment=form.cleaned_data["comment"])
+        messages.success(request, "Report returned to the volunteer with your comment.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("visits:review-detail", pk=pk)
+    return redirect("visits:review-queue")
