@@ -30,3 +30,28 @@ def test_a_volunteers_visit_pages_are_accessible_on_a_phone(browser, client_for,
         )
         == {}
     )
+
+
+def test_the_questionnaire_and_review_pages_are_accessible(browser, client_for, coordinator):
+    import time_machine
+
+    from visits import capture
+    from visits.models import Submission
+
+    from .factories import approved_scenario
+    from .test_capture import build_version, fill
+
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=build_version()))
+    person = ready_volunteer()
+    assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
+    with time_machine.travel(visit.starts_at, tick=True):
+        fill(client_for(person.user), assignment)
+        browser_sign_in(browser, client_for(person.user))
+        paths = [reverse("visits:report-section", args=[assignment.pk, n]) for n in (1, 2)]
+        paths.append(reverse("visits:report-check", args=[assignment.pk]))
+        assert accessibility_problems(browser, paths) == {}
+        capture.submit(submission=Submission.objects.get(), by=person.user)
+        browser.delete_all_cookies()
+        browser_sign_in(browser, client_for(coordinator))
+        paths = [reverse("visits:review-queue"), reverse("visits:review-detail", args=[Submission.objects.get().pk])]
+        assert accessibility_problems(browser, paths) == {}
