@@ -11,8 +11,18 @@ from django.utils import timezone
 
 from scenarios.models import ContactPoint, Scenario
 
-from . import planning, services
-from .models import Assignment, QuarterPlan, Visit, VisitEvent, VisitStatus
+from . import capture, planning, services
+from .models import (
+    Answer,
+    Assignment,
+    QuarterPlan,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+    Visit,
+    VisitEvent,
+    VisitStatus,
+)
 
 DEMO_SEED = 2026
 
@@ -82,11 +92,85 @@ def _past_year(coordinator) -> None:
                         volunteer=volunteer, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
                     ).exists():
                         continue
-                    Assignment.objects.create(
+                    assignment = Assignment.objects.create(
                         visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until,
                         assigned_by=coordinator, assigned_at=start - timedelta(days=30), accepted_at=start - timedelta(days=29),
                     )  # fmt: skip
+                    if status == VisitStatus.COMPLETED:
+                        quality = QUALITY.get(point.name, 0.8)
+                        _report(rng, assignment, coordinator, quality, recent=day > today - timedelta(days=10))
             day += timedelta(days=rng.choice([2, 3, 4]))
+
+
+# Some front desks do better than others, so the dashboards have something to show.
+QUALITY = {
+    "Stafford Police Station": 0.9,
+    "Hanley Police Station": 0.65,
+    "Tamworth Police Station": 0.75,
+    "101 non-emergency line": 0.6,
+}
+COMMENTS = {
+    True: [
+        "Greeted straight away with a smile.",
+        "Clear explanation of what would happen next.",
+        "Very patient and helpful.",
+    ],
+    False: [
+        "Waited a long time with nobody at the counter.",
+        "No reference number was offered.",
+        "Felt rushed and not listened to.",
+    ],
+}
+
+
+def _report(rng, assignment, coordinator, quality, *, recent) -> None:
+    """A realistic report: answers drawn around the contact point's quality, approved unless recent."""
+    visit = assignment.visit
+    version = visit.scenario.questionnaire_version
+    submission = Submission.objects.create(assignment=assignment, version=version, started_at=visit.ends_at)
+    saved: dict[int, object] = {}
+    good = rng.random() < quality
+    for section in version.sections.prefetch_related("questions").order_by("order"):
+        for question in section.questions.all():
+            if not question.is_shown(saved):
+                continue
+            value = _answer(rng, question, good=rng.random() < quality, visit=visit, comment=rng.choice(COMMENTS[good]))
+            if value is not None:
+                saved[question.pk] = value
+                Answer.objects.create(submission=submission, question=question, value=value)
+    submission.scores, submission.overall_score = capture.score_answers(version_id=version.pk, saved=saved)
+    submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, visit.ends_at + timedelta(hours=2)
+    if not recent:
+        submission.status, submission.reviewed_by = SubmissionStatus.APPROVED, coordinator
+        submission.reviewed_at, submission.needs_rollup = visit.ends_at + timedelta(days=2), True
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission, action="submitted", by=assignment.volunteer.user, at=submission.submitted_at
+    )
+
+
+def _answer(rng, question, *, good, visit, comment):
+    kind = question.kind
+    if kind == "yes_no":
+        return good if question.expected_answer is not False else not good
+    if kind == "yes_no_na":
+        return "na" if rng.random() < 0.15 else ("yes" if good else "no")
+    if kind == "rating":
+        return rng.choice([4, 5]) if good else rng.choice([1, 2, 3])
+    if kind == "single_choice":
+        return rng.choice(question.option_keys())
+    if kind == "multiple_choice":
+        return rng.sample(question.option_keys(), k=rng.randint(1, 2))
+    if kind == "number":
+        return rng.randint(1, 4) if good else rng.randint(5, 9)
+    if kind == "duration":
+        target = int(question.maximum or 120)
+        return rng.randint(10, target) if good else rng.randint(target + 1, target * 3)
+    if kind == "time":
+        return timezone.localtime(visit.starts_at).strftime("%H:%M")
+    if kind == "date":
+        return timezone.localtime(visit.starts_at).date().isoformat()
+    return comment if question.required or rng.random() < 0.6 else None
 
 
 def _next_quarter(coordinator) -> None:
