@@ -29,3 +29,40 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("change", update);
   update();
 });
+
+// Stopwatch for timed questions (start when dialling, stop when a person
+// answers). It fills the minutes and seconds boxes, which can still be typed.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-duration]").forEach((box) => {
+    const panel = box.querySelector("[data-stopwatch]");
+    const startButton = box.querySelector("[data-stopwatch-start]");
+    const stopButton = box.querySelector("[data-stopwatch-stop]");
+    const status = box.querySelector("[data-stopwatch-status]");
+    const [minutes, seconds] = box.querySelectorAll("input");
+    let started = null;
+    let timer = null;
+    const show = () => {
+      const elapsed = Math.round((Date.now() - started) / 1000);
+      minutes.value = Math.floor(elapsed / 60);
+      seconds.value = elapsed % 60;
+      return elapsed;
+    };
+    panel.hidden = false;
+    startButton.addEventListener("click", () => {
+      started = Date.now();
+      startButton.hidden = true;
+      stopButton.hidden = false;
+      status.textContent = "Timing…";
+      timer = window.setInterval(show, 1000);
+      stopButton.focus();
+    });
+    stopButton.addEventListener("click", () => {
+      window.clearInterval(timer);
+      const elapsed = show();
+      stopButton.hidden = true;
+      startButton.hidden = false;
+      startButton.textContent = "Start again";
+      status.textContent = `Stopped at ${Math.floor(elapsed / 60)} min ${elapsed % 60} s.`;
+    });
+  });
+});

@@ -55,3 +55,26 @@ def test_the_questionnaire_and_review_pages_are_accessible(browser, client_for, 
         browser_sign_in(browser, client_for(coordinator))
         paths = [reverse("visits:review-queue"), reverse("visits:review-detail", args=[Submission.objects.get().pk])]
         assert accessibility_problems(browser, paths) == {}
+
+
+def test_the_stopwatch_fills_in_minutes_and_seconds(browser, client_for, coordinator):
+    import time
+
+    import time_machine
+
+    from .factories import approved_scenario
+    from .test_capture import build_version
+
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=build_version()))
+    person = ready_volunteer()
+    assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
+    with time_machine.travel(visit.starts_at, tick=True):
+        browser_sign_in(browser, client_for(person.user))
+        browser.get(browser.base_url + reverse("visits:report-section", args=[assignment.pk, 2]))
+        browser.find_element("css selector", "[data-stopwatch-start]").click()
+        time.sleep(1.2)
+        browser.find_element("css selector", "[data-stopwatch-stop]").click()
+        inputs = browser.find_elements("css selector", "[data-duration] input")
+        assert inputs[0].get_attribute("value") == "0"
+        assert int(inputs[1].get_attribute("value")) >= 1
+        assert "Stopped at" in browser.find_element("css selector", "[data-stopwatch-status]").text
