@@ -338,3 +338,13 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitExpense(models.Model):
+    """Links a volunteer's expense claim to the visit it was for (claims live in the volunteers app)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="expenses")
+    claim = models.OneToOneField("volunteers.ExpenseClaim", on_delete=models.CASCADE, related_name="visit_link")
+
+    def __str__(self) -> str:
+        return f"{self.claim} for {self.assignment.visit}"

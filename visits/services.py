@@ -332,6 +332,23 @@ def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
     return assignment
 
 
+@transaction.atomic
+def claim_visit_expenses(*, assignment: Assignment, form):
+    """An expense claim for a visit, made through the volunteers app and linked to the visit."""
+    from volunteers.services import create_expense_claim
+
+    from .models import VisitExpense
+
+    claim = create_expense_claim(
+        volunteer=assignment.volunteer,
+        purpose=form.cleaned_data["purpose"],
+        items=form.items(),
+        receipts=form.cleaned_data["receipts"],
+    )
+    VisitExpense.objects.create(assignment=assignment, claim=claim)
+    return claim
+
+
 # --- Telling volunteers --------------------------------------------------------------------
 
 

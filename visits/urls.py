@@ -25,6 +25,7 @@ urlpatterns = [
     path("mine/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),
     path("mine/<int:pk>/decline/", views.assignment_decline, name="assignment-decline"),
+    path("mine/<int:pk>/expenses/", views.assignment_expense, name="assignment-expense"),
     path("mine/<int:pk>/calendar.ics", views.assignment_calendar, name="assignment-calendar"),
     path("mine/<int:pk>/report/", capture_views.report_section, name="report-start"),
     path("mine/<int:pk>/report/page-<int:number>/", capture_views.report_section, name="report-section"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
+from volunteers.forms import ExpenseClaimForm
 from volunteers.models import Volunteer
 
 from . import services
@@ -320,6 +321,22 @@ def assignment_decline(request, pk):
         _messages_from(request, error)
         return redirect(assignment)
     return redirect("visits:my-visits")
+
+
+@role_required(Role.VOLUNTEER)
+def assignment_expense(request, pk):
+    """Claim expenses for this visit, from the visit's own page."""
+    assignment = get_object_or_404(_own_assignments(request).filter(declined_at__isnull=True), pk=pk)
+    visit = assignment.visit
+    purpose = f"Visit to {visit.contact_point} on {timezone.localtime(visit.starts_at):%d %B %Y}"
+    form = ExpenseClaimForm(
+        request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose}
+    )
+    if request.method == "POST" and form.is_valid():
+        claim = services.claim_visit_expenses(assignment=assignment, form=form)
+        messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")
+        return redirect(assignment)
+    return render(request, "volunteers/expense_form.html", {"form": form})
 
 
 @role_required(Role.VOLUNTEER)

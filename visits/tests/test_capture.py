@@ -291,3 +291,27 @@ def test_concurrent_sends_create_one_report_and_one_event(coordinator):
             thread.join()
     assert Submission.objects.count() == 1
     assert Submission.objects.get().events.filter(action="submitted").count() == 1
+
+
+def test_a_volunteer_claims_expenses_from_the_visit(client_for, booked):
+    from volunteers.models import ExpenseClaim
+
+    _visit, (assignment, _other) = booked
+    client = client_for(assignment.volunteer.user)
+    form_page = client.get(reverse("visits:assignment-expense", args=[assignment.pk])).content.decode()
+    assert "Visit to " in form_page
+    response = client.post(
+        reverse("visits:assignment-expense", args=[assignment.pk]), {"purpose": "Visit", "miles": "8"}
+    )
+    assert response.status_code == 302
+    claim = ExpenseClaim.objects.get()
+    assert claim.visit_link.assignment == assignment
+    assert claim.volunteer == assignment.volunteer
+
+
+def test_expenses_cannot_be_claimed_on_someone_elses_visit(client_for, booked, other_volunteer):
+    _visit, (assignment, _other) = booked
+    response = client_for(other_volunteer).post(
+        reverse("visits:assignment-expense", args=[assignment.pk]), {"purpose": "x", "miles": "8"}
+    )
+    assert response.status_code == 404
