@@ -14,8 +14,8 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
 
 from . import capture
-from .forms import ReturnReportForm
-from .models import Assignment, Submission
+from .forms import AnswerReviewForm, ReturnReportForm
+from .models import Answer, Assignment, Submission
 
 
 def _own_assignment(request, pk) -> Assignment:
@@ -134,7 +134,13 @@ def review_detail(request, pk):
         ),
         pk=pk,
     )
-    context = _summary(submission.assignment, submission) | {"return_form": ReturnReportForm()}
+    text_answers = submission.answers.filter(question__kind="text").select_related("question")
+    context = _summary(submission.assignment, submission) | {
+        "return_form": ReturnReportForm(),
+        "text_answers": [
+            (answer, AnswerReviewForm(instance=answer, prefix=f"a{answer.pk}")) for answer in text_answers
+        ],
+    }
     return render(request, "visits/review_detail.html", context)
 
 
@@ -164,3 +170,17 @@ def review_return(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("visits:review-detail", pk=pk)
     return redirect("visits:review-queue")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def answer_review(request, pk):
+    """Mark an answer as good practice or a concern, and redact its free text before release."""
+    answer = get_object_or_404(Answer.objects.select_related("submission"), pk=pk)
+    form = AnswerReviewForm(request.POST, instance=answer, prefix=f"a{answer.pk}")
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+    else:
+        messages.error(request, "Choose how to mark the answer.")
+    return redirect("visits:review-detail", pk=answer.submission_id)

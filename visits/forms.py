@@ -10,7 +10,7 @@ from scenarios.models import Channel, ContactPoint, Scenario
 from volunteers.models import Volunteer
 
 from . import services
-from .models import Conflict
+from .models import Answer, Conflict
 
 
 class VisitForm(forms.Form):
@@ -105,3 +105,11 @@ class ConflictForm(forms.ModelForm):
 
 class ReturnReportForm(forms.Form):
     comment = forms.CharField(label="What needs correcting", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class AnswerReviewForm(forms.ModelForm):
+    class Meta:
+        model = Answer
+        fields = ["notable", "redacted_text"]
+        labels = {"notable": "Mark this answer as", "redacted_text": "Text the force may see"}
+        widgets = {"redacted_text": forms.Textarea(attrs={"rows": 3})}

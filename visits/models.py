@@ -313,17 +313,33 @@ class Submission(models.Model):
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
 
+class Notable(models.TextChoices):
+    NONE = "", "Nothing notable"
+    GOOD_PRACTICE = "good_practice", "Notable good practice"
+    CONCERN = "concern", "A concern"
+
+
 class Answer(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey("scenarios.Question", on_delete=models.PROTECT, related_name="+")
     value = models.JSONField(null=True)
     saved_at = models.DateTimeField(auto_now=True)
+    # Set by the reviewer: quotes for the dashboards, and free text cleaned of names before release.
+    notable = models.CharField(max_length=20, choices=Notable.choices, blank=True, default="")
+    redacted_text = models.TextField(
+        blank=True, help_text="The text as the force may see it: names of officers, staff or anyone else removed."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "question"], name="answer_once_per_question")]
 
     def __str__(self) -> str:
         return f"{self.question}: {self.value}"
+
+    @property
+    def released_text(self) -> str:
+        """What the force may read: the redacted text, or nothing until a reviewer has checked it."""
+        return self.redacted_text
 
 
 class SubmissionEvent(models.Model):

@@ -35,4 +35,5 @@ urlpatterns = [
     path("reports/<int:pk>/", capture_views.review_detail, name="review-detail"),
     path("reports/<int:pk>/approve/", capture_views.review_approve, name="review-approve"),
     path("reports/<int:pk>/return/", capture_views.review_return, name="review-return"),
+    path("answers/<int:pk>/review/", capture_views.answer_review, name="answer-review"),
 ]

@@ -315,3 +315,39 @@ def test_expenses_cannot_be_claimed_on_someone_elses_visit(client_for, booked, o
         reverse("visits:assignment-expense", args=[assignment.pk]), {"purpose": "x", "miles": "8"}
     )
     assert response.status_code == 404
+
+
+def test_coordinator_marks_a_quote_and_redacts_names(client_for, booked, coordinator):
+    from visits.models import Answer
+
+    _visit, (assignment, _other) = booked
+    submission = capture.start(assignment=assignment, by=assignment.volunteer.user)
+    answer = Answer.objects.create(
+        submission=submission, question=q(assignment.visit.scenario.questionnaire_version, "Anything else?"),
+        value="PC Jones was very kind.",
+    )  # fmt: skip
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("visits:answer-review", args=[answer.pk]),
+        {f"a{answer.pk}-notable": "good_practice", f"a{answer.pk}-redacted_text": "[Officer] was very kind."},
+    )
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.notable == "good_practice"
+    assert answer.released_text == "[Officer] was very kind."
+
+
+def test_only_coordinators_mark_answers(client_for, booked, volunteer):
+    from visits.models import Answer
+
+    _visit, (assignment, _other) = booked
+    submission = capture.start(assignment=assignment, by=assignment.volunteer.user)
+    answer = Answer.objects.create(
+        submission=submission, question=q(assignment.visit.scenario.questionnaire_version, "Anything else?"), value="x"
+    )
+    client = client_for(assignment.volunteer.user)
+    assert (
+        client.post(reverse("visits:answer-review", args=[answer.pk]), {f"a{answer.pk}-notable": "concern"}).status_code
+        == 403
+    )
+    assert client.get(reverse("visits:answer-review", args=[answer.pk])).status_code in (403, 405)
