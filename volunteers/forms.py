@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
-from PIL import Image, UnidentifiedImageError
+
+from mysteryshop.uploads import check_size, clean_image, is_pdf
 
 from .models import (
     WEEKDAYS,
@@ -243,30 +242,15 @@ class ReceiptsField(forms.FileField):
 
 
 def check_receipt(upload):
-    limit = settings.MYSTERYSHOP_RECEIPT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(f"“{upload.name}” is too big: a receipt must be under {limit // (1024 * 1024)} MB")
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
+    """A receipt: a PDF (checked by its header) or a photo (re-saved without metadata), under the size limit."""
+    check_size(upload, max_bytes=settings.MYSTERYSHOP_RECEIPT_MAX_BYTES, what="receipt")
+    if is_pdf(upload):
         upload.checked_file, upload.checked_type = ContentFile(upload.read(), name="receipt.pdf"), "application/pdf"
         return upload
     try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            if image_format not in ("JPEG", "PNG"):
-                raise ValidationError(f"“{upload.name}” must be a photo (JPEG or PNG) or a PDF")
-            clean = io.BytesIO()
-            # Re-saving only the pixels drops location and all other metadata.
-            image.convert("RGB" if image_format == "JPEG" else image.mode).save(clean, format=image_format)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        upload.checked_file, upload.checked_type = clean_image(upload)
+    except ValidationError:
         raise ValidationError(f"“{upload.name}” is not a photo or a PDF we can read") from None
-    extension = "jpg" if image_format == "JPEG" else "png"
-    upload.checked_file = ContentFile(clean.getvalue(), name=f"receipt.{extension}")
-    upload.checked_type = f"image/{extension.replace('jpg', 'jpeg')}"
     return upload
 
 
