@@ -187,3 +187,19 @@ def return_for_correction(*, submission: Submission, by, comment: str) -> Submis
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action="returned", by=by, comment=comment.strip())
     return submission
+
+
+@transaction.atomic
+def add_evidence(*, submission: Submission, by, image: tuple, caption: str = "") -> None:
+    """Attach a checked photo to an editable report, within the scheme's limit."""
+    from .models import Evidence
+
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your report.")
+    if not submission.is_editable:
+        raise ValidationError("This report has been sent and can no longer be changed.")
+    if submission.evidence.count() >= settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS:
+        raise ValidationError(f"A report can have up to {settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS} photos.")
+    content, content_type = image
+    Evidence.objects.create(submission=submission, file=content, content_type=content_type, caption=caption)

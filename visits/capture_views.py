@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,8 +14,8 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
 
 from . import capture
-from .forms import AnswerReviewForm, ReturnReportForm
-from .models import Answer, Assignment, Submission
+from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm
+from .models import Answer, Assignment, Evidence, Submission
 
 
 def _own_assignment(request, pk) -> Assignment:
@@ -97,7 +97,14 @@ def _summary(assignment, submission):
             if question.pk in saved
         ]
         pages.append({"number": number, "section": section, "rows": rows})
-    return {"assignment": assignment, "submission": submission, "pages": pages, "missing": capture.missing(submission)}
+    return {
+        "assignment": assignment,
+        "submission": submission,
+        "pages": pages,
+        "missing": capture.missing(submission),
+        "evidence": submission.evidence.all(),
+        "evidence_form": EvidenceForm(),
+    }
 
 
 @require_POST
@@ -184,3 +191,40 @@ def answer_review(request, pk):
     else:
         messages.error(request, "Choose how to mark the answer.")
     return redirect("visits:review-detail", pk=answer.submission_id)
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def evidence_add(request, pk):
+    assignment = _own_assignment(request, pk)
+    submission = get_object_or_404(Submission, assignment=assignment)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("visits:report-check", pk=pk)
+    try:
+        capture.add_evidence(
+            submission=submission,
+            by=request.user,
+            image=form.cleaned_data["photo"],
+            caption=form.cleaned_data["caption"],
+        )
+        messages.success(request, "Photo added.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("visits:report-check", pk=pk)
+
+
+@role_required(Role.VOLUNTEER, *OPCC_ROLES)
+def evidence_file(request, pk):
+    """Photos are private: only the volunteer who took them and OPCC staff get them."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(submission__in=Submission.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The photo is missing.") from None
+    response = FileResponse(handle, content_type=evidence.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

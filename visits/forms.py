@@ -113,3 +113,19 @@ class AnswerReviewForm(forms.ModelForm):
         fields = ["notable", "redacted_text"]
         labels = {"notable": "Mark this answer as", "redacted_text": "Text the force may see"}
         widgets = {"redacted_text": forms.Textarea(attrs={"rows": 3})}
+
+
+class EvidenceForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo", help_text="A JPEG or PNG from your phone. Location and other hidden details are removed."
+    )
+    caption = forms.CharField(label="What does it show?", max_length=200, required=False)
+
+    def clean_photo(self):
+        from django.conf import settings
+
+        from mysteryshop.uploads import check_size, clean_image
+
+        upload = self.cleaned_data["photo"]
+        check_size(upload, max_bytes=settings.MYSTERYSHOP_EVIDENCE_MAX_BYTES, what="photo")
+        return clean_image(upload)

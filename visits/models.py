@@ -364,3 +364,22 @@ class VisitExpense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim} for {self.assignment.visit}"
+
+
+def evidence_path(instance, filename):
+    from uuid import uuid4
+
+    return f"evidence/{instance.submission_id}/{uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A photo a volunteer took (a sign, a notice, the parking), stored privately without its metadata."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    content_type = models.CharField(max_length=20)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.caption or f"Photo {self.pk}"

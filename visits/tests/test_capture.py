@@ -351,3 +351,71 @@ def test_only_coordinators_mark_answers(client_for, booked, volunteer):
         == 403
     )
     assert client.get(reverse("visits:answer-review", args=[answer.pk])).status_code in (403, 405)
+
+
+def _photo_with_location():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", (30, 30), "blue")
+    exif = Image.Exif()
+    exif[0x8825] = {2: (52.0, 48.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return SimpleUploadedFile("sign.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_a_photo_is_stored_without_location_and_served_only_to_those_allowed(
+    client_for, booked, coordinator, other_volunteer, force_liaison
+):
+    from PIL import Image
+
+    from visits.models import Evidence
+
+    _visit, (assignment, _other) = booked
+    capture.start(assignment=assignment, by=assignment.volunteer.user)
+    owner = client_for(assignment.volunteer.user)
+    owner.post(
+        reverse("visits:evidence-add", args=[assignment.pk]),
+        {"photo": _photo_with_location(), "caption": "Opening hours sign"},
+    )
+    evidence = Evidence.objects.get()
+    with evidence.file.open("rb") as handle, Image.open(handle) as image:
+        assert not image.getexif()
+    url = reverse("visits:evidence-file", args=[evidence.pk])
+    assert client_for(assignment.volunteer.user).get(url).status_code == 200
+    assert client_for(coordinator).get(url).status_code == 200
+    assert client_for(other_volunteer).get(url).status_code == 404
+    assert client_for(force_liaison).get(url).status_code == 403
+
+
+def test_a_fake_photo_is_refused_with_a_message(client_for, booked):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from visits.models import Evidence
+
+    _visit, (assignment, _other) = booked
+    capture.start(assignment=assignment, by=assignment.volunteer.user)
+    fake = SimpleUploadedFile("sign.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = client_for(assignment.volunteer.user).post(
+        reverse("visits:evidence-add", args=[assignment.pk]), {"photo": fake}, follow=True
+    )
+    assert "is not a photo we can read" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_the_number_of_photos_is_limited(client_for, booked, settings):
+    from visits.models import Evidence
+
+    settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS = 1
+    _visit, (assignment, _other) = booked
+    capture.start(assignment=assignment, by=assignment.volunteer.user)
+    client = client_for(assignment.volunteer.user)
+    client.post(reverse("visits:evidence-add", args=[assignment.pk]), {"photo": _photo_with_location()})
+    response = client.post(
+        reverse("visits:evidence-add", args=[assignment.pk]), {"photo": _photo_with_location()}, follow=True
+    )
+    assert "up to 1 photos" in response.content.decode()
+    assert Evidence.objects.count() == 1
