@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -228,3 +228,23 @@ def evidence_file(request, pk):
     response = FileResponse(handle, content_type=evidence.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def report_autosave(request, pk, number):
+    """Answers saved as they are typed (JavaScript); keeps whatever is valid, like "save and come back later"."""
+    assignment = _own_assignment(request, pk)
+    submission = Submission.objects.filter(assignment=assignment).first()
+    if submission is None or not submission.is_editable:
+        return JsonResponse({"saved": False, "message": "This report can no longer be changed."}, status=409)
+    pages = capture.sections(submission)
+    if not 1 <= number <= len(pages):
+        raise Http404("No such page.")
+    section = pages[number - 1]
+    saved = capture.answers(submission)
+    form = SectionForm(
+        section, data=request.POST, initial=saved, answers_so_far=capture.answers_before(submission, section, saved)
+    )
+    capture.save_section(submission=submission, section=section, form=form, partial=True)
+    return JsonResponse({"saved": True})

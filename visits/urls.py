@@ -29,6 +29,7 @@ urlpatterns = [
     path("mine/<int:pk>/calendar.ics", views.assignment_calendar, name="assignment-calendar"),
     path("mine/<int:pk>/report/", capture_views.report_section, name="report-start"),
     path("mine/<int:pk>/report/page-<int:number>/", capture_views.report_section, name="report-section"),
+    path("mine/<int:pk>/report/page-<int:number>/autosave/", capture_views.report_autosave, name="report-autosave"),
     path("mine/<int:pk>/report/check/", capture_views.report_check, name="report-check"),
     path("mine/<int:pk>/report/send/", capture_views.report_submit, name="report-submit"),
     path("mine/<int:pk>/report/photos/", capture_views.evidence_add, name="evidence-add"),

@@ -66,3 +66,31 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Answers saved as they are typed. Without JavaScript the buttons do the same.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-autosave]");
+  if (!form) {
+    return;
+  }
+  const status = form.querySelector("[data-autosave-status]");
+  let timer = null;
+  const save = async () => {
+    try {
+      const response = await fetch(form.dataset.autosave, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+      });
+      status.textContent = response.ok ? "Your answers are saved." : "";
+    } catch {
+      status.textContent = "Not saved yet: you seem to be offline. Your answers will be saved when you press a button.";
+    }
+  };
+  const later = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 800);
+  };
+  form.addEventListener("change", later);
+  form.addEventListener("input", later);
+});

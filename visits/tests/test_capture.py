@@ -419,3 +419,24 @@ def test_the_number_of_photos_is_limited(client_for, booked, settings):
     )
     assert "up to 1 photos" in response.content.decode()
     assert Evidence.objects.count() == 1
+
+
+def test_answers_are_saved_as_they_are_typed(client_for, booked):
+    _visit, (assignment, _other) = booked
+    capture.start(assignment=assignment, by=assignment.volunteer.user)
+    greeted = q(assignment.visit.scenario.questionnaire_version, "Were you greeted?")
+    response = client_for(assignment.volunteer.user).post(
+        reverse("visits:report-autosave", args=[assignment.pk, 1]), {f"q_{greeted.pk}": "yes"}
+    )
+    assert response.json() == {"saved": True}
+    assert Submission.objects.get().answers.get(question=greeted).value is True
+
+
+def test_autosave_refuses_a_sent_report_and_someone_elses(client_for, booked, other_volunteer):
+    _visit, (assignment, _other) = booked
+    url = reverse("visits:report-autosave", args=[assignment.pk, 1])
+    assert client_for(other_volunteer).post(url, {}).status_code == 404
+    client = client_for(assignment.volunteer.user)
+    fill(client, assignment)
+    client.post(reverse("visits:report-submit", args=[assignment.pk]))
+    assert client.post(url, {}).status_code == 409

@@ -78,3 +78,30 @@ def test_the_stopwatch_fills_in_minutes_and_seconds(browser, client_for, coordin
         assert inputs[0].get_attribute("value") == "0"
         assert int(inputs[1].get_attribute("value")) >= 1
         assert "Stopped at" in browser.find_element("css selector", "[data-stopwatch-status]").text
+
+
+def test_answers_are_saved_as_the_volunteer_types_in_a_real_browser(browser, client_for, coordinator):
+    import time_machine
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from visits import capture
+    from visits.models import Submission
+
+    from .factories import approved_scenario
+    from .test_capture import build_version
+
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=build_version()))
+    person = ready_volunteer()
+    assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
+    with time_machine.travel(visit.starts_at, tick=True):
+        capture.start(assignment=assignment, by=person.user)
+        browser_sign_in(browser, client_for(person.user))
+        browser.get(browser.base_url + reverse("visits:report-section", args=[assignment.pk, 1]))
+        radio = browser.find_element("css selector", "input[type=radio][value=yes]")
+        browser.execute_script("arguments[0].focus();", radio)
+        radio.send_keys(Keys.SPACE)
+        WebDriverWait(browser, 10).until(
+            lambda b: "saved" in b.find_element("css selector", "[data-autosave-status]").text
+        )
+    assert Submission.objects.get().answers.count() == 1
