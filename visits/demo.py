@@ -137,7 +137,12 @@ def _report(rng, assignment, coordinator, quality, *, recent) -> None:
             value = _answer(rng, question, good=rng.random() < quality, visit=visit, comment=rng.choice(COMMENTS[good]))
             if value is not None:
                 saved[question.pk] = value
-                Answer.objects.create(submission=submission, question=question, value=value)
+                answer = Answer(submission=submission, question=question, value=value)
+                if question.kind == "text" and not recent and rng.random() < 0.3:
+                    # The reviewer picked out quotes and checked them for names before release.
+                    answer.notable = "good_practice" if value in COMMENTS[True] else "concern"
+                    answer.redacted_text = value
+                answer.save()
     submission.scores, submission.overall_score = capture.score_answers(version_id=version.pk, saved=saved)
     submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, visit.ends_at + timedelta(hours=2)
     if not recent:
