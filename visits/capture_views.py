@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
+from scenarios.models import CommitmentArea
 
 from . import capture
 from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm
@@ -86,20 +87,34 @@ def report_check(request, pk):
     return render(request, "visits/report_check.html", _summary(assignment, submission))
 
 
+def _shown(question, value):
+    """An answer as a person reads it (choices are shown through the form's labels)."""
+    if question.kind == "duration" and isinstance(value, int):
+        minutes, seconds = divmod(value, 60)
+        return f"{minutes} min {seconds:02d} s"
+    return value
+
+
 def _summary(assignment, submission):
     saved = capture.answers(submission)
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         form = SectionForm(section, initial=saved)
         rows = [
-            {"label": question.label, "answer": form[form.field_name(question)], "value": saved.get(question.pk)}
+            {
+                "label": question.label,
+                "answer": form[form.field_name(question)],
+                "value": _shown(question, saved[question.pk]),
+            }
             for question in section.questions.all()
             if question.pk in saved
         ]
         pages.append({"number": number, "section": section, "rows": rows})
+    names = dict(CommitmentArea.objects.values_list("slug", "name"))
     return {
         "assignment": assignment,
         "submission": submission,
+        "area_scores": [(names.get(slug, slug), value) for slug, value in submission.scores.items()],
         "pages": pages,
         "missing": capture.missing(submission),
         "evidence": submission.evidence.all(),

@@ -76,7 +76,7 @@ def test_a_volunteer_fills_in_checks_and_sends_a_report(client_for, booked):
     response = fill(client, assignment)
     assert response["Location"] == reverse("visits:report-check", args=[assignment.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "Check your answers before sending" in page and "1:30" not in page
+    assert "Check your answers before sending" in page and "1 min 30 s" in page
     client.post(reverse("visits:report-submit", args=[assignment.pk]))
     submission = Submission.objects.get()
     assert submission.status == SubmissionStatus.SUBMITTED
