@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mysteryshop.models import StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 from volunteers.models import Volunteer
@@ -150,19 +151,10 @@ class Visit(models.Model):
         VisitEvent.objects.create(visit=self, from_status=previous, to_status=status, by=by, reason=reason)
 
 
-class VisitEvent(models.Model):
+class VisitEvent(StatusHistory):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=VisitStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=VisitStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class AssignmentQuerySet(models.QuerySet):

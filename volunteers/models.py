@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
+from mysteryshop.models import StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
 LONDON = ZoneInfo("Europe/London")
@@ -187,19 +188,10 @@ class Volunteer(models.Model):
         return sorted(TRANSITIONS[Status(self.status)], key=list(Status).index)
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusHistory):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class Availability(models.Model):
