@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
+    "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
+    "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
     "anonymise-expired-volunteers": {
         "task": "volunteers.anonymise_expired",
         "schedule": crontab(hour=2, minute=30),

@@ -1,1 +1,50 @@
+"""Roll-up tables: derived from approved reports, always recomputable, read by dashboards."""
 
+from __future__ import annotations
+
+from django.db import models
+
+
+class PeriodKind(models.TextChoices):
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+
+
+class RollupRow(models.Model):
+    """One cell of the results: a period × contact point × commitment area × question.
+
+    `area_id` and `question_id` are 0 for "all" (plain integers, not foreign
+    keys, so the unique key has no NULLs and a row never blocks deleting the
+    source). Rows are replaced, never added to, so a retry cannot double-count.
+    """
+
+    period_kind = models.CharField(max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    contact_point_id = models.IntegerField()
+    channel = models.CharField(max_length=30)
+    policing_area_id = models.IntegerField()
+    area_id = models.IntegerField(default=0)
+    question_id = models.IntegerField(default=0)
+    reports = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    weight_applicable = models.PositiveIntegerField(default=0)
+    weight_met = models.PositiveIntegerField(default=0)
+    durations = models.JSONField(default=list, blank=True, help_text="Sorted seconds, for medians and percentiles.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "contact_point_id", "area_id", "question_id"],
+                name="rollup_one_row_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["period_kind", "period_start", "area_id", "question_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.period_kind} {self.period_start} cp{self.contact_point_id} a{self.area_id} q{self.question_id}"
+
+    @property
+    def score(self) -> float | None:
+        return round(100 * self.weight_met / self.weight_applicable, 1) if self.weight_applicable else None

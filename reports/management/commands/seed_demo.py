@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from mysteryshop import demo
+from reports import rollups
 from scenarios import demo as scenarios_demo
 from visits import demo as visits_demo
 from volunteers import demo as volunteers_demo
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             volunteers_demo.seed()
             scenarios_demo.seed()
             visits_demo.seed()
+            # The demo's approved reports, rolled up as the Celery task would.
+            rollups.rebuild()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as any of these, all with the password")
         self.stdout.write(f"    {demo.DEMO_PASSWORD}")
