@@ -331,3 +331,6 @@ MYSTERYSHOP_AGREEMENT_THRESHOLD = env_int("MYSTERYSHOP_AGREEMENT_THRESHOLD", 70)
 # Capture: photos a volunteer may attach to one report, and the largest photo in bytes.
 MYSTERYSHOP_EVIDENCE_MAX_PHOTOS = env_int("MYSTERYSHOP_EVIDENCE_MAX_PHOTOS", 4)
 MYSTERYSHOP_EVIDENCE_MAX_BYTES = env_int("MYSTERYSHOP_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+# Results: a commitment area is green at or above the first share (%), amber at or above the second, else red.
+MYSTERYSHOP_GREEN_FROM = env_int("MYSTERYSHOP_GREEN_FROM", 80)
+MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)

@@ -1,0 +1,70 @@
+"""The commissioner's dashboard reads the roll-up tables, in a fixed number of queries."""
+
+from django.urls import reverse
+
+from reports import rollups
+from reports.models import RollupRow
+
+from .test_rollups import approved_report
+
+
+def test_the_dashboard_shows_the_quarter_from_the_roll_ups(client_for, commissioner, coordinator):
+    good = approved_report(coordinator, greeted=True)
+    poor = approved_report(coordinator, greeted=False)
+    rollups.rebuild()
+    content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
+    # 4 of 4 weight met, and 1 of 3: 5 of 7 overall.
+    assert "71.4% of the commitment met" in content
+    assert "From 2 checked reports" in content
+    assert good.assignment.visit.contact_point.name in content and poor.assignment.visit.contact_point.name in content
+
+
+def test_the_dashboard_reads_only_roll_ups_not_answers(client_for, commissioner, coordinator):
+    approved_report(coordinator)
+    # Not rolled up yet: the dashboard knows nothing of the answers.
+    content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
+    assert "No checked reports yet" in content
+    rollups.sweep()
+    assert (
+        "of the commitment met" in client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
+    )
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_at_any_size(
+    client_for, commissioner, coordinator, django_assert_max_num_queries
+):
+    approved_report(coordinator)
+    rollups.rebuild()
+    client = client_for(commissioner)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("reports:commissioner-home"))
+    rows = list(RollupRow.objects.values())
+    copies = []
+    for number in range(1, 200):
+        for row in rows:
+            row = dict(row, contact_point_id=row["contact_point_id"] + 1000 * number)
+            row.pop("id")
+            copies.append(RollupRow(**row))
+    RollupRow.objects.bulk_create(copies)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("reports:commissioner-home"))
+
+
+def test_a_bad_filter_is_ignored_not_an_error(client_for, commissioner, coordinator):
+    approved_report(coordinator)
+    rollups.rebuild()
+    response = client_for(commissioner).get(reverse("reports:commissioner-home"), {"period": "nonsense", "area": "x"})
+    assert response.status_code == 200
+
+
+def test_force_liaison_cannot_see_the_unreleased_dashboard(client_for, force_liaison):
+    assert client_for(force_liaison).get(reverse("reports:commissioner-home")).status_code == 403
+
+
+def test_the_dashboard_is_accessible(browser, client_for, commissioner, coordinator):
+    from conftest import accessibility_problems, browser_sign_in
+
+    approved_report(coordinator)
+    rollups.rebuild()
+    browser_sign_in(browser, client_for(commissioner))
+    assert accessibility_problems(browser, [reverse("reports:commissioner-home")]) == {}
