@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Sum
 
-from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea
+from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
 
 from .models import PeriodKind, RollupRow
 from .rollups import period_end, period_start
@@ -67,6 +67,56 @@ def _grouped(rows, field: str) -> dict[object, Figure]:
     return {row[field]: Figure("", row["r"], row["m"], row["a"]) for row in grouped}
 
 
+def percentile(values: list[int], share: float) -> float | None:
+    """The value below which `share` of the values fall (nearest rank)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+@dataclass
+class Timing:
+    month: date
+    count: int
+    median: float | None
+    p90: float | None
+    within_target: float | None
+
+
+def timings(*, start: date, policing_area_id: int | None = None) -> list[dict]:
+    """For each timed question (such as the 101 line's time to answer): month by month, the median,
+    90th percentile and share within the question's target, from the roll-up rows' durations."""
+    end = period_end(PeriodKind.QUARTER, start)
+    rows = RollupRow.objects.filter(
+        period_kind=PeriodKind.MONTH, period_start__gte=start, period_start__lt=end, question_id__gt=0
+    )
+    if policing_area_id:
+        rows = rows.filter(policing_area_id=policing_area_id)
+    merged: dict[int, dict[date, list[int]]] = {}
+    for question_id, month, durations in rows.exclude(durations=[]).values_list(
+        "question_id", "period_start", "durations"
+    ):
+        merged.setdefault(question_id, {}).setdefault(month, []).extend(durations)
+    questions = Question.objects.select_related("section__version__questionnaire").in_bulk(list(merged))
+    result = []
+    for question_id, months in merged.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        target = int(question.maximum) if question.maximum else None
+        lines = [
+            Timing(
+                month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
+                within_target=round(100 * sum(v <= target for v in values) / len(values), 1) if target else None,
+            )
+            for month, values in sorted(months.items())
+        ]  # fmt: skip
+        result.append({"question": question, "target": target, "months": lines})
+    return sorted(result, key=lambda item: item["question"].label)
+
+
 def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
     """Everything the dashboard shows for one quarter, in a fixed number of queries."""
     rows = _rows(start, policing_area_id)
@@ -102,4 +152,5 @@ def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
         "channels": channel_figures,
         "league": league,
         "policing_areas": PolicingArea.objects.all(),
+        "timings": timings(start=start, policing_area_id=policing_area_id),
     }

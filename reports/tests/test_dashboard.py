@@ -68,3 +68,17 @@ def test_the_dashboard_is_accessible(browser, client_for, commissioner, coordina
     rollups.rebuild()
     browser_sign_in(browser, client_for(commissioner))
     assert accessibility_problems(browser, [reverse("reports:commissioner-home")]) == {}
+
+
+def test_timed_questions_show_median_90th_percentile_and_share_within_target(client_for, commissioner, coordinator):
+    from reports.dashboard import percentile
+
+    approved_report(coordinator, wait=60)
+    approved_report(coordinator, wait=200)
+    rollups.rebuild()
+    content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
+    assert "How long did you wait?" in content and "target 120 seconds" in content
+    assert "<td>50.0%</td>" in content
+    assert percentile([5, 1, 3, 2, 4], 0.5) == 3
+    assert percentile(list(range(1, 11)), 0.9) == 9
+    assert percentile([], 0.5) is None
