@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class PeriodKind(models.TextChoices):
@@ -48,3 +50,35 @@ class RollupRow(models.Model):
     @property
     def score(self) -> float | None:
         return round(100 * self.weight_met / self.weight_applicable, 1) if self.weight_applicable else None
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def quarter_starts(self) -> list:
+        return list(self.order_by("-period_start").values_list("period_start", flat=True))
+
+
+class Release(models.Model):
+    """The commissioner released a closed quarter's results to the force.
+
+    Force liaison users see results only of released quarters: nothing of a
+    quarter that is not released, so nothing of a visit still to come.
+    """
+
+    period_start = models.DateField(unique=True, help_text="The first day of the released quarter.")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, help_text="A covering note the force sees with the results.")
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__day=1, period_start__month__in=[1, 4, 7, 10]),
+                name="release_is_a_quarter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start.year} Q{(self.period_start.month - 1) // 3 + 1}"
