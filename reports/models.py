@@ -42,7 +42,6 @@ class RollupRow(models.Model):
                 name="rollup_one_row_per_key",
             )
         ]
-        indexes = [models.Index(fields=["period_kind", "period_start", "area_id", "question_id"])]
 
     def __str__(self) -> str:
         return f"{self.period_kind} {self.period_start} cp{self.contact_point_id} a{self.area_id} q{self.question_id}"

@@ -86,7 +86,20 @@ def missing(submission: Submission) -> list[tuple[int, Section]]:
 
 
 def score(submission: Submission) -> tuple[dict[str, float], Decimal | None]:
-    return score_answers(version_id=submission.version_id, saved=answers(submission))
+    """Score a report, and keep each answer's verdict with it for the roll-ups.
+
+    The verdicts are stored, like the scores, so a later version's rules never
+    rewrite history and the roll-ups can be summed in SQL.
+    """
+    saved = list(submission.answers.select_related("question"))
+    changed = []
+    for answer in saved:
+        meets = answer.question.meets_commitment(answer.value)
+        if answer.meets is not meets:
+            answer.meets = meets
+            changed.append(answer)
+    Answer.objects.bulk_update(changed, ["meets"])
+    return score_answers(version_id=submission.version_id, saved={a.question_id: a.value for a in saved})
 
 
 def score_answers(*, version_id: int, saved: dict[int, object]) -> tuple[dict[str, float], Decimal | None]:
@@ -176,17 +189,37 @@ def approve(*, submission: Submission, by) -> Submission:
 
 @transaction.atomic
 def return_for_correction(*, submission: Submission, by, comment: str) -> Submission:
+    """Send a report back to its volunteer to correct. An approved report can be returned too
+    (a mistake found later): it then leaves the results until it is approved again, so it is
+    marked for a roll-up like an approval."""
     _require_coordinator(by)
     if not comment.strip():
         raise ValidationError("Say what the volunteer needs to correct.")
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError("Only a submitted report can be returned.")
+    if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
+        raise ValidationError("Only a sent or approved report can be returned.")
+    was_approved = submission.status == SubmissionStatus.APPROVED
     submission.status, submission.review_comment = SubmissionStatus.RETURNED, comment.strip()
     submission.reviewed_by, submission.reviewed_at = by, timezone.now()
+    submission.needs_rollup = submission.needs_rollup or was_approved
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action="returned", by=by, comment=comment.strip())
+    if was_approved:
+        send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
     return submission
+
+
+@transaction.atomic
+def review_answer(*, answer: Answer, by, notable: str, redacted_text: str) -> Answer:
+    """Mark a free-text answer as good practice or a concern, with the text the force may see.
+    The dashboards quote from the roll-ups, so an approved report is marked for one."""
+    _require_coordinator(by)
+    answer.notable, answer.redacted_text = notable, redacted_text.strip()
+    answer.save(update_fields=["notable", "redacted_text"])
+    approved = Submission.objects.filter(pk=answer.submission_id, status=SubmissionStatus.APPROVED)
+    if approved.update(needs_rollup=True):
+        send_task_on_commit(ROLLUP_TASK, args=[answer.submission_id])
+    return answer
 
 
 @transaction.atomic

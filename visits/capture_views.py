@@ -201,7 +201,7 @@ def answer_review(request, pk):
     answer = get_object_or_404(Answer.objects.select_related("submission"), pk=pk)
     form = AnswerReviewForm(request.POST, instance=answer, prefix=f"a{answer.pk}")
     if form.is_valid():
-        form.save()
+        capture.review_answer(answer=answer, by=request.user, **form.cleaned_data)
         messages.success(request, "Saved.")
     else:
         messages.error(request, "Choose how to mark the answer.")

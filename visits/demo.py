@@ -137,7 +137,9 @@ def _report(rng, assignment, coordinator, quality, *, recent) -> None:
             value = _answer(rng, question, good=rng.random() < quality, visit=visit, comment=rng.choice(COMMENTS[good]))
             if value is not None:
                 saved[question.pk] = value
-                answer = Answer(submission=submission, question=question, value=value)
+                answer = Answer(
+                    submission=submission, question=question, value=value, meets=question.meets_commitment(value)
+                )
                 if question.kind == "text" and not recent and rng.random() < 0.3:
                     # The reviewer picked out quotes and checked them for names before release.
                     answer.notable = "good_practice" if value in COMMENTS[True] else "concern"

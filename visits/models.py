@@ -315,6 +315,9 @@ class Answer(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey("scenarios.Question", on_delete=models.PROTECT, related_name="+")
     value = models.JSONField(null=True)
+    # Whether the answer meets the commitment (None: not scored, blank or not applicable),
+    # fixed when the report is sent, so the roll-ups can be summed in SQL.
+    meets = models.BooleanField(null=True, blank=True)
     saved_at = models.DateTimeField(auto_now=True)
     # Set by the reviewer: quotes for the dashboards, and free text cleaned of names before release.
     notable = models.CharField(max_length=20, choices=Notable.choices, blank=True, default="")

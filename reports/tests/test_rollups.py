@@ -15,10 +15,13 @@ from visits.tests.factories import approved_scenario, make_visit, ready_voluntee
 from visits.tests.test_capture import build_version, q
 
 
-def approved_report(coordinator, *, greeted=True, wait=60, day=None):
-    """One approved report on a new visit (run the roll-up separately)."""
+def approved_report(coordinator, *, greeted=True, wait=60, day=None, contact_point=None, approve=True, scenario=None):
+    """One approved (or with `approve=False`, sent) report on a new visit (run the roll-up separately)."""
     visit = make_visit(
-        coordinator=coordinator, scenario=approved_scenario(questionnaire_version=build_version()), day=day
+        coordinator=coordinator,
+        scenario=scenario or approved_scenario(questionnaire_version=build_version()),
+        day=day,
+        contact_point=contact_point,
     )
     assignment = services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
     with time_machine.travel(visit.starts_at + timedelta(minutes=5)):
@@ -31,7 +34,8 @@ def approved_report(coordinator, *, greeted=True, wait=60, day=None):
             )
         Answer.objects.create(submission=submission, question=q(version, "How long did you wait?"), value=wait)
         capture.submit(submission=submission, by=assignment.volunteer.user)
-        capture.approve(submission=submission, by=coordinator)
+        if approve:
+            capture.approve(submission=submission, by=coordinator)
     return Submission.objects.get(pk=submission.pk)
 
 
