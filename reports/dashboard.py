@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
+from visits.models import Submission, SubmissionStatus, Visit, VisitStatus
 
-from .models import PeriodKind, RollupRow
+from .models import PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
+
+QUOTES_SHOWN = 3
 
 
 @dataclass
 class Figure:
     label: str
-    reports: int
-    weight_met: int
-    weight_applicable: int
+    reports: int = 0
+    weight_met: int = 0
+    weight_applicable: int = 0
+    key: object = None
+    policing_area: str = ""
 
     @property
     def score(self) -> float | None:
@@ -34,37 +41,58 @@ class Figure:
             return "green"
         return "amber" if self.score >= settings.MYSTERYSHOP_AMBER_FROM else "red"
 
+    def add(self, reports: int, weight_met: int, weight_applicable: int) -> None:
+        self.reports += reports
+        self.weight_met += weight_met
+        self.weight_applicable += weight_applicable
+
 
 def quarter_label(start: date) -> str:
     return f"{start.year} Q{(start.month - 1) // 3 + 1}"
 
 
-def quarters_with_results() -> list[date]:
-    return list(
-        RollupRow.objects.filter(period_kind=PeriodKind.QUARTER)
+def period_label(kind: str, start: date) -> str:
+    if kind == PeriodKind.QUARTER:
+        return quarter_label(start)
+    if kind == PeriodKind.MONTH:
+        return f"{start:%B %Y}"
+    return f"Week beginning {start.day} {start:%B %Y}"
+
+
+@dataclass
+class Quarter:
+    start: date
+    released: bool
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.start)
+
+    @property
+    def has_ended(self) -> bool:
+        return period_end(PeriodKind.QUARTER, self.start) <= timezone.localdate()
+
+
+def quarters_with_results(*, released_only: bool = False) -> list[Quarter]:
+    """Quarters with checked reports, newest first, each saying whether it is released (one query)."""
+    rows = RollupRow.objects.filter(period_kind=PeriodKind.QUARTER, area_id=0, question_id=0)
+    if released_only:
+        rows = rows.filter(period_start__in=Release.objects.values("period_start"))
+    starts = (
+        rows.values("period_start")
+        .annotate(released=Exists(Release.objects.filter(period_start=OuterRef("period_start"))))
         .order_by("-period_start")
-        .values_list("period_start", flat=True)
         .distinct()
     )
+    return [Quarter(row["period_start"], row["released"]) for row in starts]
+
+
+def previous_period(kind: str, start: date) -> date:
+    return period_start(kind, date.fromordinal(start.toordinal() - 1))
 
 
 def previous_quarter(start: date) -> date:
-    return period_start(PeriodKind.QUARTER, date.fromordinal(start.toordinal() - 1))
-
-
-def _rows(start: date, policing_area_id: int | None):
-    rows = RollupRow.objects.filter(period_kind=PeriodKind.QUARTER, period_start=start)
-    return rows.filter(policing_area_id=policing_area_id) if policing_area_id else rows
-
-
-def _sum(rows, label: str) -> Figure:
-    totals = rows.aggregate(r=Sum("reports"), m=Sum("weight_met"), a=Sum("weight_applicable"))
-    return Figure(label, totals["r"] or 0, totals["m"] or 0, totals["a"] or 0)
-
-
-def _grouped(rows, field: str) -> dict[object, Figure]:
-    grouped = rows.values(field).annotate(r=Sum("reports"), m=Sum("weight_met"), a=Sum("weight_applicable"))
-    return {row[field]: Figure("", row["r"], row["m"], row["a"]) for row in grouped}
+    return previous_period(PeriodKind.QUARTER, start)
 
 
 def percentile(values: list[int], share: float) -> float | None:
@@ -85,27 +113,33 @@ class Timing:
     within_target: float | None
 
 
-def timings(*, start: date, policing_area_id: int | None = None) -> list[dict]:
+def timings(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> list[dict]:
     """For each timed question (such as the 101 line's time to answer): month by month, the median,
-    90th percentile and share within the question's target, from the roll-up rows' durations."""
-    end = period_end(PeriodKind.QUARTER, start)
-    rows = RollupRow.objects.filter(
-        period_kind=PeriodKind.MONTH, period_start__gte=start, period_start__lt=end, question_id__gt=0
-    )
+    90th percentile and share within the question's target, from the roll-up rows' durations.
+    A week has no months: its one line is the week itself (`month` is then the Monday). One query."""
+    if kind == PeriodKind.WEEK:
+        rows = RollupRow.objects.filter(period_kind=kind, period_start=start, question_id__gt=0)
+    else:
+        rows = RollupRow.objects.filter(
+            period_kind=PeriodKind.MONTH,
+            period_start__gte=start,
+            period_start__lt=period_end(kind, start),
+            question_id__gt=0,
+        )
     if policing_area_id:
         rows = rows.filter(policing_area_id=policing_area_id)
-    merged: dict[int, dict[date, list[int]]] = {}
-    for question_id, month, durations in rows.exclude(durations=[]).values_list(
-        "question_id", "period_start", "durations"
-    ):
-        merged.setdefault(question_id, {}).setdefault(month, []).extend(durations)
-    questions = Question.objects.select_related("section__version__questionnaire").in_bulk(list(merged))
+    question = Question.objects.filter(pk=OuterRef("question_id"))
+    rows = rows.exclude(durations=[]).annotate(
+        label=Subquery(question.values("label")),
+        target=Subquery(question.values("maximum")),
+        questionnaire=Subquery(question.values("section__version__questionnaire__title")),
+    )
+    merged: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows.values("question_id", "label", "target", "questionnaire", "period_start", "durations"):
+        key = (row["label"], row["questionnaire"], int(row["target"]) if row["target"] else None, row["question_id"])
+        merged[key][row["period_start"]].extend(row["durations"])
     result = []
-    for question_id, months in merged.items():
-        question = questions.get(question_id)
-        if question is None:
-            continue
-        target = int(question.maximum) if question.maximum else None
+    for (label, questionnaire, target, _), months in sorted(merged.items()):
         lines = [
             Timing(
                 month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
@@ -113,44 +147,147 @@ def timings(*, start: date, policing_area_id: int | None = None) -> list[dict]:
             )
             for month, values in sorted(months.items())
         ]  # fmt: skip
-        result.append({"question": question, "target": target, "months": lines})
-    return sorted(result, key=lambda item: item["question"].label)
+        result.append({"label": label, "questionnaire": questionnaire, "target": target, "months": lines})
+    return result
 
 
-def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
-    """Everything the dashboard shows for one quarter, in a fixed number of queries."""
-    rows = _rows(start, policing_area_id)
-    overall = rows.filter(area_id=0, question_id=0)
-    before = _sum(_rows(previous_quarter(start), policing_area_id).filter(area_id=0, question_id=0), "Previous quarter")
-    force = _sum(overall, "Force-wide")
-    areas = _grouped(rows.filter(area_id__gt=0, question_id=0), "area_id")
-    area_figures = []
+def quotes(*, start: date, policing_area_id: int | None = None, for_force: bool = False) -> dict[str, list[Quote]]:
+    """The latest notable good practice and concerns of a quarter, from the roll-ups (one query).
+    The force sees only text a reviewer has checked for names."""
+    chosen = Quote.objects.filter(period_start=start)
+    if policing_area_id:
+        chosen = chosen.filter(policing_area_id=policing_area_id)
+    if for_force:
+        chosen = chosen.exclude(released_text="")
+    found: dict[str, list[Quote]] = {"good_practice": [], "concern": []}
+    for quote in chosen.order_by("-visit_day", "-answer_id")[:200]:
+        if len(found.get(quote.notable, [None] * QUOTES_SHOWN)) < QUOTES_SHOWN:
+            found[quote.notable].append(quote)
+    return found
+
+
+def visits_done(*, start: date, policing_area_id: int | None = None) -> dict[str, int]:
+    """Visits made against visits planned in a quarter: for OPCC staff only, never the force."""
+    tz = timezone.get_current_timezone()
+    visits = Visit.objects.filter(
+        starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        starts_at__lt=datetime.combine(period_end(PeriodKind.QUARTER, start), time.min, tzinfo=tz),
+    )
+    if policing_area_id:
+        visits = visits.filter(contact_point__policing_area_id=policing_area_id)
+    counts = visits.aggregate(
+        planned=Count("pk", filter=~Q(status=VisitStatus.CANCELLED)),
+        done=Count("pk", filter=Q(status=VisitStatus.COMPLETED)),
+        missed=Count("pk", filter=Q(status=VisitStatus.MISSED)),
+    )
+    counts["to_come"] = counts["planned"] - counts["done"] - counts["missed"]
+    counts["share_done"] = round(100 * counts["done"] / counts["planned"], 1) if counts["planned"] else None
+    return counts
+
+
+@dataclass
+class Results:
+    kind: str
+    start: date
+    force: Figure
+    previous: Figure
+    areas: list[Figure]
+    channels: list[Figure]
+    league: list[Figure]
+    policing_areas: list[tuple[int, str]]
+    timings: list[dict] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return period_label(self.kind, self.start)
+
+    @property
+    def period_ends(self) -> date:
+        return period_end(self.kind, self.start)
+
+    @property
+    def trend(self) -> float | None:
+        if self.force.score is None or self.previous.score is None:
+            return None
+        return round(self.force.score - self.previous.score, 1)
+
+    def __getitem__(self, key: str):  # templates and documents may read it like a dict
+        return getattr(self, key)
+
+
+def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> Results:
+    """The figures of one period (a quarter, or for the weekly report a week): force-wide with its
+    trend, commitment areas, channels and the league of contact points, in three queries whatever
+    the number of reports. Rows of the whole force are read once and filtered here, so the
+    policing areas with results come with them."""
+    before = previous_period(kind, start)
+    point = ContactPoint.objects.filter(pk=OuterRef("contact_point_id"))
+    rows = (
+        RollupRow.objects.filter(period_kind=kind, period_start__in=[start, before], question_id=0)
+        .annotate(
+            point_name=Subquery(point.values("name")),
+            area_name=Subquery(PolicingArea.objects.filter(pk=OuterRef("policing_area_id")).values("name")),
+        )
+        .values_list(
+            "period_start", "contact_point_id", "point_name", "channel", "policing_area_id", "area_name", "area_id",
+            "reports", "weight_met", "weight_applicable",
+        )
+    )  # fmt: skip
+    force, previous = Figure("Force-wide"), Figure(f"Previous {PeriodKind(kind).label.lower()}")
+    by_area: dict[int, Figure] = defaultdict(lambda: Figure(""))
+    by_channel: dict[str, Figure] = {}
+    by_point: dict[int, Figure] = {}
+    policing_areas: dict[int, str] = {}
+    for started, point_id, point_name, channel, area_id, area_name, commitment_area, *totals in rows:
+        if started == start:
+            policing_areas[area_id] = area_name or "Policing area"
+        if policing_area_id and area_id != policing_area_id:
+            continue
+        if started != start:
+            if not commitment_area:
+                previous.add(*totals)
+            continue
+        if commitment_area:
+            by_area[commitment_area].add(*totals)
+            continue
+        force.add(*totals)
+        by_channel.setdefault(channel, Figure(channel)).add(*totals)
+        figure = Figure(point_name or "Contact point", key=point_id, policing_area=area_name or "")
+        by_point.setdefault(point_id, figure).add(*totals)
+    areas = []
     for area in CommitmentArea.objects.all():
-        figure = areas.get(area.pk, Figure("", 0, 0, 0))
-        figure.label = area.name
-        area_figures.append(figure)
-    channels = _grouped(overall, "channel")
-    channel_figures = []
+        figure = by_area.get(area.pk, Figure(""))
+        figure.label, figure.key = area.name, area.pk
+        areas.append(figure)
+    channels = []
     for value, label in Channel.choices:
-        if value in channels:
-            channels[value].label = label
-            channel_figures.append(channels[value])
-    points = _grouped(overall, "contact_point_id")
-    names = dict(ContactPoint.objects.filter(pk__in=points).values_list("pk", "name"))
-    league = []
-    for point_id, figure in points.items():
-        figure.label = names.get(point_id, "Contact point")
-        league.append(figure)
-    league.sort(key=lambda f: (-(f.score or 0), f.label))
-    return {
-        "period": quarter_label(start),
-        "period_ends": period_end(PeriodKind.QUARTER, start),
-        "force": force,
-        "previous": before,
-        "trend": None if force.score is None or before.score is None else round(force.score - before.score, 1),
-        "areas": area_figures,
-        "channels": channel_figures,
-        "league": league,
-        "policing_areas": PolicingArea.objects.all(),
-        "timings": timings(start=start, policing_area_id=policing_area_id),
-    }
+        if value in by_channel:
+            by_channel[value].label, by_channel[value].key = label, value
+            channels.append(by_channel[value])
+    league = sorted(by_point.values(), key=lambda f: (-(f.score or 0), f.label))
+    return Results(
+        kind=kind, start=start, force=force, previous=previous, areas=areas, channels=channels, league=league,
+        policing_areas=sorted(policing_areas.items(), key=lambda item: item[1]),
+        timings=timings(start=start, policing_area_id=policing_area_id, kind=kind),
+    )  # fmt: skip
+
+
+def reports_at(*, contact_point: ContactPoint, start: date, user) -> list[Submission]:
+    """The approved reports of one quarter at one contact point, for the drill-down from the league
+    table. OPCC staff see any quarter; force liaison only a released one, and the page shows them
+    no names and no times."""
+    if not user.is_opcc_staff and not Release.objects.filter(period_start=start).exists():
+        return []
+    tz = timezone.get_current_timezone()
+    return list(
+        Submission.objects.filter(
+            status=SubmissionStatus.APPROVED,
+            assignment__visit__contact_point=contact_point,
+            assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+            assignment__visit__starts_at__lt=datetime.combine(
+                period_end(PeriodKind.QUARTER, start), time.min, tzinfo=tz
+            ),
+        )
+        .select_related("assignment__visit__scenario", "assignment__volunteer")
+        .order_by("assignment__visit__starts_at", "pk")
+    )

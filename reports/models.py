@@ -81,3 +81,26 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start.year} Q{(self.period_start.month - 1) // 3 + 1}"
+
+
+class Quote(models.Model):
+    """A reviewer's pick of an approved report's free text (good practice or a concern), kept with
+    the roll-ups so the dashboards quote without reading answers. Replaced with its quarter."""
+
+    period_start = models.DateField(help_text="The first day of the quarter of the visit.")
+    contact_point_id = models.IntegerField()
+    policing_area_id = models.IntegerField()
+    answer_id = models.IntegerField(unique=True)
+    submission_id = models.IntegerField()
+    visit_day = models.DateField()
+    notable = models.CharField(max_length=20)
+    question = models.CharField(max_length=300)
+    text = models.TextField(help_text="As the volunteer wrote it (OPCC only).")
+    released_text = models.TextField(blank=True, help_text="As checked for names: all the force may see.")
+
+    class Meta:
+        ordering = ["-visit_day", "-answer_id"]
+        indexes = [models.Index(fields=["period_start", "contact_point_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.notable}: {self.text[:40]}"

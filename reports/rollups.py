@@ -17,7 +17,7 @@ from django.utils import timezone
 from scenarios.models import Question
 from visits.models import Answer, Submission, SubmissionStatus
 
-from .models import PeriodKind, RollupRow
+from .models import PeriodKind, Quote, RollupRow
 
 KEY_FIELDS = ("period_kind", "period_start", "contact_point_id", "area_id", "question_id")
 VALUE_FIELDS = (
@@ -56,6 +56,10 @@ def slices_of(submission: Submission) -> list[tuple[str, date, int]]:
     return [(kind, period_start(kind, day), visit.contact_point_id) for kind in PeriodKind.values]
 
 
+QUOTE_FIELDS = (
+    "period_start", "contact_point_id", "policing_area_id", "answer_id", "submission_id", "visit_day", "notable",
+    "question", "text", "released_text",
+)  # fmt: skip
 # Columns of RollupRow in the order the grouped queries select them.
 COLUMNS = KEY_FIELDS + VALUE_FIELDS
 VISIT = "submission__assignment__visit"
@@ -213,9 +217,13 @@ def _reports_in_scope(scope: Q):
     return reports.order_by().values_list(*columns).query.sql_with_params()
 
 
-def _write(scope: Q, targets: dict[str, date | None]) -> int:
-    """Write the roll-up rows of the reports in `scope` for each period kind in `targets`
-    (only the period starting on the given date, or every period when None)."""
+def _write(targets: dict[str, date | None], *, contact_point_id: int | None = None, scope: Q | None = None) -> int:
+    """Write the roll-up rows of each period kind in `targets` (only the period starting on the
+    given date, or every period when None), from the approved reports in `scope` at
+    `contact_point_id` (or everywhere), and the quotes with the quarter."""
+    scope = Q() if scope is None else scope
+    if contact_point_id is not None:
+        scope &= Q(assignment__visit__contact_point_id=contact_point_id)
     dialect = _sql_dialect()
     answer, question = Answer._meta.db_table, Question._meta.db_table
     table = RollupRow._meta.db_table
@@ -299,7 +307,43 @@ def _write(scope: Q, targets: dict[str, date | None]) -> int:
                 count += cursor.rowcount
         for scratch in SCRATCH_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    if PeriodKind.QUARTER in targets:
+        _write_quotes(quarter=targets[PeriodKind.QUARTER], contact_point_id=contact_point_id)
     return count
+
+
+def _quotes(scope: Q) -> list[dict]:
+    """The reviewers' quotes among the approved reports in `scope`, as Quote fields."""
+    reports = Submission.objects.filter(scope, status=SubmissionStatus.APPROVED)
+    answers = (
+        Answer.objects.filter(submission__in=reports)
+        .exclude(notable="")
+        .select_related("question", "submission__assignment__visit__contact_point")
+    )
+    quotes = []
+    for answer in answers:
+        visit = answer.submission.assignment.visit
+        day = timezone.localtime(visit.starts_at).date()
+        quotes.append(
+            {
+                "period_start": period_start(PeriodKind.QUARTER, day), "contact_point_id": visit.contact_point_id,
+                "policing_area_id": visit.contact_point.policing_area_id, "answer_id": answer.pk,
+                "submission_id": answer.submission_id, "visit_day": day, "notable": answer.notable,
+                "question": answer.question.label, "text": str(answer.value or ""),
+                "released_text": answer.redacted_text,
+            }
+        )  # fmt: skip
+    return quotes
+
+
+def _write_quotes(*, quarter: date | None, contact_point_id: int | None) -> None:
+    """Replace the quotes of one quarter at one contact point, or all of them."""
+    stale, scope = Quote.objects.all(), Q()
+    if quarter:
+        stale = stale.filter(period_start=quarter, contact_point_id=contact_point_id)
+        scope = Q(assignment__visit__contact_point_id=contact_point_id) & _visit_between(PeriodKind.QUARTER, quarter)
+    stale.delete()
+    Quote.objects.bulk_create([Quote(**quote) for quote in _quotes(scope)])
 
 
 def _visit_between(kind: str, start: date) -> Q:
@@ -314,8 +358,7 @@ def _visit_between(kind: str, start: date) -> Q:
 def replace_slice(kind: str, start: date, contact_point_id: int) -> int:
     """Recompute one slice and replace its rows: running it twice or late changes nothing."""
     RollupRow.objects.filter(period_kind=kind, period_start=start, contact_point_id=contact_point_id).delete()
-    scope = Q(assignment__visit__contact_point_id=contact_point_id) & _visit_between(kind, start)
-    return _write(scope, {kind: start})
+    return _write({kind: start}, contact_point_id=contact_point_id, scope=_visit_between(kind, start))
 
 
 @transaction.atomic
@@ -342,7 +385,7 @@ def rollup_submission(submission_id: int) -> bool:
     scope = _visit_between(PeriodKind.QUARTER, targets[PeriodKind.QUARTER]) | _visit_between(
         PeriodKind.WEEK, targets[PeriodKind.WEEK]
     )
-    _write(Q(assignment__visit__contact_point_id=contact_point_id) & scope, targets)
+    _write(targets, contact_point_id=contact_point_id, scope=scope)
     return True
 
 
@@ -364,7 +407,7 @@ def rebuild() -> int:
             cursor.execute(f"TRUNCATE {RollupRow._meta.db_table}")
     else:
         RollupRow.objects.all().delete()
-    count = _write(Q(), dict.fromkeys(PeriodKind.values))
+    count = _write(dict.fromkeys(PeriodKind.values), scope=Q())
     Submission.objects.filter(needs_rollup=True).update(needs_rollup=False)
     return count
 
@@ -376,7 +419,13 @@ def differences() -> list[str]:
         tuple(row[f] for f in KEY_FIELDS): {f: row[f] for f in VALUE_FIELDS}
         for row in map(_normalise, RollupRow.objects.values(*KEY_FIELDS, *VALUE_FIELDS))
     }
-    problems = [f"missing row {key}" for key in expected.keys() - actual.keys()]
+    expected_quotes = {quote["answer_id"]: quote for quote in _quotes(Q())}
+    actual_quotes = {quote["answer_id"]: quote for quote in Quote.objects.values(*QUOTE_FIELDS)}
+    problems = [
+        f"quote of answer {key} differs" for key in expected_quotes.keys() | actual_quotes.keys()
+        if expected_quotes.get(key) != actual_quotes.get(key)
+    ]  # fmt: skip
+    problems += [f"missing row {key}" for key in expected.keys() - actual.keys()]
     problems += [f"unexpected row {key}" for key in actual.keys() - expected.keys()]
     problems += [
         f"row {key}: table {actual[key]} but recomputed {expected[key]}"

@@ -1,11 +1,20 @@
+from datetime import date
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
-from mysteryshop.roles import Role
-from scenarios.models import Scenario, ScenarioStatus
+from mysteryshop.roles import OPCC_ROLES, Role
+from scenarios.models import ContactPoint, Scenario, ScenarioStatus
 
-from . import dashboard
+from . import dashboard, services
 
 
 @role_required(Role.COORDINATOR)
@@ -13,29 +22,104 @@ def coordinator_home(request):
     return render(request, "reports/coordinator_home.html")
 
 
-@role_required(Role.COMMISSIONER)
-def commissioner_home(request):
-    """The commissioner's dashboard: a quarter's results from the roll-up tables, with filters."""
-    quarters = dashboard.quarters_with_results()
+def _chosen(request, quarters: list[dashboard.Quarter]) -> tuple[dashboard.Quarter | None, int | None]:
+    """The quarter and policing area asked for; anything unknown falls back to the latest, whole force."""
     chosen = request.GET.get("period", "")
-    start = next((q for q in quarters if q.isoformat() == chosen), quarters[0] if quarters else None)
+    quarter = next((q for q in quarters if q.start.isoformat() == chosen), quarters[0] if quarters else None)
     try:
         area_id = int(request.GET.get("area") or 0) or None
     except ValueError:
         area_id = None
+    return quarter, area_id
+
+
+def _results_context(request, *, for_force: bool) -> dict:
+    quarters = dashboard.quarters_with_results(released_only=for_force)
+    quarter, area_id = _chosen(request, quarters)
     context = {
-        "awaiting_approval": Scenario.objects.filter(status=ScenarioStatus.SUBMITTED).exclude(author=request.user),
-        "quarters": [(q, dashboard.quarter_label(q)) for q in quarters],
-        "chosen_period": start,
+        "quarters": quarters,
+        "chosen": quarter,
         "chosen_area": area_id,
         "green_from": settings.MYSTERYSHOP_GREEN_FROM,
         "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
+        "for_force": for_force,
     }
-    if start is not None:
-        context["results"] = dashboard.dashboard(start=start, policing_area_id=area_id)
+    if quarter is not None:
+        results = dashboard.dashboard(start=quarter.start, policing_area_id=area_id)
+        if area_id not in dict(results.policing_areas):
+            area_id = context["chosen_area"] = None
+        context["results"] = results
+        context["quotes"] = dashboard.quotes(start=quarter.start, policing_area_id=area_id, for_force=for_force)
+        if not for_force:
+            # Planned visits are the schedule: never computed for, let alone shown to, the force.
+            context["visits"] = dashboard.visits_done(start=quarter.start, policing_area_id=area_id)
+    return context
+
+
+@never_cache
+@role_required(Role.COMMISSIONER)
+def commissioner_home(request):
+    """The commissioner's dashboard: a quarter's results from the roll-up tables, with filters,
+    the release to the force, and scenarios awaiting approval."""
+    context = _results_context(request, for_force=False) | {
+        "awaiting_approval": Scenario.objects.filter(status=ScenarioStatus.SUBMITTED).exclude(author=request.user),
+        "can_release": True,
+    }
     return render(request, "reports/commissioner_home.html", context)
 
 
+@never_cache
+@role_required(*OPCC_ROLES)
+def results(request):
+    """The same dashboard for OPCC coordinators."""
+    return render(request, "reports/results.html", _results_context(request, for_force=False))
+
+
+@never_cache
 @role_required(Role.FORCE_LIAISON)
 def liaison_home(request):
-    return render(request, "reports/liaison_home.html")
+    """Released results only: quarters the commissioner has released, and nothing else."""
+    return render(request, "reports/liaison_home.html", _results_context(request, for_force=True))
+
+
+@require_POST
+@role_required(Role.COMMISSIONER)
+def release(request):
+    try:
+        start = date.fromisoformat(request.POST.get("period", ""))
+        released = services.release_quarter(start=start, by=request.user, note=request.POST.get("note", ""))
+    except ValueError:
+        messages.error(request, "Choose a quarter to release.")
+        return redirect("reports:commissioner-home")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_dashboard_for(start))
+    messages.success(request, f"{released} results are released to the force.")
+    return redirect(_dashboard_for(released.period_start))
+
+
+def _dashboard_for(start: date) -> str:
+    return f"{reverse('reports:commissioner-home')}?{urlencode({'period': start.isoformat()})}"
+
+
+@never_cache
+@role_required(*OPCC_ROLES, Role.FORCE_LIAISON)
+def contact_point_results(request, pk, period):
+    """Drill down from the league table to a contact point's reports in a quarter. Force liaison:
+    only a released quarter, dates to the day, no volunteers."""
+    try:
+        start = date.fromisoformat(period)
+    except ValueError as error:
+        raise Http404 from error
+    point = get_object_or_404(ContactPoint, pk=pk)
+    reports = dashboard.reports_at(contact_point=point, start=start, user=request.user)
+    if not reports and not request.user.is_opcc_staff:
+        raise Http404("No released results here.")
+    context = {
+        "point": point,
+        "period": dashboard.quarter_label(start),
+        "start": start,
+        "reports": reports,
+        "for_force": not request.user.is_opcc_staff,
+    }
+    return render(request, "reports/contact_point_results.html", context)

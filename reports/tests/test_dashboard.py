@@ -36,7 +36,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_at_any_size(
     approved_report(coordinator)
     rollups.rebuild()
     client = client_for(commissioner)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(10) as few:
         client.get(reverse("reports:commissioner-home"))
     rows = list(RollupRow.objects.values())
     copies = []

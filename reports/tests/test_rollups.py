@@ -112,3 +112,21 @@ def test_a_real_worker_rolls_up_an_approved_report(celery_worker, coordinator):
     wait_until(lambda: not Submission.objects.get(pk=report.pk).needs_rollup, timeout=30)
     assert overall(report).reports == 1
     assert rollups.differences() == []
+
+
+def test_a_reviewers_quote_is_kept_with_the_roll_ups_and_follows_later_changes(coordinator):
+    from reports.models import Quote
+
+    report = approved_report(coordinator)
+    answer = Answer.objects.create(submission=report, question=q(report.version, "Anything else?"), value="Kind staff.")
+    rollups.rollup_submission(report.pk)
+    assert not Quote.objects.exists()
+    capture.review_answer(answer=answer, by=coordinator, notable="good_practice", redacted_text="Kind staff.")
+    assert Submission.objects.get(pk=report.pk).needs_rollup, "a quote on an approved report needs a roll-up"
+    rollups.sweep()
+    quote = Quote.objects.get()
+    assert (quote.text, quote.released_text, quote.notable) == ("Kind staff.", "Kind staff.", "good_practice")
+    capture.return_for_correction(submission=report, by=coordinator, comment="Check the wait.")
+    rollups.sweep()
+    assert not Quote.objects.exists(), "a returned report is no longer quoted"
+    assert rollups.differences() == []
