@@ -193,7 +193,7 @@ def respond_to_finding(*, finding: Finding, by, response: str) -> Finding:
     """The force answers an open or challenged finding. The person who raised it is e-mailed."""
     if not by.has_role(Role.FORCE_LIAISON):
         raise PermissionDenied("Only force liaison staff respond to findings.")
-    response = _required(response, "Write the force's response.")
+    response = _required(response, "Write the force’s response.")
     finding = _locked(finding)
     finding.response, finding.responded_by, finding.responded_at = response, by, timezone.now()
     finding.move_to(FindingStatus.RESPONDED, by=by, reason=response)

@@ -38,16 +38,20 @@ class FindingForm(forms.Form):
     """A new finding. Only approved reports from released quarters are offered to cite."""
 
     title = forms.CharField(
-        max_length=200, help_text="Shown on the public page once the finding is closed. Name nobody."
+        max_length=200,
+        error_messages={"required": "Give the finding a title."},
+        help_text="Shown on the public page once the finding is closed. Name nobody.",
     )
     what_was_found = forms.CharField(
         label="What was found",
+        error_messages={"required": "Say what was found."},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
         help_text="The force reads this. Refer only to released results, and never name a volunteer.",
     )
     recommendation = forms.CharField(
         label="What do you recommend the force does?",
+        error_messages={"required": "Say what you recommend the force does."},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         help_text="Shown on the public page once the finding is closed.",
@@ -77,7 +81,8 @@ class FindingForm(forms.Form):
 
 class ResponseForm(forms.Form):
     response = forms.CharField(
-        label="The force's response",
+        label="The force’s response",
+        error_messages={"required": "Write the force’s response."},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
         help_text="What the force has done or will do, and by when.",
@@ -86,13 +91,17 @@ class ResponseForm(forms.Form):
 
 class ChallengeForm(forms.Form):
     comment = forms.CharField(
-        label="Why do you challenge the response?", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
+        label="Why do you challenge the response?",
+        error_messages={"required": "Say why you challenge the response."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
     )
 
 
 class CloseForm(forms.Form):
     what_changed = forms.CharField(
         label="What changed",
+        error_messages={"required": "Say what changed, for the public page."},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         help_text="Published on the public “You said, we did” page with the title and recommendation. "
