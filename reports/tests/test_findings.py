@@ -670,3 +670,22 @@ def test_the_finding_pages_are_accessible(browser, client_for, coordinator, forc
     browser_sign_in(browser, client_for(force_liaison))
     force_pages = [awaiting.get_absolute_url(), reverse("reports:finding-list") + "?show=overdue"]
     assert accessibility_problems(browser, force_pages) == {}
+
+
+# --- Demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_findings_at_each_step_citing_only_released_reports_and_can_run_twice(db, settings):
+    from django.core.management import call_command
+
+    from reports.models import FindingEvent, Release
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = (Release.objects.count(), Finding.objects.count(), FindingEvent.objects.count())
+    assert set(Finding.objects.values_list("status", flat=True)) >= {"open", "responded", "challenged", "closed"}
+    assert Finding.objects.published().exists() and Finding.objects.overdue(timezone.localdate()).exists()
+    cited = {report.pk for finding in Finding.objects.all() for report in finding.cited_reports.all()}
+    assert cited and cited <= set(findings.citable_reports().values_list("pk", flat=True))
+    call_command("seed_demo")
+    assert (Release.objects.count(), Finding.objects.count(), FindingEvent.objects.count()) == first
