@@ -107,16 +107,15 @@ def _check_citable(reports: Iterable[Submission], contact_point: ContactPoint | 
     problems = []
     for report in reports:
         visit = report.assignment.visit
-        described = f"the report of {visit_day(report):%-d %B %Y} at {visit.contact_point.name}"
+        described = f"The report of {visit_day(report):%-d %B %Y} at {visit.contact_point.name}"
         if report.status != SubmissionStatus.APPROVED:
-            problems.append(f"{described.capitalize()} is not approved, so it cannot be cited.")
+            problems.append(f"{described} is not approved, so it cannot be cited.")
         elif not is_released(visit_day(report)):
             problems.append(
-                f"{described.capitalize()} is in a quarter the commissioner has not released to the force, "
-                "so it cannot be cited."
+                f"{described} is in a quarter the commissioner has not released to the force, so it cannot be cited."
             )
         elif contact_point is not None and visit.contact_point_id != contact_point.pk:
-            problems.append(f"{described.capitalize()} is not about {contact_point.name}.")
+            problems.append(f"{described} is not about {contact_point.name}.")
     if problems:
         raise ValidationError(problems)
 

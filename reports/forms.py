@@ -67,6 +67,9 @@ class FindingForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Reports to cite",
+        error_messages={
+            "invalid_choice": "Only approved reports from quarters the commissioner has released can be cited."
+        },
         help_text="Approved reports from quarters the commissioner has released. The force sees each as its "
         "contact point, day, channel, score and checked quotes only.",
     )

@@ -142,7 +142,7 @@ def test_a_finding_cites_an_approved_report_from_a_released_quarter(coordinator,
 
 
 def test_a_report_from_a_quarter_not_released_cannot_be_cited(coordinator, unreleased_report):
-    with pytest.raises(ValidationError, match="not released to the force"):
+    with pytest.raises(ValidationError, match=f"at {SECRET_PLACE} is in a quarter the commissioner has not released"):
         raise_it(coordinator, cited_reports=[unreleased_report])
     assert not Finding.objects.exists()
 
@@ -498,7 +498,9 @@ def test_posting_an_unreleased_report_is_refused_on_the_page(client_for, coordin
         {"title": "T", "what_was_found": "W", "recommendation": "R", "cited_reports": [unreleased_report.pk]},
     )
     assert response.status_code == 200
-    assert "There is a problem" in response.content.decode()
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Only approved reports from quarters the commissioner has released can be cited." in content
     assert not Finding.objects.exists()
 
 
