@@ -243,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
     "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
+    "finding-reminders": {"task": "reports.finding_reminders", "schedule": crontab(hour=7, minute=30)},
     "anonymise-expired-volunteers": {
         "task": "volunteers.anonymise_expired",
         "schedule": crontab(hour=2, minute=30),
@@ -335,3 +336,6 @@ MYSTERYSHOP_EVIDENCE_MAX_BYTES = env_int("MYSTERYSHOP_EVIDENCE_MAX_BYTES", 8 * 1
 # Results: a commitment area is green at or above the first share (%), amber at or above the second, else red.
 MYSTERYSHOP_GREEN_FROM = env_int("MYSTERYSHOP_GREEN_FROM", 80)
 MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)
+# Findings: working days (England and Wales) the force has to respond, and how many before that it is reminded.
+MYSTERYSHOP_FINDING_RESPONSE_DAYS = env_int("MYSTERYSHOP_FINDING_RESPONSE_DAYS", 10)
+MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS", 2)

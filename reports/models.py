@@ -1,10 +1,15 @@
-"""Roll-up tables: derived from approved reports, always recomputable, read by dashboards."""
+"""Results: roll-up tables derived from approved reports, releases to the force, and findings."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+
+from mysteryshop.models import StatusHistory
+from mysteryshop.roles import OPCC_ROLES, Role
 
 
 class PeriodKind(models.TextChoices):
@@ -104,3 +109,141 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notable}: {self.text[:40]}"
+
+
+# --- Findings ----------------------------------------------------------------------
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESPONDED = "responded", "Responded"
+    ACCEPTED = "accepted", "Response accepted"
+    CHALLENGED = "challenged", "Response challenged"
+    CLOSED = "closed", "Closed"
+
+
+# The one table of allowed steps. A challenged finding goes back to the force,
+# who answer again (responded); the OPCC may also close it without agreement,
+# saying on the public page what changed (or did not).
+FINDING_TRANSITIONS = {
+    FindingStatus.OPEN: {FindingStatus.RESPONDED},
+    FindingStatus.RESPONDED: {FindingStatus.ACCEPTED, FindingStatus.CHALLENGED},
+    FindingStatus.ACCEPTED: {FindingStatus.CLOSED},
+    FindingStatus.CHALLENGED: {FindingStatus.RESPONDED, FindingStatus.CLOSED},
+    FindingStatus.CLOSED: set(),
+}
+# The force owes a response while a finding is in one of these.
+AWAITING_FORCE = (FindingStatus.OPEN, FindingStatus.CHALLENGED)
+
+
+class FindingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """OPCC staff and force liaison see every finding; nobody else sees any.
+
+        A finding shows the force only what is already released: the service
+        refuses to cite any other report, and pages show cited reports
+        through `reports.findings.released_citations`.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES, Role.FORCE_LIAISON):
+            return self
+        return self.none()
+
+    def awaiting_force(self):
+        return self.filter(status__in=AWAITING_FORCE)
+
+    def overdue(self, today):
+        """Findings whose response was due before `today` (a local date) and has not come."""
+        return self.awaiting_force().filter(response_due__lt=today)
+
+    def published(self):
+        """Closed findings with a summary for the public "You said, we did" page."""
+        return self.filter(status=FindingStatus.CLOSED).exclude(what_changed="")
+
+
+class Finding(models.Model):
+    """A recommendation the OPCC makes to the force from released results, and the force's answer."""
+
+    title = models.CharField(
+        max_length=200, help_text="Shown on the public page once the finding is closed. Name nobody."
+    )
+    what_was_found = models.TextField(
+        help_text="The force reads this. Refer only to released results: no volunteer names."
+    )
+    recommendation = models.TextField(
+        help_text="What the force should do. Shown on the public page once the finding is closed."
+    )
+    contact_point = models.ForeignKey(
+        "scenarios.ContactPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="Leave empty for a finding about the whole force.",
+    )
+    commitment_areas = models.ManyToManyField("scenarios.CommitmentArea", blank=True, related_name="findings")
+    cited_reports = models.ManyToManyField("visits.Submission", blank=True, related_name="findings")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    response_due = models.DateField(help_text="The last working day for the force's response.")
+    status = models.CharField(max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    response = models.TextField(blank=True, help_text="The force's latest response.")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    what_changed = models.TextField(
+        blank=True, help_text="For the public page: what changed as a result (written when closing)."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the daily task with a conditional update, so a reminder goes once per response due.
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the force was reminded.")
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the OPCC was told the response is overdue."
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["status", "response_due"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | (models.Q(closed_at__isnull=False) & ~models.Q(what_changed="")),
+                name="finding_closed_says_what_changed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:finding-detail", args=[self.pk])
+
+    @property
+    def awaits_force(self) -> bool:
+        return self.status in AWAITING_FORCE
+
+    def is_overdue(self, today=None) -> bool:
+        return self.awaits_force and self.response_due < (today or timezone.localdate())
+
+    def move_to(self, status: FindingStatus, *, by, reason: str = "") -> None:
+        """Perform one allowed step and record it in the history (the caller saves other fields first)."""
+        if status not in FINDING_TRANSITIONS[FindingStatus(self.status)]:
+            raise ValidationError(
+                f"A finding that is “{self.get_status_display().lower()}” cannot become "
+                f"“{FindingStatus(status).label.lower()}”."
+            )
+        previous = self.status
+        self.status = status
+        self.save()
+        FindingEvent.objects.create(finding=self, from_status=previous, to_status=status, by=by, reason=reason)
+
+
+class FindingEvent(StatusHistory):
+    """The history of a finding: each step, who took it, and the response or comment that went with it."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=FindingStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=FindingStatus.choices)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import rollups
+from . import findings, rollups
 
 
 @shared_task(name="reports.rollup_submission")
@@ -19,3 +19,9 @@ def sweep_rollups() -> int:
 def rebuild_rollups() -> int:
     """Nightly: rebuild every roll-up from the answers, so nothing derived can drift."""
     return rollups.rebuild()
+
+
+@shared_task(name="reports.finding_reminders")
+def finding_reminders() -> list[int]:
+    """Daily: remind the force of responses due soon, and tell the OPCC of overdue ones."""
+    return list(findings.send_finding_reminders())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import finding_views, views
 
 app_name = "reports"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("releases/", views.release, name="release-create"),
     path("contact-points/<int:pk>/<str:period>/", views.contact_point_results, name="contact-point-results"),
+    path("findings/", finding_views.finding_list, name="finding-list"),
+    path("findings/new/", finding_views.finding_create, name="finding-create"),
+    path("findings/<int:pk>/", finding_views.finding_detail, name="finding-detail"),
+    path("findings/<int:pk>/respond/", finding_views.finding_respond, name="finding-respond"),
+    path("findings/<int:pk>/accept/", finding_views.finding_accept, name="finding-accept"),
+    path("findings/<int:pk>/challenge/", finding_views.finding_challenge, name="finding-challenge"),
+    path("findings/<int:pk>/close/", finding_views.finding_close, name="finding-close"),
+    path("you-said-we-did/", finding_views.you_said_we_did, name="you-said-we-did"),
 ]

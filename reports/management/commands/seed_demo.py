@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from mysteryshop import demo
+from reports import demo as reports_demo
 from reports import rollups
 from scenarios import demo as scenarios_demo
 from visits import demo as visits_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             volunteers_demo.seed()
             scenarios_demo.seed()
             visits_demo.seed()
+            reports_demo.seed()
             # The demo's approved reports, rolled up as the Celery task would.
             rollups.rebuild()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

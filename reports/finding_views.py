@@ -1,0 +1,162 @@
+"""Findings: raised by the OPCC, answered by the force, published once closed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES, Role
+
+from . import findings
+from .forms import ChallengeForm, CloseForm, FindingForm, ResponseForm, ScopeForm
+from .models import Finding, FindingStatus
+
+FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
+LIST_FILTERS = [("", "All findings"), ("overdue", "Overdue responses"), *FindingStatus.choices]
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@role_required(*FINDING_READERS)
+def finding_list(request):
+    today = timezone.localdate()
+    shown = Finding.objects.visible_to(request.user).select_related("contact_point")
+    show = request.GET.get("show", "")
+    if show == "overdue":
+        shown = shown.overdue(today)
+    elif show in FindingStatus.values:
+        shown = shown.filter(status=show)
+    else:
+        show = ""
+    context = {
+        "findings": shown,
+        "show": show,
+        "show_label": dict(LIST_FILTERS)[show],
+        "filters": LIST_FILTERS,
+        "overdue_count": Finding.objects.visible_to(request.user).overdue(today).count(),
+        "can_raise": request.user.has_role(*OPCC_ROLES),
+        "response_days": settings.MYSTERYSHOP_FINDING_RESPONSE_DAYS,
+    }
+    return render(request, "reports/finding_list.html", context)
+
+
+@role_required(*FINDING_READERS)
+def finding_detail(request, pk):
+    finding = get_object_or_404(
+        Finding.objects.visible_to(request.user).select_related("contact_point", "raised_by", "responded_by"), pk=pk
+    )
+    is_opcc = request.user.has_role(*OPCC_ROLES)
+    context = {
+        "finding": finding,
+        "areas": finding.commitment_areas.all(),
+        # Everyone sees cited reports as the force does; OPCC staff also get a link to the full report.
+        "citations": findings.released_citations(finding),
+        "events": finding.events.select_related("by"),
+        "is_opcc": is_opcc,
+        "can_respond": request.user.has_role(Role.FORCE_LIAISON) and finding.awaits_force,
+        "can_decide": is_opcc and finding.status == FindingStatus.RESPONDED,
+        "can_close": is_opcc and finding.status in (FindingStatus.ACCEPTED, FindingStatus.CHALLENGED),
+        "response_form": ResponseForm(),
+        "challenge_form": ChallengeForm(),
+        "close_form": CloseForm(),
+    }
+    return render(request, "reports/finding_detail.html", context)
+
+
+@role_required(*OPCC_ROLES)
+def finding_create(request):
+    """Two questions: which contact point (or the whole force), then the finding with reports on it to cite."""
+    if "contact_point" not in request.GET:
+        return render(request, "reports/finding_scope.html", {"form": ScopeForm()})
+    scope = ScopeForm(request.GET)
+    if not scope.is_valid():
+        return render(request, "reports/finding_scope.html", {"form": scope})
+    contact_point = scope.cleaned_data["contact_point"]
+    form = FindingForm(request.POST or None, contact_point=contact_point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = findings.raise_finding(by=request.user, contact_point=contact_point, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Finding raised. The force's response is due by {finding.response_due:%-d %B %Y}."
+            )
+            return redirect(finding)
+    context = {
+        "form": form,
+        "contact_point": contact_point,
+        "nothing_to_cite": not form.fields["cited_reports"].queryset.exists(),
+        "response_days": settings.MYSTERYSHOP_FINDING_RESPONSE_DAYS,
+    }
+    return render(request, "reports/finding_form.html", context)
+
+
+def _act(request, pk, action, success: str, form_class=None):
+    """Run one step on a finding this user may see, with the posted form if the step takes one."""
+    finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
+    extra = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect(finding)
+        extra = form.cleaned_data
+    try:
+        action(finding=finding, by=request.user, **extra)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect(finding)
+
+
+@require_POST
+@role_required(Role.FORCE_LIAISON)
+def finding_respond(request, pk):
+    return _act(request, pk, findings.respond_to_finding, "Response sent to the OPCC.", ResponseForm)
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def finding_accept(request, pk):
+    return _act(request, pk, findings.accept_finding, "Response accepted. Close the finding once the change is made.")
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def finding_challenge(request, pk):
+    return _act(
+        request,
+        pk,
+        findings.challenge_finding,
+        "Response challenged. The force has been asked to respond again.",
+        ChallengeForm,
+    )
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def finding_close(request, pk):
+    return _act(
+        request, pk, findings.close_finding, "Finding closed and published on the “You said, we did” page.", CloseForm
+    )
+
+
+@require_GET
+def you_said_we_did(request):
+    """Public: closed findings and what changed. Nothing about visits or volunteers."""
+    published = (
+        Finding.objects.published()
+        .select_related("contact_point")
+        .prefetch_related("commitment_areas")
+        .order_by("-closed_at", "-pk")
+    )
+    return render(request, "reports/you_said_we_did.html", {"findings": published})

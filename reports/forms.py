@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from scenarios.models import CommitmentArea, ContactPoint
+
+from . import findings
+
+
+class ScopeForm(forms.Form):
+    """The first question when raising a finding: which contact point is it about?"""
+
+    contact_point = forms.ModelChoiceField(
+        queryset=ContactPoint.objects.none(),
+        required=False,
+        empty_label="The whole force (no one contact point)",
+        label="Which contact point is the finding about?",
+        help_text="The next page offers the released reports on it to cite.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_point"].queryset = ContactPoint.objects.select_related("policing_area").order_by("name")
+
+
+class CitedReportField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, report):
+        visit = report.assignment.visit
+        score = f"{report.overall_score}%" if report.overall_score is not None else "no score"
+        return (
+            f"{timezone.localtime(visit.starts_at):%-d %B %Y} · {visit.contact_point.name} · "
+            f"{visit.contact_point.get_channel_display()} · {score}"
+        )
+
+
+class FindingForm(forms.Form):
+    """A new finding. Only approved reports from released quarters are offered to cite."""
+
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Give the finding a title."},
+        help_text="Shown on the public page once the finding is closed. Name nobody.",
+    )
+    what_was_found = forms.CharField(
+        label="What was found",
+        error_messages={"required": "Say what was found."},
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        help_text="The force reads this. Refer only to released results, and never name a volunteer.",
+    )
+    recommendation = forms.CharField(
+        label="What do you recommend the force does?",
+        error_messages={"required": "Say what you recommend the force does."},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="Shown on the public page once the finding is closed.",
+    )
+    commitment_areas = forms.ModelMultipleChoiceField(
+        queryset=CommitmentArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Commitment areas",
+    )
+    cited_reports = CitedReportField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Reports to cite",
+        error_messages={
+            "invalid_choice": "Only approved reports from quarters the commissioner has released can be cited."
+        },
+        help_text="Approved reports from quarters the commissioner has released. The force sees each as its "
+        "contact point, day, channel, score and checked quotes only.",
+    )
+
+    def __init__(self, *args, contact_point: ContactPoint | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        reports = findings.citable_reports().select_related("assignment__visit__contact_point")
+        if contact_point is not None:
+            reports = reports.filter(assignment__visit__contact_point=contact_point)
+        self.fields["cited_reports"].queryset = reports.order_by("-assignment__visit__starts_at", "pk")
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        label="The force’s response",
+        error_messages={"required": "Write the force’s response."},
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        help_text="What the force has done or will do, and by when.",
+    )
+
+
+class ChallengeForm(forms.Form):
+    comment = forms.CharField(
+        label="Why do you challenge the response?",
+        error_messages={"required": "Say why you challenge the response."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+    )
+
+
+class CloseForm(forms.Form):
+    what_changed = forms.CharField(
+        label="What changed",
+        error_messages={"required": "Say what changed, for the public page."},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="Published on the public “You said, we did” page with the title and recommendation. "
+        "Name nobody and give no visit dates.",
+    )
