@@ -52,6 +52,11 @@ def finding_detail(request, pk):
     finding = get_object_or_404(
         Finding.objects.visible_to(request.user).select_related("contact_point", "raised_by", "responded_by"), pk=pk
     )
+    return _render_detail(request, finding)
+
+
+def _render_detail(request, finding, **forms):
+    """The finding's page; `forms` are bound forms sent back with their errors, so nothing typed is lost."""
     is_opcc = request.user.has_role(*OPCC_ROLES)
     context = {
         "finding": finding,
@@ -66,7 +71,7 @@ def finding_detail(request, pk):
         "response_form": ResponseForm(),
         "challenge_form": ChallengeForm(),
         "close_form": CloseForm(),
-    }
+    } | forms
     return render(request, "reports/finding_detail.html", context)
 
 
@@ -99,15 +104,14 @@ def finding_create(request):
     return render(request, "reports/finding_form.html", context)
 
 
-def _act(request, pk, action, success: str, form_class=None):
+def _act(request, pk, action, success: str, form_class=None, form_name: str = ""):
     """Run one step on a finding this user may see, with the posted form if the step takes one."""
     finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
     extra = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-            return redirect(finding)
+            return _render_detail(request, finding, **{form_name: form})
         extra = form.cleaned_data
     try:
         action(finding=finding, by=request.user, **extra)
@@ -121,7 +125,7 @@ def _act(request, pk, action, success: str, form_class=None):
 @require_POST
 @role_required(Role.FORCE_LIAISON)
 def finding_respond(request, pk):
-    return _act(request, pk, findings.respond_to_finding, "Response sent to the OPCC.", ResponseForm)
+    return _act(request, pk, findings.respond_to_finding, "Response sent to the OPCC.", ResponseForm, "response_form")
 
 
 @require_POST
@@ -139,6 +143,7 @@ def finding_challenge(request, pk):
         findings.challenge_finding,
         "Response challenged. The force has been asked to respond again.",
         ChallengeForm,
+        "challenge_form",
     )
 
 
@@ -146,7 +151,12 @@ def finding_challenge(request, pk):
 @role_required(*OPCC_ROLES)
 def finding_close(request, pk):
     return _act(
-        request, pk, findings.close_finding, "Finding closed and published on the “You said, we did” page.", CloseForm
+        request,
+        pk,
+        findings.close_finding,
+        "Finding closed and published on the “You said, we did” page.",
+        CloseForm,
+        "close_form",
     )
 
 

@@ -552,7 +552,19 @@ def test_an_empty_response_is_refused_with_a_message(client_for, coordinator, fo
         reverse("reports:finding-respond", args=[finding.pk]), {"response": ""}, follow=True
     )
     assert response.status_code == 200 and "Write the force’s response." in response.content.decode()
+    assert 'href="#id_response"' in response.content.decode(), "the error summary links to the field"
     assert Finding.objects.get().status == FindingStatus.OPEN
+
+
+def test_a_refused_close_keeps_what_was_typed(client_for, coordinator, force_liaison):
+    finding = raise_it(coordinator)
+    findings.respond_to_finding(finding=finding, by=force_liaison, response="We will.")
+    findings.accept_finding(finding=finding, by=coordinator)
+    response = client_for(coordinator).post(
+        reverse("reports:finding-close", args=[finding.pk]), {"what_changed": "   ", "public_summary": "x"}
+    )
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert Finding.objects.get().status == FindingStatus.ACCEPTED
 
 
 def test_the_opcc_challenges_accepts_and_closes_on_the_page(client_for, coordinator, force_liaison):
