@@ -72,6 +72,10 @@ def _render_detail(request, finding, **forms):
         "challenge_form": ChallengeForm(),
         "close_form": CloseForm(),
     } | forms
+    shown = {"response_form": "can_respond", "challenge_form": "can_decide", "close_form": "can_close"}
+    for name, form in forms.items():
+        if not context[shown[name]]:  # the form is not on the page in this state: say why in words
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return render(request, "reports/finding_detail.html", context)
 
 
