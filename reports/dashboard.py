@@ -49,11 +49,15 @@ def quarters_with_results() -> list[date]:
 
 
 def previous_quarter(start: date) -> date:
-    return period_start(PeriodKind.QUARTER, date.fromordinal(start.toordinal() - 1))
+    return previous_period(PeriodKind.QUARTER, start)
 
 
-def _rows(start: date, policing_area_id: int | None):
-    rows = RollupRow.objects.filter(period_kind=PeriodKind.QUARTER, period_start=start)
+def previous_period(kind: str, start: date) -> date:
+    return period_start(kind, date.fromordinal(start.toordinal() - 1))
+
+
+def _rows(start: date, policing_area_id: int | None, kind: str = PeriodKind.QUARTER):
+    rows = RollupRow.objects.filter(period_kind=kind, period_start=start)
     return rows.filter(policing_area_id=policing_area_id) if policing_area_id else rows
 
 
@@ -85,13 +89,17 @@ class Timing:
     within_target: float | None
 
 
-def timings(*, start: date, policing_area_id: int | None = None) -> list[dict]:
+def timings(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> list[dict]:
     """For each timed question (such as the 101 line's time to answer): month by month, the median,
-    90th percentile and share within the question's target, from the roll-up rows' durations."""
-    end = period_end(PeriodKind.QUARTER, start)
-    rows = RollupRow.objects.filter(
-        period_kind=PeriodKind.MONTH, period_start__gte=start, period_start__lt=end, question_id__gt=0
-    )
+    90th percentile and share within the question's target, from the roll-up rows' durations.
+    A week has no months: its one line is the week itself (`month` is then the Monday)."""
+    if kind == PeriodKind.WEEK:
+        rows = RollupRow.objects.filter(period_kind=kind, period_start=start, question_id__gt=0)
+    else:
+        end = period_end(kind, start)
+        rows = RollupRow.objects.filter(
+            period_kind=PeriodKind.MONTH, period_start__gte=start, period_start__lt=end, question_id__gt=0
+        )
     if policing_area_id:
         rows = rows.filter(policing_area_id=policing_area_id)
     merged: dict[int, dict[date, list[int]]] = {}
@@ -117,11 +125,15 @@ def timings(*, start: date, policing_area_id: int | None = None) -> list[dict]:
     return sorted(result, key=lambda item: item["question"].label)
 
 
-def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
-    """Everything the dashboard shows for one quarter, in a fixed number of queries."""
-    rows = _rows(start, policing_area_id)
+def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> dict:
+    """Everything the dashboard shows for one quarter (or, for the weekly report, one week), in a fixed
+    number of queries."""
+    rows = _rows(start, policing_area_id, kind)
     overall = rows.filter(area_id=0, question_id=0)
-    before = _sum(_rows(previous_quarter(start), policing_area_id).filter(area_id=0, question_id=0), "Previous quarter")
+    before = _sum(
+        _rows(previous_period(kind, start), policing_area_id, kind).filter(area_id=0, question_id=0),
+        f"Previous {PeriodKind(kind).label.lower()}",
+    )
     force = _sum(overall, "Force-wide")
     areas = _grouped(rows.filter(area_id__gt=0, question_id=0), "area_id")
     area_figures = []
@@ -143,8 +155,8 @@ def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
         league.append(figure)
     league.sort(key=lambda f: (-(f.score or 0), f.label))
     return {
-        "period": quarter_label(start),
-        "period_ends": period_end(PeriodKind.QUARTER, start),
+        "period": quarter_label(start) if kind == PeriodKind.QUARTER else f"Week beginning {start.day} {start:%B %Y}",
+        "period_ends": period_end(kind, start),
         "force": force,
         "previous": before,
         "trend": None if force.score is None or before.score is None else round(force.score - before.score, 1),
@@ -152,5 +164,5 @@ def dashboard(*, start: date, policing_area_id: int | None = None) -> dict:
         "channels": channel_figures,
         "league": league,
         "policing_areas": PolicingArea.objects.all(),
-        "timings": timings(start=start, policing_area_id=policing_area_id),
+        "timings": timings(start=start, policing_area_id=policing_area_id, kind=kind),
     }
