@@ -81,7 +81,7 @@ def chart_list(content: dict) -> list[Chart]:
         charts.append(
             Chart(
                 f"timing-{number}",
-                f"{timing['question']}: median and 90th percentile",
+                f"Median and 90th percentile by period: {timing['question']}",
                 f"Bar chart of the median and 90th percentile of “{timing['question']}”{target}. {lines}. "
                 "The same figures are in the table.",
             )
@@ -124,16 +124,16 @@ def _score_chart(figures: list[dict], thresholds: dict) -> PlotFigure:
     bars = axes.barh(
         labels, scores, color=[STATUS_COLOURS.get(status, STATUS_COLOURS["no data"]) for status in statuses]
     )
+    # The figures in a column right of the plot, where the threshold lines never cross them.
     for bar, score, status in zip(bars, scores, statuses, strict=True):
-        text = "no data" if status == "no data" else f"{score:g}% {status}"
-        axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
+        text = "no data" if status == "no data" else f"{score}% {status}"
+        axes.text(1.02, bar.get_y() + bar.get_height() / 2, text, va="center", transform=axes.get_yaxis_transform())
     for value, word in ((thresholds["amber_from"], "amber"), (thresholds["green_from"], "green")):
         axes.axvline(value, color=STATUS_COLOURS[word], linestyle="--", linewidth=1)
         axes.text(
             value, 1.01, f"{word} {value}%", ha="center", va="bottom", fontsize=8, transform=axes.get_xaxis_transform()
         )
-    axes.set_xlim(0, 118)
-    axes.set_xticks(range(0, 101, 20))
+    axes.set_xlim(0, 100)
     axes.set_xlabel("Share of the commitment met (%)")
     axes.spines[["top", "right"]].set_visible(False)
     return figure

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import wait_until
+from conftest import accessibility_problems, browser_sign_in, wait_for, wait_until
 from reports import charts, documents, rollups, services, tasks
 from reports.models import GeneratedReport, GenerationStatus, PeriodKind, ReportKind, RollupRow
 from reports.rollups import period_end, period_start
@@ -255,6 +255,19 @@ def test_asking_for_a_report_makes_one_job_for_one_period(week, client_for, coor
     assert (report.kind, report.period_start, report.requested_by) == ("weekly", week["start"], coordinator)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_site_makes_the_report_within_the_request(week, client_for, coordinator, monkeypatch):
+    from mysteryshop.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # as with no REDIS_URL
+    with time_machine.travel(after(PeriodKind.WEEK, week["start"])):
+        response = client_for(coordinator).post(
+            reverse("reports:document-request"), {"kind": "weekly", "period": week["start"].isoformat()}, follow=True
+        )
+    assert GeneratedReport.objects.get().status == GenerationStatus.READY
+    assert "Download the PDF" in response.content.decode()
+
+
 def test_a_week_that_has_not_ended_cannot_be_asked_for(week, client_for, coordinator):
     with time_machine.travel(after(PeriodKind.WEEK, week["start"]) - timedelta(days=1)):
         response = client_for(coordinator).post(
@@ -428,8 +441,6 @@ def test_a_real_worker_makes_a_report_asked_for_on_the_page(shared_media, celery
 
 
 def test_the_report_pages_are_accessible(browser, client_for, coordinator, week):
-    from conftest import accessibility_problems, browser_sign_in
-
     ready = made(ReportKind.WEEKLY, week["start"])
     waiting = GeneratedReport.objects.create(
         kind=ReportKind.PANEL, period_start=date(2020, 1, 1), status=GenerationStatus.RUNNING, progress=30,
@@ -443,3 +454,25 @@ def test_the_report_pages_are_accessible(browser, client_for, coordinator, week)
     assert len(images) == 4
     # Each chart loaded and drew (an image that failed to load has no natural width).
     assert all(browser.execute_script("return arguments[0].naturalWidth", image) > 0 for image in images)
+
+
+def test_the_page_follows_progress_and_shows_the_report_once_ready(browser, client_for, coordinator, week):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    report = GeneratedReport.objects.create(
+        kind=ReportKind.WEEKLY, period_start=week["start"], status=GenerationStatus.QUEUED
+    )
+    browser_sign_in(browser, client_for(coordinator))
+    browser.get(browser.base_url + report.get_absolute_url())
+    status = wait_for(browser, "[data-document-step]")
+    assert status.text.startswith("Waiting to start")
+    GeneratedReport.objects.filter(pk=report.pk).update(
+        status=GenerationStatus.RUNNING, progress=30, step="Writing the CSV"
+    )
+    WebDriverWait(browser, 10).until(lambda b: "Writing the CSV (30% done)" in status.text)
+    assert browser.find_element("css selector", "progress").get_attribute("value") == "30"
+    assert services.generate_report(report_id=report.pk) is False, "a report being made is not claimed twice"
+    GeneratedReport.objects.filter(pk=report.pk).update(status=GenerationStatus.QUEUED)  # let this test make it
+    assert services.generate_report(report_id=report.pk)
+    pdf_link = f"a[href='{reverse('reports:document-pdf', args=[report.pk])}']"
+    WebDriverWait(browser, 15).until(lambda b: b.find_elements("css selector", pdf_link))
