@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES
 
-from . import charts, documents, services
+from . import documents, services
 from .forms import DocumentRequestForm
 from .models import GeneratedReport, ReportKind
 
@@ -115,8 +115,8 @@ def _download(report: GeneratedReport, extension: str, content_type: str):
 
 @role_required(*OPCC_ROLES)
 def document_chart(request, pk, name):
-    """A chart of a ready report, drawn from its kept figures (the page shows it with a table beside it)."""
-    svg = charts.draw(_get_ready_report(request, pk).content, name)
+    """A chart of a ready report, as it was drawn when the report was made (the page puts a table beside it)."""
+    svg = _get_ready_report(request, pk).charts.get(name)
     if svg is None:
         raise Http404("No such chart.")
     return _private(HttpResponse(svg, content_type="image/svg+xml"))

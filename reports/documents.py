@@ -202,17 +202,21 @@ def csv_bytes(content: dict) -> bytes:
 # --- PDF ---------------------------------------------------------------------------
 
 
-def _data_uri(content: dict, name: str) -> str:
-    svg = charts.draw(content, name)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+def draw_charts(content: dict) -> dict[str, str]:
+    """Every chart of a report, as SVG text by name."""
+    return {chart.name: charts.draw(content, chart.name) for chart in charts.chart_list(content)}
 
 
-def pdf_html(content: dict, *, made_at: datetime) -> str:
+def pdf_html(content: dict, *, svgs: dict[str, str], made_at: datetime) -> str:
     """The HTML WeasyPrint turns into the PDF, with the charts inline as data URIs."""
+
+    def data_uri(name: str) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(svgs[name].encode()).decode()
+
     return render_to_string(
         f"reports/documents/{content['kind']}_pdf.html",
         {
-            "report": with_charts(content, lambda name: _data_uri(content, name)),
+            "report": with_charts(content, data_uri),
             "made_at": made_at,
             "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
             "force_name": settings.MYSTERYSHOP_FORCE_NAME,
@@ -220,7 +224,7 @@ def pdf_html(content: dict, *, made_at: datetime) -> str:
     )
 
 
-def pdf_bytes(content: dict, *, made_at: datetime) -> bytes:
+def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> bytes:
     """The PDF file. WeasyPrint needs Pango from Debian; without it this says so instead of crashing."""
     try:
         from weasyprint import CSS, HTML
@@ -234,4 +238,5 @@ def pdf_bytes(content: dict, *, made_at: datetime) -> bytes:
     # The document refers only to its own inline charts: nothing is fetched from a network or disk.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     stylesheet = CSS(string=render_to_string("reports/documents/pdf.css"), url_fetcher=fetcher)
-    return HTML(string=pdf_html(content, made_at=made_at), url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    html = pdf_html(content, svgs=svgs, made_at=made_at)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])

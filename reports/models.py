@@ -125,8 +125,9 @@ class GeneratedReport(models.Model):
     One row per kind and period (a unique constraint): asking again while it is
     being made, or once it is ready, gives the same row, so two requests never make
     two jobs. "Make again" puts a finished row back in the queue. `content` is the
-    figures as they were when it was made, so the page, the CSV and the PDF agree
-    even after later approvals change the roll-ups.
+    figures as they were when it was made, and `charts` the charts drawn from them,
+    so the page, the CSV and the PDF agree even after later approvals change the
+    roll-ups, and a page view never draws anything.
     """
 
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
@@ -142,6 +143,7 @@ class GeneratedReport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     content = models.JSONField(default=dict, blank=True)
+    charts = models.JSONField(default=dict, blank=True, help_text="Each chart's SVG, drawn from `content`.")
     pdf = models.FileField(upload_to=generated_report_path, blank=True)
     csv = models.FileField(upload_to=generated_report_path, blank=True)
     error = models.TextField(blank=True)

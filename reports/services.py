@@ -151,15 +151,17 @@ def generate_report(*, report_id: int) -> bool:
             generated_report_path(report, "report.csv"), ContentFile(documents.csv_bytes(content))
         )
         saved.append(csv_name)
-        _step(report_id, started_at, 45, "Drawing the charts and writing the PDF")
-        pdf = documents.pdf_bytes(content, made_at=started_at)
+        _step(report_id, started_at, 40, "Drawing the charts")
+        svgs = documents.draw_charts(content)
+        _step(report_id, started_at, 60, "Writing the PDF")
+        pdf = documents.pdf_bytes(content, svgs=svgs, made_at=started_at)
         _step(report_id, started_at, 90, "Saving the files")
         saved.append(default_storage.save(generated_report_path(report, "report.pdf"), ContentFile(pdf)))
         finished = GeneratedReport.objects.filter(
             pk=report_id, status=GenerationStatus.RUNNING, started_at=started_at
         ).update(
             status=GenerationStatus.READY, progress=100, step=GenerationStatus.READY.label, content=content,
-            csv=saved[0], pdf=saved[1], finished_at=timezone.now(), error="",
+            charts=svgs, csv=saved[0], pdf=saved[1], finished_at=timezone.now(), error="",
         )  # fmt: skip
     except Exception as error:
         logger.exception("Could not make report %s.", report_id)
