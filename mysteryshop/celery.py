@@ -28,7 +28,10 @@ def send_task_on_commit(name: str, *, args: list | None = None, kwargs: dict | N
     def send() -> None:
         try:
             if app.conf.task_always_eager:
-                # send_task ignores eager mode; the embedded site runs the task here.
+                # send_task ignores eager mode; the embedded site runs the task here. A web process has
+                # not imported the apps' tasks modules (only a worker does at start), so import them first.
+                if name not in app.tasks:
+                    app.loader.import_default_modules()
                 app.tasks[name].apply(args=args or [], kwargs=kwargs or {}, throw=True)
             else:
                 app.send_task(name, args=args or [], kwargs=kwargs or {})

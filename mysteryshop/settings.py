@@ -244,6 +244,18 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
     "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
     "finding-reminders": {"task": "reports.finding_reminders", "schedule": crontab(hour=7, minute=30)},
+    "sweep-generated-reports": {"task": "reports.sweep_generated_reports", "schedule": 5 * 60.0},
+    # After the nightly rebuild: last week's scrutiny report every Monday, the panel report on a quarter's first day.
+    "weekly-scrutiny-report": {
+        "task": "reports.send_scheduled_reports",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "kwargs": {"kind": "weekly"},
+    },
+    "police-and-crime-panel-report": {
+        "task": "reports.send_scheduled_reports",
+        "schedule": crontab(hour=7, minute=30, day_of_month=1, month_of_year="1,4,7,10"),
+        "kwargs": {"kind": "panel"},
+    },
     "anonymise-expired-volunteers": {
         "task": "volunteers.anonymise_expired",
         "schedule": crontab(hour=2, minute=30),
@@ -296,7 +308,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # --- The scheme ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import findings, rollups
+from . import findings, rollups, services
 
 
 @shared_task(name="reports.rollup_submission")
@@ -25,3 +25,21 @@ def rebuild_rollups() -> int:
 def finding_reminders() -> list[int]:
     """Daily: remind the force of responses due soon, and tell the OPCC of overdue ones."""
     return list(findings.send_finding_reminders())
+
+
+@shared_task(name="reports.generate_report")
+def generate_report(report_id: int) -> bool:
+    """Make a requested scrutiny or panel report (its CSV and PDF); a second run changes nothing."""
+    return services.generate_report(report_id=report_id)
+
+
+@shared_task(name="reports.send_scheduled_reports")
+def send_scheduled_reports(kind: str) -> int:
+    """On the schedule: make the report of the week or quarter just ended and e-mail it to the commissioner."""
+    return services.send_scheduled_report(kind=kind).pk
+
+
+@shared_task(name="reports.sweep_generated_reports")
+def sweep_generated_reports() -> int:
+    """Every few minutes: make any requested report whose task was lost (broker down, worker killed)."""
+    return services.sweep_generated_reports()

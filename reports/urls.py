@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finding_views, views
+from . import document_views, finding_views, views
 
 app_name = "reports"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("findings/<int:pk>/challenge/", finding_views.finding_challenge, name="finding-challenge"),
     path("findings/<int:pk>/close/", finding_views.finding_close, name="finding-close"),
     path("you-said-we-did/", finding_views.you_said_we_did, name="you-said-we-did"),
+    path("documents/", document_views.document_list, name="document-list"),
+    path("documents/request/", document_views.document_request, name="document-request"),
+    path("documents/<int:pk>/", document_views.document_detail, name="document-detail"),
+    path("documents/<int:pk>/status/", document_views.document_status, name="document-status"),
+    path("documents/<int:pk>/make-again/", document_views.document_make_again, name="document-make-again"),
+    path("documents/<int:pk>/pdf/", document_views.document_pdf, name="document-pdf"),
+    path("documents/<int:pk>/csv/", document_views.document_csv, name="document-csv"),
+    path("documents/<int:pk>/charts/<slug:name>.svg", document_views.document_chart, name="document-chart"),
 ]

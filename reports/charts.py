@@ -1,0 +1,167 @@
+"""Report charts drawn on the server as SVG (matplotlib), so the PDF has them and the page needs no script.
+
+Every chart is drawn from a report's kept content (plain figures), never from
+the database, and the same content always gives the same bytes: a fixed hash
+salt for element ids, no date or version in the metadata, and text kept as
+text in matplotlib's own DejaVu Sans metrics. Colour is never the only carrier:
+each bar is labelled with its figure and, for scores, its status word, and the
+page and the PDF always put a table of the same figures beside the chart.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure as PlotFigure  # noqa: E402 (after choosing the backend)
+
+# Colours with at least 3:1 contrast on white (WCAG 1.4.11), from the GOV.UK palette.
+STATUS_COLOURS = {"green": "#00703c", "amber": "#b45309", "red": "#d4351c", "no data": "#505a5f"}
+MEDIAN_COLOUR = "#1d70b8"
+P90_COLOUR = "#003078"
+TEXT_COLOUR = "#0b0c0c"
+
+RC = {
+    "svg.hashsalt": "mystery-shop-report",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "text.color": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.edgecolor": TEXT_COLOUR,
+    "xtick.color": TEXT_COLOUR,
+    "ytick.color": TEXT_COLOUR,
+}
+# No date and no software version: the same figures give the same file.
+METADATA = {"Date": None, "Creator": None}
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    alt: str
+
+
+def chart_list(content: dict) -> list[Chart]:
+    """The charts a report's content has, with titles and text alternatives, without drawing them."""
+    charts = []
+    thresholds = content["thresholds"]
+    scale = f"green from {thresholds['green_from']}%, amber from {thresholds['amber_from']}%"
+    if any(figure["score"] is not None for figure in content["areas"]):
+        charts.append(
+            Chart(
+                "areas",
+                "Share of the commitment met, by commitment area",
+                f"Bar chart of the share of the commitment met by commitment area ({scale}): "
+                + _describe_scores(content["areas"])
+                + ". The same figures are in the table.",
+            )
+        )
+    if content["channels"]:
+        charts.append(
+            Chart(
+                "channels",
+                "Share of the commitment met, by channel",
+                "Bar chart of the share of the commitment met by channel: "
+                + _describe_scores(content["channels"])
+                + ". The same figures are in the table.",
+            )
+        )
+    for number, timing in enumerate(content["timings"]):
+        lines = "; ".join(
+            f"{line['label']}: median {line['median']} seconds, 90th percentile {line['p90']} seconds"
+            for line in timing["lines"]
+        )
+        target = f", against a target of {timing['target']} seconds" if timing["target"] else ""
+        charts.append(
+            Chart(
+                f"timing-{number}",
+                f"Median and 90th percentile by period: {timing['question']}",
+                f"Bar chart of the median and 90th percentile of “{timing['question']}”{target}. {lines}. "
+                "The same figures are in the table.",
+            )
+        )
+    return charts
+
+
+def _describe_scores(figures: list[dict]) -> str:
+    return "; ".join(
+        f"{figure['label']} {figure['score']}% ({figure['status']})"
+        if figure["score"] is not None
+        else f"{figure['label']}: no data"
+        for figure in figures
+    )
+
+
+def draw(content: dict, name: str) -> str | None:
+    """One chart of a report as SVG text, or None if the report has no chart of that name."""
+    if name not in {chart.name for chart in chart_list(content)}:
+        return None
+    with matplotlib.rc_context(RC):
+        if name == "areas":
+            figure = _score_chart(content["areas"], content["thresholds"])
+        elif name == "channels":
+            figure = _score_chart(content["channels"], content["thresholds"])
+        else:
+            figure = _timing_chart(content["timings"][int(name.removeprefix("timing-"))])
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata=METADATA, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _score_chart(figures: list[dict], thresholds: dict) -> PlotFigure:
+    """Horizontal bars, best at the top in the table's order, with the amber and green thresholds marked."""
+    labels = [figure["label"] for figure in figures][::-1]
+    scores = [figure["score"] or 0 for figure in figures][::-1]
+    statuses = [figure["status"] for figure in figures][::-1]
+    figure = PlotFigure(figsize=(7.5, 0.9 + 0.45 * len(labels)))
+    axes = figure.add_subplot()
+    bars = axes.barh(
+        labels, scores, color=[STATUS_COLOURS.get(status, STATUS_COLOURS["no data"]) for status in statuses]
+    )
+    # The figures in a column right of the plot, where the threshold lines never cross them.
+    for bar, score, status in zip(bars, scores, statuses, strict=True):
+        text = "no data" if status == "no data" else f"{score}% {status}"
+        axes.text(1.02, bar.get_y() + bar.get_height() / 2, text, va="center", transform=axes.get_yaxis_transform())
+    for value, word in ((thresholds["amber_from"], "amber"), (thresholds["green_from"], "green")):
+        axes.axvline(value, color=STATUS_COLOURS[word], linestyle="--", linewidth=1)
+        axes.text(
+            value, 1.01, f"{word} {value}%", ha="center", va="bottom", fontsize=8, transform=axes.get_xaxis_transform()
+        )
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Share of the commitment met (%)")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _timing_chart(timing: dict) -> PlotFigure:
+    """Median and 90th percentile side by side for each period, with the target as a dashed line."""
+    labels = [line["label"] for line in timing["lines"]]
+    positions = range(len(labels))
+    figure = PlotFigure(figsize=(7.5, 3.2))
+    axes = figure.add_subplot()
+    width = 0.38
+    medians = [line["median"] or 0 for line in timing["lines"]]
+    p90s = [line["p90"] or 0 for line in timing["lines"]]
+    median_bars = axes.bar([p - width / 2 for p in positions], medians, width, color=MEDIAN_COLOUR, label="Median")
+    p90_bars = axes.bar(
+        [p + width / 2 for p in positions], p90s, width, color=P90_COLOUR, hatch="//", edgecolor="white",
+        label="90th percentile",
+    )  # fmt: skip
+    axes.bar_label(median_bars, fmt="%g", fontsize=8, padding=2)
+    axes.bar_label(p90_bars, fmt="%g", fontsize=8, padding=2)
+    if timing["target"]:
+        axes.axhline(
+            timing["target"], color=TEXT_COLOUR, linestyle="--", linewidth=1, label=f"Target {timing['target']} s"
+        )
+    axes.set_xticks(list(positions), labels)
+    axes.set_ylabel("Seconds")
+    axes.set_ylim(0, max([*medians, *p90s, timing["target"] or 0, 1]) * 1.2)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure

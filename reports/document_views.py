@@ -1,0 +1,122 @@
+"""Pages of the weekly scrutiny and Police and Crime Panel reports: ask for one, watch it being made, get it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES
+
+from . import documents, services
+from .forms import DocumentRequestForm
+from .models import GeneratedReport, ReportKind
+
+
+def _get_report(request, pk: int) -> GeneratedReport:
+    return get_object_or_404(GeneratedReport.objects.visible_to(request.user), pk=pk)
+
+
+def _get_ready_report(request, pk: int) -> GeneratedReport:
+    report = _get_report(request, pk)
+    if not report.is_ready:
+        raise Http404("This report is not ready.")
+    return report
+
+
+def _private(response):
+    # Reports hold the force's results before release: never kept by a browser or proxy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*OPCC_ROLES)
+def document_list(request):
+    """Reports made so far, newest period first, and the forms to ask for another."""
+    context = {
+        "reports": GeneratedReport.objects.visible_to(request.user).select_related("requested_by"),
+        "forms": [DocumentRequestForm(kind=kind) for kind in ReportKind.values],
+    }
+    return _private(render(request, "reports/documents/document_list.html", context))
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def document_request(request):
+    form = DocumentRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a week or quarter from the list.")
+        return redirect("reports:document-list")
+    try:
+        report = services.request_report(
+            kind=form.cleaned_data["kind"], start=form.cleaned_data["period"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:document-list")
+    return redirect(report)
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def document_make_again(request, pk):
+    """Make a finished report again, to pick up reports approved since it was made."""
+    report = _get_report(request, pk)
+    if not services.make_again(report=report, by=request.user):
+        messages.info(request, "This report is already being made.")
+    return redirect(report)
+
+
+@role_required(*OPCC_ROLES)
+def document_detail(request, pk):
+    """The report as a page once it is ready; until then, how far it has got."""
+    report = _get_report(request, pk)
+    context = {"report": report}
+    if report.is_ready:
+        context["content"] = documents.with_charts(
+            report.content, lambda name: reverse("reports:document-chart", args=[report.pk, name])
+        )
+    return _private(render(request, "reports/documents/document_detail.html", context))
+
+
+@role_required(*OPCC_ROLES)
+def document_status(request, pk):
+    """How far a report has got, for the page's script to show without reloading."""
+    report = _get_report(request, pk)
+    return _private(
+        JsonResponse(
+            {"status": report.status, "progress": report.progress, "step": report.step, "done": not report.in_progress}
+        )
+    )
+
+
+@role_required(*OPCC_ROLES)
+def document_pdf(request, pk):
+    return _download(_get_ready_report(request, pk), "pdf", "application/pdf")
+
+
+@role_required(*OPCC_ROLES)
+def document_csv(request, pk):
+    return _download(_get_ready_report(request, pk), "csv", "text/csv; charset=utf-8")
+
+
+def _download(report: GeneratedReport, extension: str, content_type: str):
+    try:
+        handle = getattr(report, extension).open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing; make the report again.") from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=report.file_name(extension))
+    return _private(response)
+
+
+@role_required(*OPCC_ROLES)
+def document_chart(request, pk, name):
+    """A chart of a ready report, as it was drawn when the report was made (the page puts a table beside it)."""
+    svg = _get_ready_report(request, pk).charts.get(name)
+    if svg is None:
+        raise Http404("No such chart.")
+    return _private(HttpResponse(svg, content_type="image/svg+xml"))

@@ -1,0 +1,241 @@
+"""The weekly scrutiny report and the Police and Crime Panel report: content, CSV and PDF.
+
+The content is read from the roll-up tables only (through `reports.dashboard`),
+never from raw answers, and kept with the report as plain data, so the page,
+the CSV and the PDF show the same figures however the roll-ups change later.
+
+Periods: the weekly scrutiny report covers one complete week, Monday to Sunday
+(the roll-ups' weeks start on Monday), and the one sent on the schedule is the
+week that ended the day before; the panel report covers one calendar quarter.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from . import charts, dashboard
+from .models import PeriodKind, ReportKind
+from .rollups import period_end, period_start
+
+CSV_HEADER = ["section", "label", "reports", "weight met", "weight applicable", "score %", "status"]
+# A spreadsheet treats a cell starting with one of these as a formula; labels are typed by people.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class DocumentError(Exception):
+    """A report could not be made, with a message a person can act on."""
+
+
+# --- Periods -----------------------------------------------------------------------
+
+
+def last_complete_period(kind: str, today: date) -> date:
+    """The first day of the latest week or quarter that has ended before `today`."""
+    unit = ReportKind(kind).period_kind
+    return period_start(unit, period_start(unit, today) - timedelta(days=1))
+
+
+def complete_periods(kind: str, *, today: date, count: int | None = None) -> list[date]:
+    """The latest complete periods of a report, newest first (13 weeks or 8 quarters unless `count`)."""
+    unit = ReportKind(kind).period_kind
+    count = count or (13 if unit == PeriodKind.WEEK else 8)
+    starts = [last_complete_period(kind, today)]
+    while len(starts) < count:
+        starts.append(period_start(unit, starts[-1] - timedelta(days=1)))
+    return starts
+
+
+def is_complete_period(kind: str, start: date, *, today: date) -> bool:
+    unit = ReportKind(kind).period_kind
+    return start == period_start(unit, start) and period_end(unit, start) <= today
+
+
+def _day_range(first: date, last: date) -> str:
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} to {last.day} {last:%B %Y}"
+    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+
+
+def period_label(kind: str, start: date) -> str:
+    """Such as "week of 2 to 8 November 2026" or "2026 Q3 (July to September 2026)"."""
+    unit = ReportKind(kind).period_kind
+    last = period_end(unit, start) - timedelta(days=1)
+    if unit == PeriodKind.WEEK:
+        return f"week of {_day_range(start, last)}"
+    return f"{dashboard.quarter_label(start)} ({start:%B} to {last:%B %Y})"
+
+
+# --- Content -------------------------------------------------------------------------
+
+
+def _figure(figure: dashboard.Figure) -> dict:
+    return {
+        "label": figure.label,
+        "reports": figure.reports,
+        "weight_met": figure.weight_met,
+        "weight_applicable": figure.weight_applicable,
+        "score": figure.score,
+        "status": figure.status,
+    }
+
+
+def _trend_text(force: dashboard.Figure, previous: dashboard.Figure, trend: float | None, unit: str) -> str:
+    if force.score is None:
+        return f"No checked reports in this {unit}."
+    if trend is None:
+        return f"No results for the previous {unit} to compare with."
+    if trend > 0:
+        change = f"Up {trend:g} points"
+    elif trend < 0:
+        change = f"Down {-trend:g} points"
+    else:
+        change = "No change"
+    return f"{change} on the previous {unit} ({previous.score:g}%)."
+
+
+def content(*, kind: str, start: date) -> dict:
+    """Everything one report shows, read from the roll-up tables, as plain data to keep with the report."""
+    kind = ReportKind(kind)
+    unit = kind.period_kind
+    results = dashboard.dashboard(start=start, kind=unit)
+    previous_start = dashboard.previous_period(unit, start)
+    timings = []
+    for timing in results["timings"]:
+        timings.append(
+            {
+                "question": timing["label"],
+                "questionnaire": timing["questionnaire"],
+                "target": timing["target"],
+                "lines": [
+                    {
+                        "label": period_label(kind, line.month) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
+                        "count": line.count, "median": line.median, "p90": line.p90,
+                        "within_target": line.within_target,
+                    }
+                    for line in timing["months"]
+                ],
+            }
+        )  # fmt: skip
+    return {
+        "kind": kind.value,
+        "title": kind.label,
+        "period": period_label(kind, start),
+        "period_start": start.isoformat(),
+        "previous_period": period_label(kind, previous_start),
+        "thresholds": {"green_from": settings.MYSTERYSHOP_GREEN_FROM, "amber_from": settings.MYSTERYSHOP_AMBER_FROM},
+        "force": _figure(results["force"]),
+        "previous": _figure(results["previous"]),
+        "trend": results["trend"],
+        "trend_text": _trend_text(
+            results["force"], results["previous"], results["trend"], PeriodKind(unit).label.lower()
+        ),
+        "areas": [_figure(figure) for figure in results["areas"]],
+        "channels": [_figure(figure) for figure in results["channels"]],
+        "league": [_figure(figure) for figure in results["league"]],
+        "timings": timings,
+    }
+
+
+def with_charts(content: dict, source) -> dict:
+    """The content with each chart placed beside its table: `source(name)` gives the image's address."""
+    found = {
+        chart.name: {"title": chart.title, "alt": chart.alt, "src": source(chart.name)}
+        for chart in charts.chart_list(content)
+    }
+    return {
+        **content,
+        "areas_chart": found.get("areas"),
+        "channels_chart": found.get("channels"),
+        "timings": [
+            {**timing, "chart": found.get(f"timing-{number}")} for number, timing in enumerate(content["timings"])
+        ],
+    }
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+
+def _safe(value):
+    """Text a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_rows(content: dict) -> list[list]:
+    """One tidy table: a row per figure, with its section."""
+    sections = [
+        ("Force-wide", [{**content["force"], "label": content["period"]}]),
+        ("Previous period", [{**content["previous"], "label": content["previous_period"]}]),
+        ("Commitment area", content["areas"]),
+        ("Channel", content["channels"]),
+        ("Contact point", content["league"]),
+    ]
+    rows = [CSV_HEADER]
+    for section, figures in sections:
+        for figure in figures:
+            rows.append(
+                [
+                    section, figure["label"], figure["reports"], figure["weight_met"], figure["weight_applicable"],
+                    "" if figure["score"] is None else figure["score"], figure["status"],
+                ]
+            )  # fmt: skip
+    return [[_safe(cell) for cell in row] for row in rows]
+
+
+def csv_bytes(content: dict) -> bytes:
+    """The CSV file, in UTF-8 with a byte-order mark so spreadsheet programs read accents correctly."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(csv_rows(content))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def draw_charts(content: dict) -> dict[str, str]:
+    """Every chart of a report, as SVG text by name."""
+    return {chart.name: charts.draw(content, chart.name) for chart in charts.chart_list(content)}
+
+
+def pdf_html(content: dict, *, svgs: dict[str, str], made_at: datetime) -> str:
+    """The HTML WeasyPrint turns into the PDF, with the charts inline as data URIs."""
+
+    def data_uri(name: str) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(svgs[name].encode()).decode()
+
+    return render_to_string(
+        f"reports/documents/{content['kind']}_pdf.html",
+        {
+            "report": with_charts(content, data_uri),
+            "made_at": made_at,
+            "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
+            "force_name": settings.MYSTERYSHOP_FORCE_NAME,
+        },
+    )
+
+
+def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> bytes:
+    """The PDF file. WeasyPrint needs Pango from Debian; without it this says so instead of crashing."""
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as error:
+        raise DocumentError(
+            "PDFs cannot be made on this server: WeasyPrint could not load the libraries it needs. "
+            "Ask the system administrator to install the Debian packages libpango-1.0-0, libpangoft2-1.0-0, "
+            "libharfbuzz-subset0 and fonts-dejavu-core, then make the report again."
+        ) from error
+    # The document refers only to its own inline charts: nothing is fetched from a network or disk.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    stylesheet = CSS(string=render_to_string("reports/documents/pdf.css"), url_fetcher=fetcher)
+    html = pdf_html(content, svgs=svgs, made_at=made_at)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
