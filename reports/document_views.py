@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
-from mysteryshop.roles import OPCC_ROLES
+from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents, services
 from .forms import DocumentRequestForm
 from .models import GeneratedReport, ReportKind
+
+READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
 
 
 def _get_report(request, pk: int) -> GeneratedReport:
@@ -34,12 +36,13 @@ def _private(response):
     return response
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_list(request):
     """Reports made so far, newest period first, and the forms to ask for another."""
     context = {
         "reports": GeneratedReport.objects.visible_to(request.user).select_related("requested_by"),
-        "forms": [DocumentRequestForm(kind=kind) for kind in ReportKind.values],
+        # Only the OPCC asks for reports; the force reads those of released periods.
+        "forms": [DocumentRequestForm(kind=kind) for kind in ReportKind.values] if request.user.is_opcc_staff else [],
     }
     return _private(render(request, "reports/documents/document_list.html", context))
 
@@ -71,11 +74,11 @@ def document_make_again(request, pk):
     return redirect(report)
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_detail(request, pk):
     """The report as a page once it is ready; until then, how far it has got."""
     report = _get_report(request, pk)
-    context = {"report": report}
+    context = {"report": report, "can_make": request.user.is_opcc_staff}
     if report.is_ready:
         context["content"] = documents.with_charts(
             report.content, lambda name: reverse("reports:document-chart", args=[report.pk, name])
@@ -83,7 +86,7 @@ def document_detail(request, pk):
     return _private(render(request, "reports/documents/document_detail.html", context))
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_status(request, pk):
     """How far a report has got, for the page's script to show without reloading."""
     report = _get_report(request, pk)
@@ -94,12 +97,12 @@ def document_status(request, pk):
     )
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_pdf(request, pk):
     return _download(_get_ready_report(request, pk), "pdf", "application/pdf")
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_csv(request, pk):
     return _download(_get_ready_report(request, pk), "csv", "text/csv; charset=utf-8")
 
@@ -113,7 +116,7 @@ def _download(report: GeneratedReport, extension: str, content_type: str):
     return _private(response)
 
 
-@role_required(*OPCC_ROLES)
+@role_required(*READERS)
 def document_chart(request, pk, name):
     """A chart of a ready report, as it was drawn when the report was made (the page puts a table beside it)."""
     svg = _get_ready_report(request, pk).charts.get(name)

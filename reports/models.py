@@ -269,12 +269,28 @@ class GenerationStatus(models.TextChoices):
 
 class GeneratedReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> GeneratedReportQuerySet:
-        """OPCC staff see every report. Everyone else, the force included, sees none (for now)."""
-        from mysteryshop.roles import OPCC_ROLES
+        """OPCC staff see every report; force liaison only those of released periods (a panel report
+        of a released quarter, a weekly report of a week wholly inside released quarters); nobody else any."""
+        from datetime import timedelta
 
-        if user.is_authenticated and user.has_role(*OPCC_ROLES):
+        from mysteryshop.roles import OPCC_ROLES, Role
+
+        from .rollups import period_end
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES):
             return self.all()
-        return self.none()
+        if not user.has_role(Role.FORCE_LIAISON):
+            return self.none()
+        released = set(Release.objects.values_list("period_start", flat=True))
+        allowed = models.Q(kind=ReportKind.PANEL, period_start__in=released)
+        for start in released:
+            end = period_end(PeriodKind.QUARTER, start)
+            # A week running on into the next quarter needs that quarter released too.
+            last_start = end if end in released else end - timedelta(days=6)
+            allowed |= models.Q(kind=ReportKind.WEEKLY, period_start__gte=start, period_start__lt=last_start)
+        return self.filter(allowed, status=GenerationStatus.READY)
 
 
 def generated_report_path(instance, filename):

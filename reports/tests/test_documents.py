@@ -342,16 +342,40 @@ def test_the_list_runs_the_same_number_of_queries_for_any_number_of_reports(
     assert content.count("Weekly scrutiny report, week of") == 20
 
 
-@pytest.mark.parametrize(
-    "name", ["document-list", "document-detail", "document-pdf", "document-csv", "document-status"]
-)
-def test_volunteers_and_the_force_are_refused(name, client_for, volunteer, force_liaison, client):
+@pytest.mark.parametrize("name", ["document-detail", "document-pdf", "document-csv", "document-status"])
+def test_volunteers_and_the_force_are_refused_an_unreleased_report(name, client_for, volunteer, force_liaison, client):
     report = GeneratedReport.objects.create(kind=ReportKind.PANEL, period_start=date(2026, 7, 1))
-    url = reverse(f"reports:{name}", args=[] if name == "document-list" else [report.pk])
+    url = reverse(f"reports:{name}", args=[report.pk])
     assert client.get(url).status_code == 302 and "/accounts/login/" in client.get(url).url
-    for user in (volunteer, force_liaison):
-        assert client_for(user).get(url).status_code == 403
+    assert client_for(volunteer).get(url).status_code == 403
+    assert client_for(force_liaison).get(url).status_code == 404
     assert not GeneratedReport.objects.visible_to(force_liaison).exists()
+    assert client_for(volunteer).get(reverse("reports:document-list")).status_code == 403
+
+
+def test_the_force_reads_reports_of_released_periods_only(client_for, force_liaison, commissioner):
+    from reports.models import GenerationStatus, Release
+
+    def ready(kind, start):
+        return GeneratedReport.objects.create(
+            kind=kind,
+            period_start=start,
+            status=GenerationStatus.READY,
+            content=documents.content(kind=kind, start=start),
+        )
+
+    panel, later = ready(ReportKind.PANEL, date(2026, 4, 1)), ready(ReportKind.PANEL, date(2026, 7, 1))
+    inside, straddling = ready(ReportKind.WEEKLY, date(2026, 5, 4)), ready(ReportKind.WEEKLY, date(2026, 6, 29))
+    assert not GeneratedReport.objects.visible_to(force_liaison).exists()
+    Release.objects.create(period_start=date(2026, 4, 1), released_by=commissioner)
+    # The week of 29 June runs into July, which is not released.
+    assert set(GeneratedReport.objects.visible_to(force_liaison)) == {panel, inside}
+    Release.objects.create(period_start=date(2026, 7, 1), released_by=commissioner)
+    assert set(GeneratedReport.objects.visible_to(force_liaison)) == {panel, inside, straddling, later}
+    page = client_for(force_liaison).get(reverse("reports:document-list")).content.decode()
+    assert "Make a weekly scrutiny report" not in page and "/reports/documents/request/" not in page
+    detail = client_for(force_liaison).get(reverse("reports:document-detail", args=[inside.pk]))
+    assert detail.status_code == 200 and "Make it again" not in detail.content.decode()
 
 
 def test_only_the_opcc_can_ask_for_a_report_and_only_by_post(client_for, coordinator, force_liaison, volunteer):
