@@ -211,6 +211,23 @@ class Results:
             return None
         return round(self.force.score - self.previous.score, 1)
 
+    def chart_data(self) -> dict:
+        """The figures the page's charts draw (the tables beside them hold the same)."""
+        return {
+            "areas": [{"label": f.label, "score": f.score} for f in self.areas],
+            "channels": [{"label": f.label, "score": f.score} for f in self.channels],
+            "timings": [
+                {
+                    "label": timing["label"],
+                    "target": timing["target"],
+                    "months": [f"{line.month:%b %Y}" for line in timing["months"]],
+                    "median": [line.median for line in timing["months"]],
+                    "p90": [line.p90 for line in timing["months"]],
+                }
+                for timing in self.timings
+            ],
+        }
+
     def __getitem__(self, key: str):  # templates and documents may read it like a dict
         return getattr(self, key)
 

@@ -269,8 +269,10 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
                      x.area_id
             UNION ALL
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
-                   0, COUNT(DISTINCT x.submission_id), SUM(x.weight_applicable), SUM(x.weight_met)
-            FROM rollup_by_report x JOIN rollup_reports r ON r.submission_id = x.submission_id
+                   0, COUNT(*), SUM(x.weight_applicable), SUM(x.weight_met)
+            FROM (SELECT submission_id, SUM(weight_applicable) AS weight_applicable, SUM(weight_met) AS weight_met
+                  FROM rollup_by_report GROUP BY submission_id) x
+            JOIN rollup_reports r ON r.submission_id = x.submission_id
             GROUP BY r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id""")
         marks = ", ".join(["%s"] * len(durations))
         cursor.execute(f"""

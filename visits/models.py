@@ -327,6 +327,8 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "question"], name="answer_once_per_question")]
+        # The few answers reviewers picked out as quotes, found without reading the rest.
+        indexes = [models.Index(fields=["submission"], condition=~Q(notable=""), name="answer_quotes")]
 
     def __str__(self) -> str:
         return f"{self.question}: {self.value}"

@@ -70,6 +70,12 @@ def test_the_dashboard_is_accessible(browser, client_for, commissioner, coordina
     rollups.rebuild()
     browser_sign_in(browser, client_for(commissioner))
     assert accessibility_problems(browser, [reverse("reports:commissioner-home")]) == {}
+    browser.set_window_size(1280, 900)
+    browser.get(browser.base_url + reverse("reports:commissioner-home"))
+    drawn = browser.execute_script(
+        "return [...document.querySelectorAll('[data-chart]')].map(h => !h.hidden && !!Chart.getChart(h.querySelector('canvas')))"
+    )
+    assert drawn and all(drawn), "every chart is drawn beside its table"
 
 
 def test_timed_questions_show_median_90th_percentile_and_share_within_target(client_for, commissioner, coordinator):
