@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
-from visits.models import Submission, SubmissionStatus, Visit, VisitStatus
+from visits.models import Submission, Visit, VisitStatus
 
 from .models import PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
@@ -297,8 +297,8 @@ def reports_at(*, contact_point: ContactPoint, start: date, user) -> list[Submis
         return []
     tz = timezone.get_current_timezone()
     return list(
-        Submission.objects.filter(
-            status=SubmissionStatus.APPROVED,
+        Submission.objects.in_results()
+        .filter(
             assignment__visit__contact_point=contact_point,
             assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
             assignment__visit__starts_at__lt=datetime.combine(

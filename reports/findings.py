@@ -57,7 +57,7 @@ def citable_reports() -> QuerySet[Submission]:
         )
     if not released:
         return Submission.objects.none()
-    return Submission.objects.filter(released, status=SubmissionStatus.APPROVED)
+    return Submission.objects.in_results().filter(released)
 
 
 def visit_day(report: Submission) -> date:
@@ -108,8 +108,8 @@ def _check_citable(reports: Iterable[Submission], contact_point: ContactPoint | 
     for report in reports:
         visit = report.assignment.visit
         described = f"The report of {visit_day(report):%-d %B %Y} at {visit.contact_point.name}"
-        if report.status != SubmissionStatus.APPROVED:
-            problems.append(f"{described} is not approved, so it cannot be cited.")
+        if report.status != SubmissionStatus.APPROVED or report.excluded:
+            problems.append(f"{described} is not approved or is kept out of the results, so it cannot be cited.")
         elif not is_released(visit_day(report)):
             problems.append(
                 f"{described} is in a quarter the commissioner has not released to the force, so it cannot be cited."

@@ -132,7 +132,7 @@ def _grouped(kind: str, answers, level: str):
 
 
 def _approved_answers(slice_: tuple[str, date, int] | None = None):
-    answers = Answer.objects.filter(submission__status=SubmissionStatus.APPROVED)
+    answers = Answer.objects.filter(submission__status=SubmissionStatus.APPROVED, submission__excluded=False)
     if slice_ is None:
         return answers
     kind, start, contact_point_id = slice_
@@ -196,14 +196,18 @@ def _reports_in_scope(scope: Q):
     """Approved reports with the periods and place their visit falls in, as a SELECT."""
     visit = "assignment__visit"
     local_day = TruncDate(f"{visit}__starts_at", tzinfo=timezone.get_current_timezone())
-    reports = Submission.objects.filter(scope, status=SubmissionStatus.APPROVED).annotate(
-        submission_id=F("pk"),
-        week_start=Cast(TruncWeek(local_day), DateField()),
-        month_start=Cast(TruncMonth(local_day), DateField()),
-        quarter_start=Cast(TruncQuarter(local_day), DateField()),
-        point_id=F(f"{visit}__contact_point_id"),
-        point_channel=F(f"{visit}__contact_point__channel"),
-        point_area_id=F(f"{visit}__contact_point__policing_area_id"),
+    reports = (
+        Submission.objects.in_results()
+        .filter(scope)
+        .annotate(
+            submission_id=F("pk"),
+            week_start=Cast(TruncWeek(local_day), DateField()),
+            month_start=Cast(TruncMonth(local_day), DateField()),
+            quarter_start=Cast(TruncQuarter(local_day), DateField()),
+            point_id=F(f"{visit}__contact_point_id"),
+            point_channel=F(f"{visit}__contact_point__channel"),
+            point_area_id=F(f"{visit}__contact_point__policing_area_id"),
+        )
     )
     columns = (
         "submission_id",
@@ -316,7 +320,7 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
 
 def _quotes(scope: Q) -> list[dict]:
     """The reviewers' quotes among the approved reports in `scope`, as Quote fields."""
-    reports = Submission.objects.filter(scope, status=SubmissionStatus.APPROVED)
+    reports = Submission.objects.in_results().filter(scope)
     answers = (
         Answer.objects.filter(submission__in=reports)
         .exclude(notable="")

@@ -210,6 +210,25 @@ def return_for_correction(*, submission: Submission, by, comment: str) -> Submis
 
 
 @transaction.atomic
+def exclude_from_results(*, submission: Submission, by, reason: str) -> Submission:
+    """Keep a report out of the results (the volunteer thinks they were recognised, or a result is
+    voided on appeal), with the reason. Its roll-ups are recomputed through the usual marker and task;
+    excluding it again changes nothing."""
+    if not reason.strip():
+        raise ValidationError("Say why the report is kept out of the results.")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.excluded:
+        return submission
+    submission.excluded, submission.excluded_reason = True, reason.strip()[:300]
+    submission.needs_rollup = submission.needs_rollup or submission.status == SubmissionStatus.APPROVED
+    submission.save(update_fields=["excluded", "excluded_reason", "needs_rollup"])
+    SubmissionEvent.objects.create(submission=submission, action="excluded", by=by, comment=reason.strip())
+    if submission.needs_rollup:
+        send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
+    return submission
+
+
+@transaction.atomic
 def review_answer(*, answer: Answer, by, notable: str, redacted_text: str) -> Answer:
     """Mark a free-text answer as good practice or a concern, with the text the force may see.
     The dashboards quote from the roll-ups, so an approved report is marked for one."""

@@ -264,6 +264,11 @@ class SubmissionQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=SubmissionStatus.SUBMITTED).order_by("submitted_at", "pk")
 
+    def in_results(self):
+        """Reports that count: approved, and not kept out of the results (a volunteer recognised,
+        a result voided on appeal)."""
+        return self.filter(status=SubmissionStatus.APPROVED, excluded=False)
+
 
 class Submission(models.Model):
     """One volunteer's report on one visit: one per assignment, however often they press submit."""
@@ -285,6 +290,9 @@ class Submission(models.Model):
     low_agreement = models.BooleanField(default=False)
     # Set in the same transaction as approval; the results capability clears it once rolled up.
     needs_rollup = models.BooleanField(default=False)
+    # Kept out of the results though approved (see capture.exclude_from_results), with the reason why.
+    excluded = models.BooleanField(default=False)
+    excluded_reason = models.CharField(max_length=300, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -130,3 +130,16 @@ def test_a_reviewers_quote_is_kept_with_the_roll_ups_and_follows_later_changes(c
     rollups.sweep()
     assert not Quote.objects.exists(), "a returned report is no longer quoted"
     assert rollups.differences() == []
+
+
+def test_a_report_kept_out_of_the_results_leaves_the_roll_ups(coordinator):
+    report = approved_report(coordinator)
+    rollups.rollup_submission(report.pk)
+    assert overall(report).reports == 1
+    capture.exclude_from_results(submission=report, by=coordinator, reason="The volunteer thinks they were recognised.")
+    capture.exclude_from_results(submission=report, by=coordinator, reason="Again.")
+    assert Submission.objects.get(pk=report.pk).needs_rollup
+    rollups.sweep()
+    assert not RollupRow.objects.exists()
+    assert rollups.differences() == []
+    assert Submission.objects.get(pk=report.pk).excluded_reason == "The volunteer thinks they were recognised."
