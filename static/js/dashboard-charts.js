@@ -6,6 +6,17 @@
   const BLUE = "#1d4f91";
   const ORANGE = "#a34700";
 
+  // Long names (commitment areas) on two or three lines rather than cut off.
+  function wrap(label) {
+    const lines = [];
+    label.split(" ").forEach(function (word) {
+      const last = lines[lines.length - 1];
+      if (last && (last + " " + word).length <= 22) lines[lines.length - 1] = last + " " + word;
+      else lines.push(word);
+    });
+    return lines;
+  }
+
   function show(holder) {
     holder.hidden = false;
     return holder.querySelector("canvas");
@@ -17,7 +28,7 @@
     new window.Chart(show(holder), {
       type: "bar",
       data: {
-        labels: usable.map((row) => row.label),
+        labels: usable.map((row) => wrap(row.label)),
         datasets: [{ label: "Commitment met (%)", data: usable.map((row) => row.score), backgroundColor: BLUE }],
       },
       options: {
