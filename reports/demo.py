@@ -17,9 +17,10 @@ from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Submission, SubmissionStatus
 
 from . import findings
-from .models import Finding, PeriodKind
+from .documents import last_complete_period
+from .models import Finding, PeriodKind, ReportKind
 from .rollups import period_end, period_start
-from .services import release_quarter
+from .services import release_quarter, request_report
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,15 @@ def seed() -> None:
     for demo in DEMO_FINDINGS:
         if not Finding.objects.filter(title=demo.title).exists():
             _make(demo, users)
+    _reports(users["coordinator"])
+
+
+def _reports(coordinator) -> None:
+    """Last week's scrutiny report and the last quarter's panel report, made as a coordinator would
+    ask for them (asking again gives the same ones)."""
+    today = timezone.localdate()
+    for kind in ReportKind.values:
+        request_report(kind=kind, start=last_complete_period(kind, today), by=coordinator)
 
 
 def _release_first_full_quarter(commissioner) -> None:
