@@ -289,6 +289,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {"task": "mysteryshop.clear_expired_sessions", "schedule": crontab(hour=4, minute=0)},
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},

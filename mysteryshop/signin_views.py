@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -133,6 +133,13 @@ def recovery_codes_new(request):
     return render(
         request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("signin-security"), "new": True}
     )
+
+
+@require_POST
+@login_required
+def still_here(request):
+    """Sent by static/js/still-here.js while someone types: it counts as activity for the staff idle timeout."""
+    return HttpResponse(status=204)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/two-factor/set-up/", signin_views.two_factor_setup, name="two-factor-setup"),
     path("accounts/security/", signin_views.signin_security, name="signin-security"),
     path("accounts/security/recovery-codes/", signin_views.recovery_codes_new, name="recovery-codes-new"),
+    path("accounts/still-here/", signin_views.still_here, name="still-here"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("scenarios/", include("scenarios.urls")),

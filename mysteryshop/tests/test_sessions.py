@@ -8,7 +8,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import browser_sign_in, wait_for, wait_until
 from mysteryshop.models import UserSession
+from mysteryshop.sessions import SessionStore
+from mysteryshop.signin import LAST_ACTIVITY_SESSION_KEY
+from mysteryshop.tasks import clear_expired_sessions
 from volunteers import services
 from volunteers.models import Volunteer
 
@@ -131,3 +135,39 @@ def test_a_deactivated_persons_existing_session_is_refused(client_for, volunteer
     response = client.get(reverse("visits:my-visits"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not UserSession.objects.filter(user=volunteer).exists()
+
+
+def test_expired_sessions_are_cleared_by_the_nightly_task(client_for, volunteer):
+    key = session_key(client_for(volunteer))
+    stale = Client()
+    stale.post(reverse("login"), {"username": volunteer.username, "password": TEST_PASSWORD})
+    UserSession.objects.filter(session_key=session_key(stale)).update(expire_date=timezone.now() - timedelta(seconds=1))
+    clear_expired_sessions()
+    clear_expired_sessions()
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [key]
+
+
+def test_a_still_here_signal_counts_as_activity(client_for, coordinator):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = client_for(coordinator)
+        clock.shift(timedelta(minutes=25))
+        assert client.post(reverse("still-here")).status_code == 204
+        clock.shift(timedelta(minutes=25))
+        assert client.get(reverse("reports:coordinator-home")).status_code == 200
+
+
+def test_the_still_here_signal_needs_a_post(client_for, coordinator):
+    assert client_for(coordinator).get(reverse("still-here")).status_code == 405
+
+
+def test_typing_tells_the_server_a_member_of_staff_is_still_there(browser, client_for, coordinator):
+    client = client_for(coordinator)
+    browser_sign_in(browser, client)
+    browser.get(browser.base_url + reverse("scenarios:contact-point-create"))
+    field = wait_for(browser, "main form input[type=text]")
+    session = SessionStore(session_key(client))
+    long_ago = session[LAST_ACTIVITY_SESSION_KEY] - 10 * 60
+    session[LAST_ACTIVITY_SESSION_KEY] = long_ago
+    session.save()
+    field.send_keys("Typing a long description")
+    wait_until(lambda: SessionStore(session_key(client))[LAST_ACTIVITY_SESSION_KEY] > long_ago + 9 * 60)

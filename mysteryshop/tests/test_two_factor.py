@@ -363,3 +363,8 @@ def test_roles_that_need_two_factor(db):
     assert UserFactory(roles=[Role.COORDINATOR]).needs_two_factor
     assert UserFactory(roles=[Role.FORCE_LIAISON]).needs_two_factor
     assert not UserFactory(roles=[Role.VOLUNTEER]).needs_two_factor
+
+
+def test_staff_find_sign_in_security_on_every_page_and_volunteers_do_not(client_for, coordinator, volunteer):
+    assert reverse("signin-security") in client_for(coordinator).get(reverse("visits:visit-list")).content.decode()
+    assert reverse("signin-security") not in client_for(volunteer).get(reverse("visits:my-visits")).content.decode()
