@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from mysteryshop import signin
 from mysteryshop.models import PasswordResetRequest
+from volunteers.tests.test_apply import URL as APPLY_URL
+from volunteers.tests.test_apply import valid as valid_application
 
 from .factories import TEST_PASSWORD, UserFactory
 
@@ -198,3 +200,18 @@ def test_reset_requests_are_kept_as_salted_hashes_and_the_limit_lifts_after_an_h
         clock.shift(timedelta(days=1, seconds=1))
         ask_for_reset(client, people[0].email)
     assert PasswordResetRequest.objects.count() == 1, "requests older than a day are cleared"
+
+
+def test_behind_a_proxy_applications_are_counted_per_client_address(client, db, settings):
+    settings.MYSTERYSHOP_PROXY_COUNT = 1
+    settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR = 2
+    for number in range(2):
+        client.post(
+            APPLY_URL, valid_application(email=f"person{number}@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.1"
+        )
+    refused = client.post(APPLY_URL, valid_application(email="third@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert "several applications from your connection" in refused.content.decode()
+    accepted = client.post(
+        APPLY_URL, valid_application(email="fourth@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.2"
+    )
+    assert accepted.status_code == 302
