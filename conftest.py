@@ -162,13 +162,36 @@ def force_liaison(db):
     return UserFactory(username="liaison", roles=[Role.FORCE_LIAISON])
 
 
+def sign_in_as(client, user):
+    """Sign `client` in as `user`, past the code step for staff, and return it.
+
+    Staff (and system administrators) need two-factor sign-in: they get a confirmed
+    authenticator app and a session that has confirmed a code from it, as the code
+    step leaves it (django-otp keeps the device's id in the session).
+    """
+    client.force_login(user)
+    if user.needs_two_factor:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from mysteryshop.signin import LAST_ACTIVITY_SESSION_KEY
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """`client_for(user)` signs the test client in as `user` and returns it."""
+    """`client_for(user)` signs the test client in as `user` (past the code step for staff) and returns it."""
 
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return sign_in_as(client, user)
 
     return sign_in
 
@@ -223,7 +246,7 @@ def browser(_chromium, django_db_serialized_rollback, live_server):
 
 
 def browser_sign_in(browser, client) -> None:
-    """Give the browser the session of a signed-in test client (see `client_for`)."""
+    """Give the browser the session of a signed-in test client (see `client_for`: staff are past the code step)."""
     browser.get(browser.base_url + "/healthz")
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "path": "/"})

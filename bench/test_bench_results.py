@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from conftest import sign_in_as
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from reports import rollups
@@ -90,7 +91,7 @@ def test_bench_results_for_a_large_force(transactional_db, client):
     assert RollupRow.objects.count() == rows, "incremental roll-ups replace rows, never add to them"
 
     # The commissioner's dashboard.
-    client.force_login(UserFactory(roles=[Role.COMMISSIONER]))
+    sign_in_as(client, UserFactory(roles=[Role.COMMISSIONER]))
     url = reverse("reports:commissioner-home")
     assert client.get(url).status_code == 200
     queries = []

@@ -6,7 +6,10 @@ from .roles import Role
 def roles(request):
     """Role flags for the navigation; templates only show, views still check."""
     user = getattr(request, "user", None)
-    has = (lambda role: user.has_role(role)) if user is not None and user.is_authenticated else (lambda role: False)
+    signed_in = user is not None and user.is_authenticated
+    # Staff who have not yet confirmed a code this session see no staff links: every staff page sends them back.
+    staff_unverified = signed_in and user.needs_two_factor and not _verified(user)
+    has = (lambda role: user.has_role(role)) if signed_in and not staff_unverified else (lambda role: False)
     return {
         "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
         "force_name": settings.MYSTERYSHOP_FORCE_NAME,
@@ -15,4 +18,10 @@ def roles(request):
         "is_coordinator": has(Role.COORDINATOR),
         "is_commissioner": has(Role.COMMISSIONER),
         "is_force_liaison": has(Role.FORCE_LIAISON),
+        "shows_signin_security": signed_in and user.needs_two_factor and not staff_unverified,
     }
+
+
+def _verified(user) -> bool:
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .roles import Role
 
 DEMO_PASSWORD = "mystery-shop-demo"  # noqa: S105 (public by design: demo only)
+# The authenticator secret (base32) every demo staff account shares, so a newcomer can try each role:
+# add it to any authenticator app, or run `manage.py demo_code` for the current code.
+DEMO_TOTP_SECRET = "MYSTERYSHOPDEMOSECRETFORALLROLES"  # noqa: S105 (public by design: demo only)
 
 DEMO_USERS = (
     # username, first name, last name, role (None: system administrator)
@@ -35,5 +42,27 @@ def seed_users() -> dict[str, object]:
         user.save()
         if role is not None:
             user.groups.set([Group.objects.get(name=role)])
+        if user.needs_two_factor:
+            _give_demo_authenticator(user)
         users[username] = user
     return users
+
+
+def demo_totp_key() -> str:
+    """The demo secret as django-otp keeps keys (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def demo_code() -> str:
+    """The 6-digit code an authenticator app holding the demo secret shows now."""
+    return f"{TOTP(base64.b32decode(DEMO_TOTP_SECRET)).token():06d}"
+
+
+def _give_demo_authenticator(user) -> None:
+    """One confirmed authenticator app with the shared demo secret; running again adds nothing."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=demo_totp_key(), confirmed=True)
+    elif device.key != demo_totp_key():
+        device.key = demo_totp_key()
+        device.save(update_fields=["key"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -32,6 +33,12 @@ class User(AbstractUser):
     def needs_two_factor(self) -> bool:
         return self.is_superuser or self.has_role(*STAFF_ROLES)
 
+    def deactivate(self) -> None:
+        """End this person's access: they cannot sign in, and every session they have ends now."""
+        self.is_active = False
+        self.save(update_fields=["is_active"])
+        UserSession.objects.filter(user=self).delete()
+
 
 class WorkerHeartbeat(models.Model):
     """One row, touched by a beat task, so /healthz can tell that workers run."""
@@ -56,3 +63,46 @@ class StatusHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class UserSession(AbstractBaseSession):
+    """A session, stored as Django's database sessions are, that also names its user.
+
+    Knowing whose session it is lets the site end every session of someone who is
+    deactivated or whose two-factor sign-in is reset (`mysteryshop.signin.end_sessions`).
+    """
+
+    # No database constraint: a session being saved as its user is deleted must not fail the request;
+    # deleting a user still deletes their sessions (the ORM cascades).
+    user = models.ForeignKey(
+        "mysteryshop.User", null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "mysteryshop_user_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, kept an hour or so to throttle them (PostgreSQL, not Redis).
+
+    Both values are salted hashes: enough to count requests, not to tell who asked.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=64, help_text="A salted hash of the client address.")
+    email = models.CharField(max_length=64, help_text="A salted hash of the e-mail address asked for.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "at"], name="password_reset_client_at"),
+            models.Index(fields=["email", "at"], name="password_reset_email_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset request at {self.at:%Y-%m-%d %H:%M}"

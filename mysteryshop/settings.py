@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -73,6 +74,10 @@ INSTALLED_APPS = [
     "template_partials",
     "phonenumber_field",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "mysteryshop",
     "volunteers",
     "scenarios",
@@ -87,10 +92,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified(): has this session confirmed a code from the person's authenticator app?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff: signed out when idle, then kept to the code step until they have confirmed a code.
+    "mysteryshop.middleware.StaffIdleTimeoutMiddleware",
+    "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mysteryshop.urls"
@@ -139,11 +151,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database so signing in still works with Redis down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database so signing in still works with Redis down. Each session row
+# also names its user, so deactivating someone ends their sessions (mysteryshop.sessions).
+SESSION_ENGINE = "mysteryshop.sessions"
 
 # --- Sign-in ------------------------------------------------------------------
 
+# django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 first: an older PBKDF2 hash is rehashed with Argon2 the next time its owner signs in.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -161,6 +180,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (0: the site is reached directly and REMOTE_ADDR is the client). Throttling counts by this address.
+MYSTERYSHOP_PROXY_COUNT = env_int("MYSTERYSHOP_PROXY_COUNT", 0)
+# Failed sign-ins allowed, per account and per client address, before signing in is paused...
+MYSTERYSHOP_SIGNIN_FAILURE_LIMIT = env_int("MYSTERYSHOP_SIGNIN_FAILURE_LIMIT", 5)
+# ...for this many minutes: long enough to stop guessing, short enough that nobody is locked out for long.
+MYSTERYSHOP_SIGNIN_LOCKOUT_MINUTES = env_int("MYSTERYSHOP_SIGNIN_LOCKOUT_MINUTES", 15)
+# Password reset e-mails sent in an hour for one client address, and for one e-mail address.
+MYSTERYSHOP_PASSWORD_RESETS_PER_HOUR = env_int("MYSTERYSHOP_PASSWORD_RESETS_PER_HOUR", 5)
+# Staff (coordinators, the commissioner, force liaison, administrators) are signed out after this long idle.
+MYSTERYSHOP_STAFF_IDLE_MINUTES = env_int("MYSTERYSHOP_STAFF_IDLE_MINUTES", 30)
+
+# django-axes: failed sign-ins are counted in PostgreSQL (its database handler), so throttling
+# works with Redis down. Either the account or the client address reaching the limit pauses it.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = MYSTERYSHOP_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=MYSTERYSHOP_SIGNIN_LOCKOUT_MINUTES)
+# Trying again during a pause does not restart it: an attacker cannot keep a real person out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "mysteryshop.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "mysteryshop.signin_views.locked_out"
+# Successful sign-ins are not kept by django-axes (no address log without a retention rule).
+AXES_DISABLE_ACCESS_LOG = True
+
+# django-otp: codes from an authenticator app (TOTP) and one-time recovery codes. The app shows
+# the scheme's name (OTP_TOTP_ISSUER, set below with it) beside each code.
+# The admin never shows an authenticator secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Locale -------------------------------------------------------------------
 
@@ -239,6 +289,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {"task": "mysteryshop.clear_expired_sessions", "schedule": crontab(hour=4, minute=0)},
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
@@ -309,13 +360,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every step of every PDF at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    # django-axes logs every request at INFO; its warnings (failed sign-ins, lockouts) are kept.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- The scheme ---------------------------------------------------------------
 # Settings a scheme sets once; each has a default that suits the embedded demo.
 
 MYSTERYSHOP_SCHEME_NAME = env.str("MYSTERYSHOP_SCHEME_NAME", default="OPCC Mystery Shopper Scheme")
+OTP_TOTP_ISSUER = MYSTERYSHOP_SCHEME_NAME
 MYSTERYSHOP_FORCE_NAME = env.str("MYSTERYSHOP_FORCE_NAME", default="Shireshire Police")
 # The site's address, for links in e-mails and calendar files.
 MYSTERYSHOP_SITE_URL = env.str("MYSTERYSHOP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

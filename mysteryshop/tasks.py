@@ -8,3 +8,11 @@ from .models import WorkerHeartbeat
 def record_heartbeat(name: str = "worker") -> None:
     """Note that a worker ran a task just now; /healthz reports the age."""
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name="mysteryshop.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete sessions past their expiry date: Django refuses them but leaves their rows. Safe to run again."""
+    from .sessions import SessionStore
+
+    SessionStore.clear_expired()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import signin_views, views
 
 handler403 = "mysteryshop.views.permission_denied"
 handler404 = "mysteryshop.views.page_not_found"
@@ -10,6 +10,13 @@ handler500 = "mysteryshop.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/password_reset/", signin_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", signin_views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/recovery-code/", signin_views.two_factor_recovery, name="two-factor-recovery"),
+    path("accounts/two-factor/set-up/", signin_views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/security/", signin_views.signin_security, name="signin-security"),
+    path("accounts/security/recovery-codes/", signin_views.recovery_codes_new, name="recovery-codes-new"),
+    path("accounts/still-here/", signin_views.still_here, name="still-here"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("scenarios/", include("scenarios.urls")),

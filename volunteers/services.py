@@ -135,8 +135,7 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
         _set_role(volunteer.user, Role.APPLICANT)
     elif to in ENDED_STATUSES and volunteer.user:
         volunteer.user.groups.clear()
-        volunteer.user.is_active = False
-        volunteer.user.save(update_fields=["is_active"])
+        volunteer.user.deactivate()
     return volunteer
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.signin import client_address
 
 from . import services
 from .forms import (
@@ -53,7 +54,7 @@ def _own_volunteer(request) -> Volunteer:
 def apply(request):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
+        address = client_address(request)
         if form.is_bot:
             # Say nothing useful to a bot; keep nothing.
             return redirect("volunteers:application-received")

@@ -1,7 +1,13 @@
+from io import StringIO
+
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mysteryshop.demo import DEMO_PASSWORD, DEMO_USERS
+from mysteryshop.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_totp_key
 from scenarios.models import ContactPoint, Scenario
 from volunteers.models import Volunteer
 
@@ -40,3 +46,39 @@ def test_demo_data_has_volunteers_in_every_state_and_approved_scenarios_per_chan
     assert Volunteer.objects.get(user__username="volunteer1").status == "active"
     approved_channels = set(Scenario.objects.approved().values_list("channel", flat=True))
     assert {"front_desk", "phone_101", "website", "neighbourhood_meeting"} <= approved_channels
+
+
+def test_demo_staff_accounts_share_the_printed_demo_secret_and_volunteers_have_none(db, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+    assert DEMO_TOTP_SECRET in out.getvalue() and "manage.py demo_code" in out.getvalue()
+    devices = TOTPDevice.objects.filter(confirmed=True)
+    assert sorted(devices.values_list("user__username", flat=True)) == [
+        "admin",
+        "commissioner",
+        "coordinator",
+        "liaison",
+    ]
+    assert set(devices.values_list("key", flat=True)) == {demo_totp_key()}
+    assert not TOTPDevice.objects.filter(user__username__startswith="volunteer").exists()
+
+
+def test_demo_code_gets_a_newcomer_past_the_code_step(client, db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    client.post(reverse("login"), {"username": "commissioner", "password": DEMO_PASSWORD})
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().splitlines()[0]
+    assert len(code) == 6 and code.isdigit()
+    response = client.post(reverse("two-factor-verify"), {"code": code})
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("reports:commissioner-home")).status_code == 200
+
+
+def test_demo_code_is_refused_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to print a demo code"):
+        call_command("demo_code")

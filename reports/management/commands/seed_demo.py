@@ -45,3 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(f"    {demo.DEMO_PASSWORD}")
         for username, _first, _last, role in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<13} {role.label if role else 'System administrator'}")
+        self.stdout.write("Staff accounts (coordinator, commissioner, liaison, admin) then ask for a code from an")
+        self.stdout.write("authenticator app. Add this demo secret to any authenticator app (as a time-based key):")
+        self.stdout.write(f"    {demo.DEMO_TOTP_SECRET}")
+        self.stdout.write("or run `python manage.py demo_code` for the current code.")

@@ -1,0 +1,28 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from . import signin
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, plus resetting two-factor sign-in; deactivating someone ends their sessions."""
+
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_superuser")
+    actions = ["reset_two_factor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            signin.end_sessions(user=obj)
+
+    @admin.action(description="Reset two-factor sign-in (for a lost phone: they set up an app again at next sign-in)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            signin.reset_two_factor(user=user)
+        self.message_user(
+            request,
+            f"Reset two-factor sign-in for {queryset.count()} account(s) and signed them out everywhere.",
+            messages.SUCCESS,
+        )
