@@ -160,7 +160,7 @@ SESSION_ENGINE = "mysteryshop.sessions"
 # django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mysteryshop.backends.RolesModelBackend",
 ]
 # Argon2 first: an older PBKDF2 hash is rehashed with Argon2 the next time its owner signs in.
 PASSWORD_HASHERS = [

@@ -374,12 +374,13 @@ def test_an_unknown_filter_shows_every_finding(client_for, coordinator):
 def test_the_list_runs_the_same_queries_for_one_finding_or_many(client_for, coordinator, django_assert_num_queries):
     raise_it(coordinator, contact_point=ContactPointFactory())
     client = client_for(coordinator)
-    # Signing in takes four (session, user, roles, the authenticator app that confirmed the code); the list two.
-    with django_assert_num_queries(6):
+    # Signing in takes three (session, the user with their roles, the authenticator app that confirmed
+    # the code); the list two.
+    with django_assert_num_queries(5):
         client.get(reverse("reports:finding-list"))
     for number in range(30):
         raise_it(coordinator, title=f"Finding {number}", contact_point=ContactPointFactory())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("reports:finding-list"))
     assert response.content.decode().count('<th scope="row">') == 31
 
