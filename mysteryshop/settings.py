@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Sets request.user.is_verified(): has this session confirmed a code from the person's authenticator app?
     "django_otp.middleware.OTPMiddleware",
+    # Lets the audit log name the person and address behind a change; records refused pages.
+    "mysteryshop.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff: signed out when idle, then kept to the code step until they have confirmed a code.
     "mysteryshop.middleware.StaffIdleTimeoutMiddleware",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Conflict, QuarterPlan, ScheduleView, Visit
+from .models import Conflict, QuarterPlan, Visit
 
 admin.site.register(Conflict)
 admin.site.register(QuarterPlan)
@@ -12,14 +12,3 @@ class VisitAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["contact_point", "scenario"]
 
-
-@admin.register(ScheduleView)
-class ScheduleViewAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "path"]
-    search_fields = ["username", "path"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
