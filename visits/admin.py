@@ -11,4 +11,3 @@ class VisitAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "contact_point", "scenario", "status"]
     list_filter = ["status"]
     list_select_related = ["contact_point", "scenario"]
-

@@ -51,7 +51,9 @@ def volunteers_needed(scenario: Scenario) -> int:
 
 def record_schedule_view(request) -> None:
     """Every look at the schedule goes in the audit log: who, which page, when and from where."""
-    audit.record(AuditAction.SCHEDULE_VIEWED, request=request, object_type="visits.visit", description=request.path[:500])
+    audit.record(
+        AuditAction.SCHEDULE_VIEWED, request=request, object_type="visits.visit", description=request.path[:500]
+    )
 
 
 # --- Creating visits ------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
@@ -252,6 +254,7 @@ def receipt_download(request, pk):
     except FileNotFoundError:
         raise Http404("The receipt file is missing.") from None
     response = FileResponse(handle, content_type=receipt.content_type, filename=receipt.original_name)
+    audit.record(AuditAction.EXPORTED, request=request, obj=receipt, description="receipt opened")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -323,6 +326,7 @@ def volunteer_export(request, pk):
         content_type="application/json",
     )
     response["Content-Disposition"] = f'attachment; filename="subject-access-{volunteer.pk}.json"'
+    audit.record(AuditAction.EXPORTED, request=request, obj=volunteer, description="subject-access export")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -431,4 +435,10 @@ def expense_decide(request, pk):
 def expense_export(request):
     response = HttpResponse(services.approved_claims_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="approved-expenses.csv"'
+    audit.record(
+        AuditAction.EXPORTED,
+        request=request,
+        object_type="volunteers.expenseclaim",
+        description="approved expenses CSV",
+    )
     return response

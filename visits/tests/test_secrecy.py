@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from visits import services
 from mysteryshop.models import AuditAction, AuditEvent
+from visits import services
 
 from .factories import make_visit, ready_volunteer
 
