@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from contextvars import ContextVar
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 
 from .models import AuditAction, AuditEvent
@@ -149,3 +150,17 @@ def _saved(sender, instance, created, raw=False, update_fields=None, **kwargs) -
 
 def _deleted(sender, instance, **kwargs) -> None:
     record(AuditAction.DELETED, obj=instance, description=f"{sender._meta.verbose_name} deleted")
+
+
+def events_about(*, user_id: int | None, objects: dict[str, list]):
+    """Audit events done by this account or about these records (label → ids), oldest first.
+
+    For a subject-access export: what the log holds about a person.
+    """
+    condition = Q(pk__in=[])
+    if user_id:
+        condition |= Q(user_id=user_id) | Q(object_type="mysteryshop.user", object_id=str(user_id))
+    for label, ids in objects.items():
+        if ids:
+            condition |= Q(object_type=label, object_id__in=[str(pk) for pk in ids])
+    return AuditEvent.objects.filter(condition).order_by("at", "pk")

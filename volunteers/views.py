@@ -24,6 +24,7 @@ from .forms import (
     AvailabilityForm,
     AwayForm,
     DecisionForm,
+    EraseForm,
     ExpenseClaimForm,
     PrivacyNoticeForm,
     ProfileForm,
@@ -329,6 +330,22 @@ def volunteer_export(request, pk):
     audit.record(AuditAction.EXPORTED, request=request, obj=volunteer, description="subject-access export")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(Role.COORDINATOR)
+def volunteer_erase(request, pk):
+    """Erasure at the person's request: a confirmation page, then a POST that anonymises them."""
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase(volunteer=volunteer, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Their personal data is erased. Their approved results stay, without their name.")
+            return redirect(volunteer)
+    return render(request, "volunteers/volunteer_erase.html", {"volunteer": volunteer, "form": form})
 
 
 @role_required(*OPCC_ROLES)
