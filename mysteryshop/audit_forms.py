@@ -59,6 +59,18 @@ class AuditSearchForm(forms.Form):
                 raise forms.ValidationError("That is not an IP address. Enter one like 203.0.113.9.") from None
         return value
 
+    def _clean_day(self, name: str):
+        day = self.cleaned_data[name]
+        if day and not 2000 <= day.year <= 2999:
+            raise forms.ValidationError("Enter a date from the year 2000 on, like 2026-03-27.")
+        return day
+
+    def clean_since(self):
+        return self._clean_day("since")
+
+    def clean_until(self):
+        return self._clean_day("until")
+
     def clean(self):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")

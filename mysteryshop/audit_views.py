@@ -30,8 +30,8 @@ def superuser_required(view):
     return wrapped
 
 
-@require_GET
 @superuser_required
+@require_GET
 def audit_log(request):
     """Search every audit event. Two queries whatever the number of rows: a count and one page."""
     form = AuditSearchForm(request.GET or None)

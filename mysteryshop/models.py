@@ -130,7 +130,8 @@ class AuditEventQuerySet(models.QuerySet):
         events = self
         if user:
             events = events.filter(
-                models.Q(user_id=int(user)) if user.isdigit() else models.Q(username__icontains=user)
+                # A user id if it is a number that fits the column; otherwise part of a username.
+                models.Q(user_id=int(user)) if user.isdigit() and len(user) < 19 else models.Q(username__icontains=user)
             )
         if action:
             events = events.filter(action=action)

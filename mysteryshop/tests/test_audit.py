@@ -202,6 +202,7 @@ def test_the_audit_log_is_refused_to_everyone_but_system_administrators(client_f
     user = request.getfixturevalue(role)
     response = client_for(user).get(reverse("audit-log"))
     assert response.status_code == 403
+    assert client_for(user).post(reverse("audit-log")).status_code == 403
     assert events(AuditAction.ACCESS_REFUSED, username=user.username, path=reverse("audit-log")).exists()
 
 
@@ -245,6 +246,8 @@ def test_a_bad_search_gets_a_message_not_an_error(client_for, administrator):
     assert "There is a problem" in content
     assert "Enter a real date" in content and "Enter an IP address" in content
     assert 'href="#id_since"' in content
+    for odd in ({"until": "9999-12-31"}, {"since": "0001-01-01"}, {"user": "9" * 40}, {"page": "last-but-one"}):
+        assert client_for(administrator).get(reverse("audit-log"), odd).status_code == 200, odd
 
 
 def test_the_audit_log_runs_the_same_queries_whatever_the_number_of_events(client_for, administrator):
