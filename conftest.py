@@ -38,6 +38,33 @@ def _services_are_real(django_db_setup):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _audit_table_can_be_emptied_between_tests():
+    """Let emptying the test database between transactional tests pass the audit table's TRUNCATE trigger.
+
+    The application can never empty the audit table; the test runner does it the way a
+    database administrator would, with that trigger off for the one statement (and back on
+    in the same transaction). Only the test database's flush is changed.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        table = "mysteryshop_auditevent"
+        if any(table in sql for sql in sql_list):
+            sql_list = [
+                f"ALTER TABLE {table} DISABLE TRIGGER audit_event_no_truncate",
+                *sql_list,
+                f"ALTER TABLE {table} ENABLE TRIGGER audit_event_no_truncate",
+            ]
+        return original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _private_test_queue():
     """Give this test run its own Celery queue so no stale or foreign task reaches its worker."""
     from mysteryshop.celery import app

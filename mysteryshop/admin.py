@@ -2,7 +2,26 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import signin
-from .models import User
+from .models import AuditEvent, User
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the audit table is append-only (a PostgreSQL trigger refuses changes); search it at /audit/."""
+
+    list_display = ("at", "username", "action", "object_type", "object_id", "ip")
+    list_filter = ("action",)
+    search_fields = ("username", "object_type", "object_id", "ip", "description")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

@@ -18,6 +18,7 @@ def roles(request):
         "is_coordinator": has(Role.COORDINATOR),
         "is_commissioner": has(Role.COMMISSIONER),
         "is_force_liaison": has(Role.FORCE_LIAISON),
+        "is_system_administrator": signed_in and not staff_unverified and user.is_active and user.is_superuser,
         "shows_signin_security": signed_in and user.needs_two_factor and not staff_unverified,
     }
 

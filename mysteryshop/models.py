@@ -106,3 +106,81 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Password reset request at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditAction(models.TextChoices):
+    SIGNED_IN = "signin.succeeded", "Signed in"
+    SIGNIN_FAILED = "signin.failed", "Sign-in failed"
+    SIGNED_OUT = "signin.signed_out", "Signed out"
+    CODE_FAILED = "signin.code_failed", "Wrong two-factor code"
+    ACCESS_REFUSED = "access.refused", "Access refused"
+    NOT_VISIBLE = "access.not_visible", "Not found or not visible"
+    CREATED = "object.created", "Created"
+    CHANGED = "object.changed", "Changed"
+    DELETED = "object.deleted", "Deleted"
+    SCHEDULE_VIEWED = "schedule.viewed", "Viewed the visit schedule"
+    EXPORTED = "data.exported", "Downloaded personal data"
+    ERASED = "person.erased", "Erased a person's data"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def search(self, *, user: str = "", action: str = "", object_type: str = "", object_id: str = "",
+               since=None, until=None, ip: str = ""):  # fmt: skip
+        """Events matching every filter given; `user` is a user id or part of a username."""
+        events = self
+        if user:
+            events = events.filter(
+                # A user id if it is a number that fits the column; otherwise part of a username.
+                models.Q(user_id=int(user)) if user.isdigit() and len(user) < 19 else models.Q(username__icontains=user)
+            )
+        if action:
+            events = events.filter(action=action)
+        if object_type:
+            events = events.filter(object_type=object_type)
+        if object_id:
+            events = events.filter(object_id=object_id)
+        if since:
+            events = events.filter(at__gte=since)
+        if until:
+            events = events.filter(at__lt=until)
+        if ip:
+            events = events.filter(ip__startswith=ip)
+        return events
+
+
+class AuditEvent(models.Model):
+    """One thing that happened, kept append-only: who, what, when and from where.
+
+    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on this table
+    (migration 0004), so the application can only add rows. The person is kept as
+    their id and username as text, not a foreign key, so an event outlives the account.
+    Descriptions name the fields that changed, never their personal or secret values.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    username = models.CharField(max_length=150, blank=True)
+    # Values of AuditAction; no `choices`, so a new kind of event needs no migration.
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    ip = models.CharField("client address", max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="audit_event_action_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_event_object"),
+            models.Index(fields=["ip"], name="audit_event_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_label} by {self.username or 'the system'} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def action_label(self) -> str:
+        return AuditAction(self.action).label if self.action in AuditAction.values else self.action

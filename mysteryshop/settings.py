@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Sets request.user.is_verified(): has this session confirmed a code from the person's authenticator app?
     "django_otp.middleware.OTPMiddleware",
+    # Lets the audit log name the person and address behind a change; records refused pages.
+    "mysteryshop.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff: signed out when idle, then kept to the code step until they have confirmed a code.
     "mysteryshop.middleware.StaffIdleTimeoutMiddleware",
@@ -311,6 +313,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.anonymise_expired",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Retention: each kind of personal data is removed when its period ends (README, "Data protection").
+    "delete-expired-receipts": {"task": "volunteers.delete_expired_receipts", "schedule": crontab(hour=2, minute=40)},
+    "delete-expired-evidence": {"task": "visits.delete_expired_evidence", "schedule": crontab(hour=2, minute=50)},
+    "clear-throttling-records": {"task": "mysteryshop.clear_throttling_records", "schedule": crontab(minute=5)},
+    "forget-application-addresses": {
+        "task": "volunteers.forget_application_addresses",
+        "schedule": crontab(minute=10),
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = "GB"
@@ -386,6 +396,14 @@ MYSTERYSHOP_MILEAGE_PENCE = env_int("MYSTERYSHOP_MILEAGE_PENCE", 45)
 MYSTERYSHOP_RECEIPT_MAX_BYTES = env_int("MYSTERYSHOP_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
 # Days after someone leaves or is rejected before their personal data is anonymised.
 MYSTERYSHOP_RETENTION_DAYS = env_int("MYSTERYSHOP_RETENTION_DAYS", 365)
+# Days after an application is turned down before it is anonymised (unsuccessful applicants).
+MYSTERYSHOP_REJECTED_RETENTION_DAYS = env_int("MYSTERYSHOP_REJECTED_RETENTION_DAYS", 180)
+# Days after an expense claim is decided before its receipt files are deleted (finance keeps the CSV).
+MYSTERYSHOP_RECEIPT_RETENTION_DAYS = env_int("MYSTERYSHOP_RECEIPT_RETENTION_DAYS", 730)
+# Days after a visit before its evidence photos are deleted (the report and its answers stay).
+MYSTERYSHOP_EVIDENCE_RETENTION_DAYS = env_int("MYSTERYSHOP_EVIDENCE_RETENTION_DAYS", 365)
+# Hours that throttling records (failed sign-ins, reset requests, application address hashes) are kept.
+MYSTERYSHOP_THROTTLE_RECORD_HOURS = env_int("MYSTERYSHOP_THROTTLE_RECORD_HOURS", 24)
 # Visits: time kept free either side of a booking for travel, in minutes.
 MYSTERYSHOP_BOOKING_BUFFER_MINUTES = env_int("MYSTERYSHOP_BOOKING_BUFFER_MINUTES", 60)
 # Days before a volunteer may visit the same contact point again (so staff do not recognise them).

@@ -267,3 +267,23 @@ def may_send_password_reset(*, request, email: str) -> bool:
     allowed = recent.filter(client=client).count() < limit and recent.filter(email=address).count() < limit
     PasswordResetRequest.objects.create(at=now, client=client, email=address)
     return allowed
+
+
+def clear_throttling_records(*, now: datetime | None = None) -> int:
+    """Delete throttling records older than `MYSTERYSHOP_THROTTLE_RECORD_HOURS`: django-axes's failed
+    sign-in counts (username, address, browser) and password-reset request hashes.
+
+    They exist only to pause guessing for minutes; the audit log keeps the record of sign-ins.
+    A pause still running is never cut short: records are kept at least as long as the pause.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = now or timezone.now()
+    hours = max(settings.MYSTERYSHOP_THROTTLE_RECORD_HOURS, 1)
+    keep = max(timedelta(hours=hours), timedelta(minutes=settings.MYSTERYSHOP_SIGNIN_LOCKOUT_MINUTES))
+    cutoff = now - keep
+    removed = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        removed += model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    removed += PasswordResetRequest.objects.filter(at__lt=min(cutoff, now - timedelta(hours=1))).delete()[0]
+    return removed

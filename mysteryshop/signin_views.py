@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import signin
+from .audit import record
+from .models import AuditAction
 from .signin_forms import CodeForm, RecoveryCodeForm
 
 
@@ -55,8 +57,10 @@ def two_factor_verify(request):
         try:
             signin.verify_code(request=request, code=form.cleaned_data["code"])
         except ValidationError as error:
+            record(AuditAction.CODE_FAILED, request=request, description="authenticator code refused")
             form.add_error("code", error)
         else:
+            record(AuditAction.SIGNED_IN, request=request, description="authenticator code accepted")
             return redirect(_next_url(request))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -72,8 +76,10 @@ def two_factor_recovery(request):
         try:
             left = signin.verify_recovery_code(request=request, code=form.cleaned_data["code"])
         except ValidationError as error:
+            record(AuditAction.CODE_FAILED, request=request, description="recovery code refused")
             form.add_error("code", error)
         else:
+            record(AuditAction.SIGNED_IN, request=request, description="recovery code accepted")
             messages.info(
                 request,
                 f"You signed in with a recovery code; it will not work again. You have {left} left: "

@@ -16,3 +16,11 @@ def clear_expired_sessions() -> None:
     from .sessions import SessionStore
 
     SessionStore.clear_expired()
+
+
+@shared_task(name="mysteryshop.clear_throttling_records")
+def clear_throttling_records() -> int:
+    """Hourly: delete failed sign-in counts and password-reset request hashes past their short retention."""
+    from .signin import clear_throttling_records
+
+    return clear_throttling_records()

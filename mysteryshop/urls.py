@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import signin_views, views
+from . import audit_views, signin_views, views
 
 handler403 = "mysteryshop.views.permission_denied"
 handler404 = "mysteryshop.views.page_not_found"
@@ -10,6 +10,7 @@ handler500 = "mysteryshop.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
     path("accounts/password_reset/", signin_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", signin_views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/recovery-code/", signin_views.two_factor_recovery, name="two-factor-recovery"),

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
+
+    def ready(self):
+        # Every create, change and delete of these goes in the audit log, whichever path makes it.
+        from mysteryshop.audit import track
+
+        from .models import Finding
+
+        track(Finding)

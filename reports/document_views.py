@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 
@@ -99,20 +101,23 @@ def document_status(request, pk):
 
 @role_required(*READERS)
 def document_pdf(request, pk):
-    return _download(_get_ready_report(request, pk), "pdf", "application/pdf")
+    return _download(request, _get_ready_report(request, pk), "pdf", "application/pdf")
 
 
 @role_required(*READERS)
 def document_csv(request, pk):
-    return _download(_get_ready_report(request, pk), "csv", "text/csv; charset=utf-8")
+    return _download(request, _get_ready_report(request, pk), "csv", "text/csv; charset=utf-8")
 
 
-def _download(report: GeneratedReport, extension: str, content_type: str):
+def _download(request, report: GeneratedReport, extension: str, content_type: str):
     try:
         handle = getattr(report, extension).open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("The file is missing; make the report again.") from None
     response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=report.file_name(extension))
+    audit.record(
+        AuditAction.EXPORTED, request=request, obj=report, description=f"{report.file_name(extension)} downloaded"
+    )
     return _private(response)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Conflict, QuarterPlan, ScheduleView, Visit
+from .models import Conflict, QuarterPlan, Visit
 
 admin.site.register(Conflict)
 admin.site.register(QuarterPlan)
@@ -11,15 +11,3 @@ class VisitAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "contact_point", "scenario", "status"]
     list_filter = ["status"]
     list_select_related = ["contact_point", "scenario"]
-
-
-@admin.register(ScheduleView)
-class ScheduleViewAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "path"]
-    search_fields = ["username", "path"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
@@ -241,6 +243,7 @@ def evidence_file(request, pk):
     except FileNotFoundError:
         raise Http404("The photo is missing.") from None
     response = FileResponse(handle, content_type=evidence.content_type)
+    audit.record(AuditAction.EXPORTED, request=request, obj=evidence, description="evidence photo opened")
     response["Cache-Control"] = "private, no-store"
     return response
 

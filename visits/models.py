@@ -225,21 +225,6 @@ class Conflict(models.Model):
         return f"{self.volunteer} ✕ {self.contact_point}"
 
 
-class ScheduleView(models.Model):
-    """Every view of the visit schedule: who, what, when."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(max_length=150)
-    path = models.CharField(max_length=300)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.username} viewed {self.path}"
-
-
 # --- Questionnaire capture --------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
 from volunteers.models import Volunteer
@@ -27,7 +29,6 @@ from .models import (
     Assignment,
     Conflict,
     QuarterPlan,
-    ScheduleView,
     Visit,
     VisitEvent,
     VisitStatus,
@@ -49,8 +50,10 @@ def volunteers_needed(scenario: Scenario) -> int:
 
 
 def record_schedule_view(request) -> None:
-    """Every look at the schedule is kept: who and when."""
-    ScheduleView.objects.create(user=request.user, username=request.user.get_username(), path=request.path[:300])
+    """Every look at the schedule goes in the audit log: who, which page, when and from where."""
+    audit.record(
+        AuditAction.SCHEDULE_VIEWED, request=request, object_type="visits.visit", description=request.path[:500]
+    )
 
 
 # --- Creating visits ------------------------------------------------------------------

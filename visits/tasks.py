@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import privacy, services
 
 
 @shared_task(name="visits.send_reminders")
@@ -13,3 +13,9 @@ def send_reminders() -> int:
 def follow_up_past_visits() -> list[int]:
     """Hourly: ask for missing reports after a visit, then mark the visit missed."""
     return list(services.follow_up_past_visits())
+
+
+@shared_task(name="visits.delete_expired_evidence")
+def delete_expired_evidence() -> int:
+    """Daily: delete evidence photos from visits longer ago than the retention period."""
+    return privacy.delete_expired_evidence()

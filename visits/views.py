@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.forms import ExpenseClaimForm
@@ -347,5 +349,6 @@ def assignment_calendar(request, pk):
         services.assignment_calendar(assignment, cancelled=cancelled), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="mystery-shop-visit.ics"'
+    audit.record(AuditAction.EXPORTED, request=request, obj=assignment, description="calendar file downloaded")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -151,6 +151,19 @@ class TransitionForm(forms.Form):
         self.fields["to"].choices = [(s.value, s.label) for s in volunteer.allowed_next()]
 
 
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you erasing this person's data?",
+        help_text="For example: asked by e-mail on 3 December 2026. Kept only until the erasure is done.",
+        max_length=500,
+        error_messages={"required": "Give the reason, for example the date they asked to be erased."},
+    )
+    confirm = forms.BooleanField(
+        label="I have checked this is the right person. Erasing cannot be undone.",
+        error_messages={"required": "Tick the box to confirm you have checked this is the right person."},
+    )
+
+
 class VolunteerFilterForm(forms.Form):
     q = forms.CharField(label="Search by name, email or postcode", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])

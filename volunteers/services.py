@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,6 +25,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from .models import (
@@ -352,6 +355,23 @@ def approved_claims_csv() -> str:
 
 ANONYMOUS = "Anonymised"
 
+# What other apps hold about a person. Apps that depend on this one (visits) add to the
+# subject-access export and to anonymisation from their AppConfig.ready(); this app never
+# imports them.
+_export_sections: dict[str, Callable[[Volunteer], object]] = {}
+_erasure_steps: list[Callable[[Volunteer], None]] = []
+
+
+def register_subject_access_section(name: str, collect: Callable[[Volunteer], object]) -> None:
+    """Add a section to every subject-access export: `collect(volunteer)` returns plain data."""
+    _export_sections[name] = collect
+
+
+def register_erasure_step(step: Callable[[Volunteer], None]) -> None:
+    """Add a step to anonymisation: `step(volunteer)` removes what its app holds that identifies them."""
+    if step not in _erasure_steps:
+        _erasure_steps.append(step)
+
 
 @transaction.atomic
 def anonymise(volunteer: Volunteer) -> None:
@@ -374,6 +394,9 @@ def anonymise(volunteer: Volunteer) -> None:
         receipt.file.delete(save=False)
         receipt.delete()
     ExpenseItem.objects.filter(claim__volunteer=volunteer).update(description="")
+    ExpenseClaim.objects.filter(volunteer=volunteer).update(decision_reason="")
+    for step in _erasure_steps:
+        step(volunteer)
     if volunteer.user:
         user = volunteer.user
         volunteer.user = None
@@ -382,10 +405,17 @@ def anonymise(volunteer: Volunteer) -> None:
 
 
 def anonymise_expired(*, now: datetime | None = None) -> int:
-    """Anonymise everyone who left or was rejected longer ago than the retention period."""
+    """Anonymise everyone whose retention period has ended.
+
+    People who left: `MYSTERYSHOP_RETENTION_DAYS` after leaving. Unsuccessful applicants
+    (rejected): `MYSTERYSHOP_REJECTED_RETENTION_DAYS` after the decision.
+    """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.MYSTERYSHOP_RETENTION_DAYS)
-    expired = Volunteer.objects.filter(status__in=ENDED_STATUSES, ended_at__lte=cutoff, anonymised_at__isnull=True)
+    left_before = now - timedelta(days=settings.MYSTERYSHOP_RETENTION_DAYS)
+    rejected_before = now - timedelta(days=settings.MYSTERYSHOP_REJECTED_RETENTION_DAYS)
+    expired = Volunteer.objects.filter(anonymised_at__isnull=True).filter(
+        Q(status=Status.LEFT, ended_at__lte=left_before) | Q(status=Status.REJECTED, ended_at__lte=rejected_before)
+    )
     count = 0
     for volunteer in expired:
         anonymise(volunteer)
@@ -393,9 +423,67 @@ def anonymise_expired(*, now: datetime | None = None) -> int:
     return count
 
 
+@transaction.atomic
+def erase(*, volunteer: Volunteer, by, reason: str) -> Volunteer:
+    """Erase a person at their request: anonymise them now, keeping approved results without their identity.
+
+    Someone still in the scheme is first moved to "left" (or "not taken forward" before
+    training), with the reason, so they can no longer be scheduled or sign in. The answers
+    they gave stay, attached to the anonymised record; an audit event records who erased whom.
+    """
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators erase a person's data.")
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.anonymised_at:
+        raise ValidationError("This person's data has already been erased.")
+    if not reason.strip():
+        raise ValidationError("Give the reason, for example the date they asked to be erased.")
+    if volunteer.status not in ENDED_STATUSES:
+        allowed = TRANSITIONS[Status(volunteer.status)]
+        to = Status.LEFT if Status.LEFT in allowed else Status.REJECTED
+        transition(volunteer=volunteer, to=to, by=by, reason=reason)
+    anonymise(volunteer)
+    # No name and no reason in the audit log: it cannot be erased itself.
+    audit.record(AuditAction.ERASED, user=by, obj=volunteer, description="anonymised on request; results kept")
+    volunteer.refresh_from_db()
+    return volunteer
+
+
+def delete_expired_receipts(*, now: datetime | None = None) -> int:
+    """Delete receipt files `MYSTERYSHOP_RECEIPT_RETENTION_DAYS` after their claim was decided.
+
+    The claim, its items and amounts stay (finance has the approved-claims CSV).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.MYSTERYSHOP_RECEIPT_RETENTION_DAYS)
+    count = 0
+    for receipt in Receipt.objects.filter(claim__decided_at__lte=cutoff):
+        receipt.file.delete(save=False)
+        receipt.delete()
+        count += 1
+    return count
+
+
+def forget_application_addresses(*, now: datetime | None = None) -> int:
+    """Blank the hashed client address kept on applications once it no longer throttles anything."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=max(1, settings.MYSTERYSHOP_THROTTLE_RECORD_HOURS))
+    return Volunteer.objects.filter(applied_at__lte=cutoff).exclude(applied_from="").update(applied_from="")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def subject_access_export(volunteer: Volunteer) -> dict:
-    """Everything held about one person, as plain data for a subject-access request."""
-    return {
+    """Everything held about one person, as plain data for a subject-access request.
+
+    Their profile and application, status history, availability and days away, training,
+    expense claims, what other apps hold (their visits, reports and answers), and the audit
+    events about them or done by them.
+    """
+    user = volunteer.user
+    data = {
         "exported_at": timezone.now().isoformat(),
         "profile": {
             "first_name": volunteer.first_name,
@@ -406,18 +494,31 @@ def subject_access_export(volunteer: Volunteer) -> dict:
             "date_of_birth": volunteer.date_of_birth.isoformat(),
             "status": volunteer.status,
             "applied_at": volunteer.applied_at.isoformat(),
+            "ended_at": _iso(volunteer.ended_at),
+            "anonymised_at": _iso(volunteer.anonymised_at),
             "heard_about": volunteer.heard_about,
             "needs": volunteer.needs,
             "usual_times": volunteer.usual_times,
-            "username": volunteer.user.username if volunteer.user else None,
         },
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "active": user.is_active,
+            "date_joined": _iso(user.date_joined),
+            "last_sign_in": _iso(user.last_login),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        }
+        if user
+        else None,
         "declarations": {
             "works_or_volunteers_for_the_force": volunteer.force_connection,
             "close_relatives_in_the_force": volunteer.relatives_in_force,
             "unspent_convictions": volunteer.unspent_convictions,
             "convictions_details": volunteer.convictions_details,
             "privacy_notice_version": volunteer.privacy_notice_id,
-            "consented_at": volunteer.consented_at.isoformat() if volunteer.consented_at else None,
+            "consented_at": _iso(volunteer.consented_at),
         },
         "status_history": [
             {"from": c.from_status, "to": c.to_status, "at": c.at.isoformat(), "reason": c.reason}
@@ -426,7 +527,14 @@ def subject_access_export(volunteer: Volunteer) -> dict:
         "availability": [{"weekday": a.get_weekday_display(), "band": a.band} for a in volunteer.availability.all()],
         "away": [{"from": a.starts_on.isoformat(), "to": a.ends_on.isoformat()} for a in volunteer.away_periods.all()],
         "training": [
-            {"module": b.session.module.name, "session": b.session.starts_at.isoformat(), "attended": b.attended}
+            {
+                "module": b.session.module.name,
+                "session": b.session.starts_at.isoformat(),
+                "venue": b.session.venue,
+                "invited_at": _iso(b.invited_at),
+                "booked_at": _iso(b.booked_at),
+                "attended": b.attended,
+            }
             for b in volunteer.training_bookings.select_related("session__module")
         ],
         "expense_claims": [
@@ -434,15 +542,53 @@ def subject_access_export(volunteer: Volunteer) -> dict:
                 "purpose": claim.purpose,
                 "state": claim.state,
                 "submitted_at": claim.submitted_at.isoformat(),
+                "decided_at": _iso(claim.decided_at),
+                "decision_reason": claim.decision_reason,
                 "items": [
-                    {"kind": i.kind, "description": i.description, "amount_pence": i.amount_pence}
+                    {
+                        "kind": i.kind,
+                        "description": i.description,
+                        "miles": str(i.miles or ""),
+                        "amount_pence": i.amount_pence,
+                    }
                     for i in claim.items.all()
-                ],
+                ],  # fmt: skip
                 "receipts": [r.original_name for r in claim.receipts.all()],
             }
-            for claim in volunteer.expense_claims.all()
+            for claim in volunteer.expense_claims.prefetch_related("items", "receipts")
         ],
     }
+    for name, collect in _export_sections.items():
+        data[name] = collect(volunteer)
+    data["audit_events"] = [
+        {
+            "at": event.at.isoformat(),
+            "by": event.username,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "description": event.description,
+            "client_address": event.ip,
+        }
+        for event in audit.events_about(
+            user_id=volunteer.user_id,
+            objects={"volunteers.volunteer": [volunteer.pk], **_audited_objects(volunteer)},
+        )
+    ]
+    return data
+
+
+# Other apps' records that belong to a person, for the audit events about them: label → function giving ids.
+_audited_object_ids: dict[str, Callable[[Volunteer], list]] = {}
+
+
+def register_audited_objects(label: str, ids: Callable[[Volunteer], list]) -> None:
+    """Audit events on these records (`ids(volunteer)`) are about the person, and go in their export."""
+    _audited_object_ids[label] = ids
+
+
+def _audited_objects(volunteer: Volunteer) -> dict[str, list]:
+    return {label: ids(volunteer) for label, ids in _audited_object_ids.items()}
 
 
 def applications_summary() -> list[tuple[str, int]]:

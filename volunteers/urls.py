@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/", views.volunteer_detail, name="volunteer-detail"),
     path("<int:pk>/status/", views.volunteer_transition, name="volunteer-transition"),
     path("<int:pk>/export/", views.volunteer_export, name="volunteer-export"),
+    path("<int:pk>/erase/", views.volunteer_erase, name="volunteer-erase"),
     path("training/", views.training_list, name="training-list"),
     path("training/new/", views.training_create, name="training-create"),
     path("training/modules/new/", views.module_edit, name="module-create"),

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
@@ -22,6 +24,7 @@ from .forms import (
     AvailabilityForm,
     AwayForm,
     DecisionForm,
+    EraseForm,
     ExpenseClaimForm,
     PrivacyNoticeForm,
     ProfileForm,
@@ -252,6 +255,7 @@ def receipt_download(request, pk):
     except FileNotFoundError:
         raise Http404("The receipt file is missing.") from None
     response = FileResponse(handle, content_type=receipt.content_type, filename=receipt.original_name)
+    audit.record(AuditAction.EXPORTED, request=request, obj=receipt, description="receipt opened")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -323,8 +327,25 @@ def volunteer_export(request, pk):
         content_type="application/json",
     )
     response["Content-Disposition"] = f'attachment; filename="subject-access-{volunteer.pk}.json"'
+    audit.record(AuditAction.EXPORTED, request=request, obj=volunteer, description="subject-access export")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(Role.COORDINATOR)
+def volunteer_erase(request, pk):
+    """Erasure at the person's request: a confirmation page, then a POST that anonymises them."""
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase(volunteer=volunteer, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Their personal data is erased. Their approved results stay, without their name.")
+            return redirect(volunteer)
+    return render(request, "volunteers/volunteer_erase.html", {"volunteer": volunteer, "form": form})
 
 
 @role_required(*OPCC_ROLES)
@@ -431,4 +452,10 @@ def expense_decide(request, pk):
 def expense_export(request):
     response = HttpResponse(services.approved_claims_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="approved-expenses.csv"'
+    audit.record(
+        AuditAction.EXPORTED,
+        request=request,
+        object_type="volunteers.expenseclaim",
+        description="approved expenses CSV",
+    )
     return response

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mysteryshop.models import AuditAction, AuditEvent
 from visits import services
-from visits.models import ScheduleView
 
 from .factories import make_visit, ready_volunteer
 
@@ -95,7 +95,12 @@ def test_every_view_of_the_schedule_is_recorded(client_for, coordinator, secret_
     client = client_for(coordinator)
     client.get(reverse("visits:visit-list"))
     client.get(reverse("visits:visit-detail", args=[secret_visit.pk]))
-    assert list(ScheduleView.objects.values_list("username", flat=True)) == [coordinator.username] * 2
+    views = AuditEvent.objects.filter(action=AuditAction.SCHEDULE_VIEWED).order_by("pk")
+    assert list(views.values_list("username", "user_id")) == [(coordinator.username, coordinator.pk)] * 2
+    assert list(views.values_list("description", flat=True)) == [
+        reverse("visits:visit-list"),
+        reverse("visits:visit-detail", args=[secret_visit.pk]),
+    ]
 
 
 def test_schedule_pages_are_not_cached(client_for, coordinator, secret_visit):

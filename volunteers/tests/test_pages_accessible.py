@@ -55,3 +55,16 @@ def test_coordinator_volunteer_pages_are_accessible(browser, client_for, coordin
     ]  # fmt: skip
     assert accessibility_problems(browser, paths) == {}
     assert ExpenseClaim.objects.count() == 1
+
+
+def test_the_erasure_page_is_accessible_even_with_errors(browser, client_for, coordinator, volunteer):
+    person = Volunteer.objects.get(user=volunteer)
+    url = reverse("volunteers:volunteer-erase", args=[person.pk])
+    browser_sign_in(browser, client_for(coordinator))
+    assert accessibility_problems(browser, [url]) == {}
+    browser.set_window_size(1280, 900)
+    browser.get(browser.base_url + url)
+    browser.find_element("css selector", "main form button[type=submit]").click()
+    assert "There is a problem" in wait_for(browser, "[data-error-summary]").text
+    assert axe_violations(browser) == []
+    assert Volunteer.objects.get(pk=person.pk).anonymised_at is None

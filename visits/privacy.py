@@ -1,0 +1,127 @@
+"""What the visits app holds about a volunteer: their part in subject-access exports, erasure and retention.
+
+Registered with the volunteers app from `VisitsConfig.ready()` (volunteers never imports visits).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from volunteers.models import Volunteer
+
+from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionStatus, VisitStatus
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def subject_access_visits(volunteer: Volunteer) -> dict:
+    """Their bookings, reports with every answer, photos (by caption) and declared conflicts of interest."""
+    assignments = (
+        Assignment.objects.filter(volunteer=volunteer)
+        .select_related("visit__contact_point", "visit__scenario")
+        .order_by("visit__starts_at", "pk")
+    )
+    submissions = {
+        submission.assignment_id: submission
+        for submission in Submission.objects.filter(assignment__volunteer=volunteer).prefetch_related(
+            "answers__question", "evidence"
+        )
+    }
+    bookings = []
+    for assignment in assignments:
+        visit = assignment.visit
+        submission = submissions.get(assignment.pk)
+        bookings.append(
+            {
+                "visit": {
+                    "starts_at": visit.starts_at.isoformat(),
+                    "ends_at": visit.ends_at.isoformat(),
+                    "contact_point": visit.contact_point.name,
+                    "scenario": visit.scenario.title,
+                    "status": visit.status,
+                },
+                "assigned_at": _iso(assignment.assigned_at),
+                "accepted_at": _iso(assignment.accepted_at),
+                "declined_at": _iso(assignment.declined_at),
+                "decline_reason": assignment.decline_reason,
+                "report": None
+                if submission is None
+                else {
+                    "status": submission.status,
+                    "started_at": _iso(submission.started_at),
+                    "submitted_at": _iso(submission.submitted_at),
+                    "review_comment": submission.review_comment,
+                    "overall_score": str(submission.overall_score) if submission.overall_score is not None else None,
+                    "scores": submission.scores,
+                    "answers": [
+                        {"question": answer.question.label, "answer": answer.value}
+                        for answer in submission.answers.all()
+                    ],
+                    "photos": [
+                        {"caption": photo.caption, "uploaded_at": _iso(photo.uploaded_at)}
+                        for photo in submission.evidence.all()
+                    ],
+                },
+            }
+        )
+    return {
+        "bookings": bookings,
+        "conflicts_of_interest": [
+            {"contact_point": conflict.contact_point.name, "reason": conflict.reason}
+            for conflict in Conflict.objects.filter(volunteer=volunteer).select_related("contact_point")
+        ],
+    }
+
+
+def erase_from_visits(volunteer: Volunteer) -> None:
+    """Anonymisation's part here: what identifies them goes, approved results stay.
+
+    Reports that were sent keep their answers (they are results, now of an anonymous
+    volunteer); drafts never sent are deleted. Reasons they gave for declining and their
+    declared conflicts of interest (which may name relatives) are removed, and bookings on
+    visits still to come are released so the coordinator can book someone else.
+    """
+    Assignment.objects.filter(volunteer=volunteer).exclude(decline_reason="").update(decline_reason="")
+    Conflict.objects.filter(volunteer=volunteer).delete()
+    for draft in Submission.objects.filter(assignment__volunteer=volunteer, status=SubmissionStatus.DRAFT):
+        for photo in draft.evidence.all():
+            photo.file.delete(save=False)
+        draft.delete()
+    upcoming = Assignment.objects.filter(
+        volunteer=volunteer, declined_at__isnull=True, submission__isnull=True,
+        visit__starts_at__gt=timezone.now(), visit__status__in=OPEN_STATUSES,
+    ).select_related("visit")  # fmt: skip
+    for assignment in upcoming:
+        assignment.declined_at = timezone.now()
+        assignment.save(update_fields=["declined_at"])
+        visit = assignment.visit
+        if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+            visit.move_to(VisitStatus.PLANNED, by=None, reason="A volunteer left the scheme.")
+
+
+def audited_assignments(volunteer: Volunteer) -> list[int]:
+    return list(Assignment.objects.filter(volunteer=volunteer).values_list("pk", flat=True))
+
+
+def audited_submissions(volunteer: Volunteer) -> list[int]:
+    return list(Submission.objects.filter(assignment__volunteer=volunteer).values_list("pk", flat=True))
+
+
+def delete_expired_evidence(*, now: datetime | None = None) -> int:
+    """Delete evidence photos `MYSTERYSHOP_EVIDENCE_RETENTION_DAYS` after their visit; the report stays.
+
+    Photos can show staff or members of the public; the reviewer has used them by then.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.MYSTERYSHOP_EVIDENCE_RETENTION_DAYS)
+    count = 0
+    for photo in Evidence.objects.filter(submission__assignment__visit__starts_at__lte=cutoff):
+        photo.file.delete(save=False)
+        photo.delete()
+        count += 1
+    return count
