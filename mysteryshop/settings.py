@@ -154,6 +154,8 @@ else:
 # Sessions live in the database so signing in still works with Redis down. Each session row
 # also names its user, so deactivating someone ends their sessions (mysteryshop.sessions).
 SESSION_ENGINE = "mysteryshop.sessions"
+# Messages ("Margaret Hughes is booked on ...") are kept in the session on the server, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Sign-in ------------------------------------------------------------------
 
@@ -325,17 +327,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# What production adds over the embedded demo (which is served over plain HTTP). Kept as one
+# dict so tests apply exactly these with override_settings (mysteryshop/tests/test_headers.py).
+PRODUCTION_SECURITY = {
+    "SECURE_SSL_REDIRECT": env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True),
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    # A year of HTTPS only, for this host and every subdomain.
+    "SECURE_HSTS_SECONDS": 60 * 60 * 24 * 365,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SECURE_HSTS_PRELOAD": True,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    # The __Host- prefix binds a cookie to this exact host over HTTPS (no Domain, path /, Secure).
+    "SESSION_COOKIE_NAME": "__Host-sessionid",
+    "CSRF_COOKIE_NAME": "__Host-csrftoken",
+}
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # The __Host- prefix binds a cookie to this exact host over HTTPS.
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    vars().update(PRODUCTION_SECURITY)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
