@@ -178,6 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "mysteryshop.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -411,6 +412,9 @@ MYSTERYSHOP_AGREEMENT_THRESHOLD = env_int("MYSTERYSHOP_AGREEMENT_THRESHOLD", 70)
 # Capture: photos a volunteer may attach to one report, and the largest photo in bytes.
 MYSTERYSHOP_EVIDENCE_MAX_PHOTOS = env_int("MYSTERYSHOP_EVIDENCE_MAX_PHOTOS", 4)
 MYSTERYSHOP_EVIDENCE_MAX_BYTES = env_int("MYSTERYSHOP_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+# Uploaded photos and receipts: the most pixels a picture may have (50 million: beyond any phone's
+# usual photo). Checked before decoding, so a small file claiming a vast picture is refused.
+MYSTERYSHOP_IMAGE_MAX_PIXELS = env_int("MYSTERYSHOP_IMAGE_MAX_PIXELS", 50_000_000)
 # Results: a commitment area is green at or above the first share (%), amber at or above the second, else red.
 MYSTERYSHOP_GREEN_FROM = env_int("MYSTERYSHOP_GREEN_FROM", 80)
 MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)
