@@ -39,14 +39,19 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 class NoStoreForSignedInMiddleware:
-    """Pages seen by a signed-in person may hold personal data or the schedule: never cache them."""
+    """Pages seen by a signed-in person may hold personal data or the schedule: never cache them.
+
+    Nor the answer to any form sent (a public application form shown again with its errors
+    holds what the person typed).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if signed_in or request.method == "POST":
             add_never_cache_headers(response)
         return response
 

@@ -156,6 +156,8 @@ else:
 # Sessions live in the database so signing in still works with Redis down. Each session row
 # also names its user, so deactivating someone ends their sessions (mysteryshop.sessions).
 SESSION_ENGINE = "mysteryshop.sessions"
+# Messages ("Margaret Hughes is booked on ...") are kept in the session on the server, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Sign-in ------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "mysteryshop.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -335,17 +338,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# What production adds over the embedded demo (which is served over plain HTTP). Kept as one
+# dict so tests apply exactly these with override_settings (mysteryshop/tests/test_headers.py).
+PRODUCTION_SECURITY = {
+    "SECURE_SSL_REDIRECT": env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True),
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    # A year of HTTPS only, for this host and every subdomain.
+    "SECURE_HSTS_SECONDS": 60 * 60 * 24 * 365,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SECURE_HSTS_PRELOAD": True,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    # The __Host- prefix binds a cookie to this exact host over HTTPS (no Domain, path /, Secure).
+    "SESSION_COOKIE_NAME": "__Host-sessionid",
+    "CSRF_COOKIE_NAME": "__Host-csrftoken",
+}
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # The __Host- prefix binds a cookie to this exact host over HTTPS.
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    vars().update(PRODUCTION_SECURITY)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -421,6 +430,9 @@ MYSTERYSHOP_AGREEMENT_THRESHOLD = env_int("MYSTERYSHOP_AGREEMENT_THRESHOLD", 70)
 # Capture: photos a volunteer may attach to one report, and the largest photo in bytes.
 MYSTERYSHOP_EVIDENCE_MAX_PHOTOS = env_int("MYSTERYSHOP_EVIDENCE_MAX_PHOTOS", 4)
 MYSTERYSHOP_EVIDENCE_MAX_BYTES = env_int("MYSTERYSHOP_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+# Uploaded photos and receipts: the most pixels a picture may have (50 million: beyond any phone's
+# usual photo). Checked before decoding, so a small file claiming a vast picture is refused.
+MYSTERYSHOP_IMAGE_MAX_PIXELS = env_int("MYSTERYSHOP_IMAGE_MAX_PIXELS", 50_000_000)
 # Results: a commitment area is green at or above the first share (%), amber at or above the second, else red.
 MYSTERYSHOP_GREEN_FROM = env_int("MYSTERYSHOP_GREEN_FROM", 80)
 MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)

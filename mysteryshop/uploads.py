@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import warnings
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 
 def check_size(upload, *, max_bytes: int, what: str) -> None:
@@ -23,18 +25,46 @@ def is_pdf(upload) -> bool:
 
 
 def clean_image(upload) -> tuple[ContentFile, str]:
-    """A JPEG or PNG re-saved from its pixels only, so location and all other metadata are gone."""
+    """A JPEG or PNG re-saved from its pixels only, so location and all other metadata are gone.
+
+    The picture's size is read from its header before any pixel is decoded: a small file can
+    claim a vast picture (a decompression bomb) that would take the server's memory.
+    """
+    max_pixels = settings.MYSTERYSHOP_IMAGE_MAX_PIXELS
+    unreadable = ValidationError(f"“{upload.name}” is not a photo we can read")
     try:
-        with Image.open(upload) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow warns of a possible bomb past its own limit; the pixel count is checked just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        with image:
+            image_format = image.format
+            width, height = image.size
+            if image_format in ("JPEG", "PNG") and width * height <= max_pixels:
+                image.verify()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            f"“{upload.name}” is too big a picture: a photo may have up to {max_pixels // 1_000_000} million pixels"
+        ) from None
+    except Exception:
+        # Pillow's decoders raise many kinds of error on damaged or hostile files
+        # (OSError, SyntaxError, struct.error, DecompressionBombError...): none is a photo.
+        raise unreadable from None
+    if image_format not in ("JPEG", "PNG"):
+        raise ValidationError(f"“{upload.name}” must be a photo (JPEG or PNG)")
+    if width * height > max_pixels:
+        raise ValidationError(
+            f"“{upload.name}” is too big a picture ({width:,} × {height:,} pixels): "
+            f"a photo may have up to {max_pixels // 1_000_000} million pixels"
+        )
+    try:
         upload.seek(0)
         with Image.open(upload) as image:
-            image_format = image.format
-            if image_format not in ("JPEG", "PNG"):
-                raise ValidationError(f"“{upload.name}” must be a photo (JPEG or PNG)")
             clean = io.BytesIO()
             image.convert("RGB" if image_format == "JPEG" else image.mode).save(clean, format=image_format)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(f"“{upload.name}” is not a photo we can read") from None
+    except Exception:
+        raise unreadable from None
     extension = "jpg" if image_format == "JPEG" else "png"
     return ContentFile(clean.getvalue(), name=f"image.{extension}"), f"image/{'jpeg' if extension == 'jpg' else 'png'}"

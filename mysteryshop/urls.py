@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from . import audit_views, signin_views, views
 
+handler400 = "mysteryshop.views.bad_request"
 handler403 = "mysteryshop.views.permission_denied"
 handler404 = "mysteryshop.views.page_not_found"
 handler500 = "mysteryshop.views.server_error"

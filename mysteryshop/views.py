@@ -42,6 +42,15 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from an old page, or with cookies blocked: say what to do, not why Django refused it."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
