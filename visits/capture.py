@@ -32,7 +32,21 @@ def start(*, assignment: Assignment, by) -> Submission:
     if created:
         version.freeze()
         SubmissionEvent.objects.create(submission=submission, action="started", by=by)
+        if assignment.recognised_at:
+            exclude_recognised(submission=submission, by=by)
     return submission
+
+
+RECOGNISED_REASON = "The volunteer thinks they were recognised."
+
+
+def exclude_recognised(*, submission: Submission, by) -> Submission:
+    """Keep the report of a volunteer who thinks they were recognised out of the results, whenever it
+    is made (see `safety.report_recognised`)."""
+    note = submission.assignment.recognised_note
+    return exclude_from_results(
+        submission=submission, by=by, reason=f"{RECOGNISED_REASON} {note}".strip() if note else RECOGNISED_REASON
+    )
 
 
 def answers(submission: Submission) -> dict[int, object]:

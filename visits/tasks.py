@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import safety, services
 
 
 @shared_task(name="visits.send_reminders")
@@ -13,3 +13,9 @@ def send_reminders() -> int:
 def follow_up_past_visits() -> list[int]:
     """Hourly: ask for missing reports after a visit, then mark the visit missed."""
     return list(services.follow_up_past_visits())
+
+
+@shared_task(name="visits.check_out_alerts")
+def check_out_alerts() -> int:
+    """Every five minutes: alert coordinators, once per visit, when a pair has not checked out in time."""
+    return safety.raise_check_out_alerts()

@@ -409,6 +409,8 @@ def subject_access_export(volunteer: Volunteer) -> dict:
             "heard_about": volunteer.heard_about,
             "needs": volunteer.needs,
             "usual_times": volunteer.usual_times,
+            "gender": volunteer.gender,
+            "disability_or_access_needs": volunteer.disability,
             "username": volunteer.user.username if volunteer.user else None,
         },
         "declarations": {
