@@ -33,7 +33,7 @@ def start(*, assignment: Assignment, by) -> Submission:
         version.freeze()
         SubmissionEvent.objects.create(submission=submission, action="started", by=by)
         if assignment.recognised_at:
-            exclude_recognised(submission=submission, by=by)
+            submission = exclude_recognised(submission=submission, by=by)
     return submission
 
 
