@@ -297,6 +297,7 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "mysteryshop.clear_expired_sessions", "schedule": crontab(hour=4, minute=0)},
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
+    "volunteers-not-checked-out": {"task": "visits.check_out_alerts", "schedule": 5 * 60.0},
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
     "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
     "finding-reminders": {"task": "reports.finding_reminders", "schedule": crontab(hour=7, minute=30)},
@@ -417,6 +418,10 @@ MYSTERYSHOP_THROTTLE_RECORD_HOURS = env_int("MYSTERYSHOP_THROTTLE_RECORD_HOURS",
 MYSTERYSHOP_BOOKING_BUFFER_MINUTES = env_int("MYSTERYSHOP_BOOKING_BUFFER_MINUTES", 60)
 # Days before a volunteer may visit the same contact point again (so staff do not recognise them).
 MYSTERYSHOP_LOCKOUT_DAYS = env_int("MYSTERYSHOP_LOCKOUT_DAYS", 90)
+# Days a volunteer who thinks they were recognised is kept away from that contact point.
+MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS = env_int("MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS", 365)
+# Minutes after an in-person visit's window before coordinators are alerted that the pair has not checked out.
+MYSTERYSHOP_CHECKOUT_GRACE_MINUTES = env_int("MYSTERYSHOP_CHECKOUT_GRACE_MINUTES", 30)
 # Most visits one volunteer is given in a calendar month.
 MYSTERYSHOP_MONTHLY_CAP = env_int("MYSTERYSHOP_MONTHLY_CAP", 4)
 # Volunteers on a phone, web or online-reporting visit (in-person visits always take two).

@@ -32,7 +32,21 @@ def start(*, assignment: Assignment, by) -> Submission:
     if created:
         version.freeze()
         SubmissionEvent.objects.create(submission=submission, action="started", by=by)
+        if Assignment.objects.filter(pk=assignment.pk, recognised_at__isnull=False).exists():
+            submission = exclude_recognised(submission=submission, by=by)
     return submission
+
+
+RECOGNISED_REASON = "The volunteer thinks they were recognised."
+
+
+def exclude_recognised(*, submission: Submission, by) -> Submission:
+    """Keep the report of a volunteer who thinks they were recognised out of the results, whenever it
+    is made (see `safety.report_recognised`)."""
+    note = Assignment.objects.filter(pk=submission.assignment_id).values_list("recognised_note", flat=True).first()
+    return exclude_from_results(
+        submission=submission, by=by, reason=f"{RECOGNISED_REASON} {note}".strip() if note else RECOGNISED_REASON
+    )
 
 
 def answers(submission: Submission) -> dict[int, object]:

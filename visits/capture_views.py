@@ -17,8 +17,8 @@ from scenarios.forms import SectionForm
 from scenarios.models import CommitmentArea
 
 from . import capture
-from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm
-from .models import Answer, Assignment, Evidence, Submission
+from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm, StandardCommentForm
+from .models import Answer, Assignment, Evidence, StandardComment, Submission
 
 
 def _own_assignment(request, pk) -> Assignment:
@@ -187,7 +187,7 @@ def review_return(request, pk):
     form = ReturnReportForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Say what the volunteer needs to correct.")
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
         capture.return_for_correction(submission=submission, by=request.user, comment=form.cleaned_data["comment"])
         messages.success(request, "Report returned to the volunteer with your comment.")
     except ValidationError as error:
@@ -266,3 +266,35 @@ def report_autosave(request, pk, number):
     )
     capture.save_section(submission=submission, section=section, form=form, partial=True)
     return JsonResponse({"saved": True})
+
+
+# --- Standard comments for reviewers ---------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def standard_comment_list(request):
+    return render(request, "visits/standard_comment_list.html", {"comments": StandardComment.objects.all()})
+
+
+@role_required(Role.COORDINATOR)
+def standard_comment_edit(request, pk=None):
+    """Add a standard comment, or change one."""
+    comment = get_object_or_404(StandardComment, pk=pk) if pk else None
+    form = StandardCommentForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if comment is None:
+            saved.created_by = request.user
+        saved.save()
+        messages.success(request, f"Standard comment “{saved}” saved.")
+        return redirect("visits:standard-comment-list")
+    return render(request, "visits/standard_comment_form.html", {"form": form, "comment": comment})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def standard_comment_delete(request, pk):
+    comment = get_object_or_404(StandardComment, pk=pk)
+    comment.delete()
+    messages.success(request, f"Standard comment “{comment}” deleted. Reports already returned keep their text.")
+    return redirect("visits:standard-comment-list")

@@ -32,6 +32,21 @@ def seed() -> None:
     if not Visit.objects.filter(plan__isnull=True).exists():
         _past_year(coordinator)
     _next_quarter(coordinator)
+    _standard_comments(coordinator)
+
+
+STANDARD_COMMENTS = {
+    "Missing wait time": "Please give how long you waited before someone spoke to you, in minutes and seconds.",
+    "Names in free text": "Please do not name officers or staff; describe them instead (for example “the officer at the desk”).",
+    "Answers disagree": "Some answers contradict each other (for example, greeted but no one spoke to you). Please check them.",
+}
+
+
+def _standard_comments(coordinator) -> None:
+    from .models import StandardComment
+
+    for title, text in STANDARD_COMMENTS.items():
+        StandardComment.objects.get_or_create(title=title, defaults={"text": text, "created_by": coordinator})
 
 
 def _past_year(coordinator) -> None:

@@ -10,7 +10,7 @@ from scenarios.models import Channel, ContactPoint, Scenario
 from volunteers.models import Volunteer
 
 from . import services
-from .models import Answer, Conflict
+from .models import Answer, Conflict, StandardComment
 
 
 class VisitForm(forms.Form):
@@ -103,8 +103,65 @@ class ConflictForm(forms.ModelForm):
         self.fields["contact_point"].queryset = ContactPoint.objects.active()
 
 
+class StandardCommentSelect(forms.Select):
+    """Each option carries its comment's text, so a small script can fill the comment box with it."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and getattr(value, "instance", None) is not None:
+            option["attrs"]["data-text"] = value.instance.text
+        return option
+
+
 class ReturnReportForm(forms.Form):
-    comment = forms.CharField(label="What needs correcting", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    standard = forms.ModelChoiceField(
+        queryset=StandardComment.objects.all(),
+        required=False,
+        label="Use a standard comment (optional)",
+        empty_label="None: I will write my own",
+        widget=StandardCommentSelect(attrs={"data-standard-comment": ""}),
+        help_text="Its text goes into the box below, where you can change it. Without JavaScript, it is added when you send.",
+    )
+    comment = forms.CharField(
+        label="What needs correcting", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        standard, comment = cleaned.get("standard"), (cleaned.get("comment") or "").strip()
+        if standard and standard.text.strip() not in comment:
+            comment = f"{standard.text.strip()}\n\n{comment}".strip()
+        if not comment and "comment" not in self.errors:
+            self.add_error("comment", "Say what the volunteer needs to correct, or choose a standard comment.")
+        cleaned["comment"] = comment
+        return cleaned
+
+
+class StandardCommentForm(forms.ModelForm):
+    class Meta:
+        model = StandardComment
+        fields = ["title", "text"]
+        help_texts = {"title": "How reviewers will find it in the list, for example “Missing wait time”."}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class RecognisedForm(forms.Form):
+    note = forms.CharField(
+        label="What happened? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the officer at the desk knows me from my street.",
+    )
+
+
+class ResolveAlertForm(forms.Form):
+    note = forms.CharField(
+        label="How do you know the volunteers are safe?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say how you know the volunteers are safe."},
+    )
 
 
 class AnswerReviewForm(forms.ModelForm):

@@ -181,6 +181,13 @@ class Assignment(models.Model):
     decline_reason = models.TextField(blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
+    # In-person visits: the volunteer's own check-in on arrival and check-out on leaving (their safety).
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    # "I think I was recognised": the report is kept out of the results and the volunteer kept away
+    # from this contact point for MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS.
+    recognised_at = models.DateTimeField(null=True, blank=True)
+    recognised_note = models.TextField(blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -209,6 +216,53 @@ class Assignment(models.Model):
     def block_for(visit: Visit) -> tuple:
         buffer = timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
         return visit.starts_at - buffer, visit.ends_at + buffer
+
+
+class SafetyAlert(models.Model):
+    """Coordinators were told that a pair had not both checked out of an in-person visit in time.
+
+    One per visit (the task that raises it may run any number of times); a
+    coordinator resolves it with a note once the volunteers are known to be safe.
+    """
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="safety_alert")
+    raised_at = models.DateTimeField(default=timezone.now)
+    sent_to = models.TextField(blank=True, help_text="The coordinators emailed, one address a line.")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="safety_alert_resolved_with_note"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Not checked out: {self.visit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class StandardComment(models.Model):
+    """A comment reviewers reuse when they return a report for correction."""
+
+    title = models.CharField("Short name", max_length=100, unique=True)
+    text = models.TextField("Comment", max_length=5000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Conflict(models.Model):

@@ -19,7 +19,7 @@ from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
-from volunteers.models import Volunteer
+from volunteers.models import Disability, Gender, Volunteer, adult_born_by
 from volunteers.services import eligible_volunteers
 
 from . import planning
@@ -160,8 +160,10 @@ def candidates_queryset(visit: Visit):
 
     Eligible (active, trained), free in the window, not booked within the
     travel buffer, no declared conflict with the contact point, not at this
-    contact point within the lockout period, under the monthly cap, and not
-    already on this visit.
+    contact point within the lockout period, not kept away from it after
+    saying they may have been recognised there, under the monthly cap, not
+    already on this visit, and not a second volunteer under 18 (an under-18
+    is only ever paired with an adult).
     """
     start, end = visit.starts_at, visit.ends_at
     blocked_from, blocked_until = Assignment.block_for(visit)
@@ -183,12 +185,14 @@ def candidates_queryset(visit: Visit):
         .exclude(visit__status=VisitStatus.CANCELLED)
     )
     conflict = Conflict.objects.filter(volunteer=OuterRef("pk"), contact_point=visit.contact_point_id)
+    recognised_here = _recognised_at(visit).filter(volunteer=OuterRef("pk"))
     live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
-    return (
+    found = (
         eligible_volunteers(on=local.date())
         .filter(pk__in=Volunteer.objects.available_between(start, end).values("pk"))
         .exclude(Exists(booked))
         .exclude(Exists(recently_here))
+        .exclude(Exists(recognised_here))
         .exclude(Exists(conflict))
         .exclude(assignments__visit=visit, assignments__declined_at__isnull=True)
         .annotate(
@@ -203,6 +207,51 @@ def candidates_queryset(visit: Visit):
         )
         .filter(visits_this_month__lt=settings.MYSTERYSHOP_MONTHLY_CAP)
     )
+    if _minors_on(visit):
+        found = found.filter(date_of_birth__lte=adult_born_by(local.date()))
+    return found
+
+
+def _recognised_at(visit: Visit):
+    """Assignments whose volunteer said they may have been recognised at this visit's contact point,
+    recently enough that they must stay away from it at the time of this visit."""
+    since = visit.starts_at - timedelta(days=settings.MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS)
+    return Assignment.objects.filter(
+        visit__contact_point=visit.contact_point_id, recognised_at__isnull=False, recognised_at__gt=since
+    )
+
+
+def _minors_on(visit: Visit) -> list[Volunteer]:
+    """Volunteers booked on this visit who are under 18 on its day."""
+    day = timezone.localtime(visit.starts_at).date()
+    return list(
+        Volunteer.objects.filter(
+            assignments__visit=visit, assignments__declined_at__isnull=True, date_of_birth__gt=adult_born_by(day)
+        )
+    )
+
+
+def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
+    """Refuse, with a message a coordinator can act on, the two pairing rules that protect volunteers:
+    an under-18 is only ever paired with an adult, and someone who may have been recognised at a
+    contact point stays away from it."""
+    day = timezone.localtime(visit.starts_at).date()
+    recognised = _recognised_at(visit).filter(volunteer=volunteer).order_by("-recognised_at").first()
+    if recognised:
+        until = timezone.localtime(recognised.recognised_at).date() + timedelta(
+            days=settings.MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS
+        )
+        raise ValidationError(
+            f"{volunteer} told us they may have been recognised at {visit.contact_point}, so they cannot "
+            f"visit it again before {until:%-d %B %Y}."
+        )
+    if volunteer.is_under_18_on(day):
+        minors = [other for other in _minors_on(visit) if other.pk != volunteer.pk]
+        if minors:
+            raise ValidationError(
+                f"{volunteer} is under 18 and can only be paired with an adult, but {minors[0]} (also under 18) "
+                "is already on this visit. Choose a volunteer aged 18 or over."
+            )
 
 
 def candidates(visit: Visit) -> list[Candidate]:
@@ -221,30 +270,59 @@ def candidates(visit: Visit) -> list[Candidate]:
 
 
 def suggest_pair(visit: Visit) -> list[Volunteer]:
-    """The best volunteers for the open places, preferring people who have not worked together lately."""
+    """The best volunteers for the open places.
+
+    The first is the best-ranked candidate. Each partner is chosen, in this
+    order of preference: someone who has not worked with the others lately,
+    then someone who adds most to the mix of the pair (a different age band,
+    gender or disability answer, where declared), then the best-ranked. An
+    under-18 is only ever paired with an adult.
+    """
     open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
     if open_places <= 0:
         return []
     ranked = candidates(visit)
     if not ranked:
         return []
-    already = list(visit.assignments.active().values_list("volunteer_id", flat=True))
-    chosen = [] if already else [ranked[0].volunteer]
-    partners = set(already) | {volunteer.pk for volunteer in chosen}
-    recent_pairs = _recent_partners(partners)
-    for candidate in ranked:
-        if len(chosen) >= open_places:
+    day = timezone.localtime(visit.starts_at).date()
+    already = list(
+        Volunteer.objects.filter(assignments__visit=visit, assignments__declined_at__isnull=True).order_by("pk")
+    )
+    chosen: list[Volunteer] = [] if already else [ranked[0].volunteer]
+    recent_pairs = _recent_partners({volunteer.pk for volunteer in already + chosen})
+    order = {candidate.volunteer.pk: index for index, candidate in enumerate(ranked)}
+    while len(chosen) < open_places:
+        pair = already + chosen
+        minor_on_visit = any(person.is_under_18_on(day) for person in pair)
+        options = [
+            candidate.volunteer
+            for candidate in ranked
+            if candidate.volunteer not in chosen and not (minor_on_visit and candidate.volunteer.is_under_18_on(day))
+        ]
+        if not options:
             break
-        if candidate.volunteer in chosen:
-            continue
-        if candidate.volunteer.pk not in recent_pairs:
-            chosen.append(candidate.volunteer)
-    for candidate in ranked:  # nobody new: accept a recent partner rather than leave a place empty
-        if len(chosen) >= open_places:
-            break
-        if candidate.volunteer not in chosen:
-            chosen.append(candidate.volunteer)
+        best = min(
+            options,
+            key=lambda person: (person.pk in recent_pairs, -_adds_to_mix(person, pair, day), order[person.pk]),
+        )
+        chosen.append(best)
     return chosen[:open_places]
+
+
+NOT_DECLARED = ("", Gender.PREFER_NOT, Disability.PREFER_NOT)
+
+
+def _adds_to_mix(person: Volunteer, pair: list[Volunteer], day) -> int:
+    """How many of age band, gender and disability (where declared) set `person` apart from the others."""
+    if not pair:
+        return 0
+    differences = int(all(person.age_band_on(day) != other.age_band_on(day) for other in pair))
+    for field in ("gender", "disability"):
+        mine = getattr(person, field)
+        theirs = [getattr(other, field) for other in pair if getattr(other, field) not in NOT_DECLARED]
+        if mine not in NOT_DECLARED and theirs and mine not in theirs:
+            differences += 1
+    return differences
 
 
 def _recent_partners(volunteer_ids: set[int]) -> set[int]:
@@ -273,6 +351,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         raise ValidationError("This visit is no longer open for booking.")
     if visit.assignments.active().count() >= volunteers_needed(visit.scenario):
         raise ValidationError("This visit already has all the volunteers it needs.")
+    check_pairing(visit=visit, volunteer=volunteer)
     if not candidates_queryset(visit).filter(pk=volunteer.pk).exists():
         raise ValidationError(
             f"{volunteer} cannot go on this visit: they may be booked nearby, unavailable, not fully trained, "
@@ -284,7 +363,12 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
             assignment = Assignment.objects.create(
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
-    except IntegrityError:
+    except IntegrityError as error:
+        if "under 18" in str(error):  # the database trigger of migration 0010
+            raise ValidationError(
+                f"{volunteer} is under 18 and can only be paired with an adult; another volunteer under 18 is "
+                "already on this visit."
+            ) from None
         raise ValidationError(f"{volunteer} is already booked at that time.") from None
     if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)

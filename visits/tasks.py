@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import privacy, services
+from . import privacy, safety, services
 
 
 @shared_task(name="visits.send_reminders")
@@ -19,3 +19,9 @@ def follow_up_past_visits() -> list[int]:
 def delete_expired_evidence() -> int:
     """Daily: delete evidence photos from visits longer ago than the retention period."""
     return privacy.delete_expired_evidence()
+
+
+@shared_task(name="visits.check_out_alerts")
+def check_out_alerts() -> int:
+    """Every five minutes: alert coordinators, once per visit, when a pair has not checked out in time."""
+    return safety.raise_check_out_alerts()

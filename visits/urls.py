@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import capture_views, views
+from . import capture_views, safety_views, views
 
 app_name = "visits"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/suggest-pair/", views.visit_suggest, name="visit-suggest"),
     path("<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
     path("<int:pk>/done/", views.visit_complete, name="visit-complete"),
+    path("<int:pk>/safety-alert/resolve/", safety_views.alert_resolve, name="safety-alert-resolve"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
@@ -20,11 +21,15 @@ urlpatterns = [
     path("plans/<int:pk>/suggest-pairs/", views.plan_fill, name="plan-fill"),
     path("plans/<int:pk>/discard/", views.plan_discard, name="plan-discard"),
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/who-visited/", safety_views.coverage_mix, name="coverage-mix"),
     path("conflicts/", views.conflict_list, name="conflict-list"),
     path("mine/", views.my_visits, name="my-visits"),
     path("mine/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),
     path("mine/<int:pk>/decline/", views.assignment_decline, name="assignment-decline"),
+    path("mine/<int:pk>/check-in/", safety_views.check_in, name="assignment-check-in"),
+    path("mine/<int:pk>/check-out/", safety_views.check_out, name="assignment-check-out"),
+    path("mine/<int:pk>/recognised/", safety_views.recognised, name="assignment-recognised"),
     path("mine/<int:pk>/expenses/", views.assignment_expense, name="assignment-expense"),
     path("mine/<int:pk>/calendar.ics", views.assignment_calendar, name="assignment-calendar"),
     path("mine/<int:pk>/report/", capture_views.report_section, name="report-start"),
@@ -38,5 +43,10 @@ urlpatterns = [
     path("reports/<int:pk>/", capture_views.review_detail, name="review-detail"),
     path("reports/<int:pk>/approve/", capture_views.review_approve, name="review-approve"),
     path("reports/<int:pk>/return/", capture_views.review_return, name="review-return"),
+    path("standard-comments/", capture_views.standard_comment_list, name="standard-comment-list"),
+    path("standard-comments/new/", capture_views.standard_comment_edit, name="standard-comment-create"),
+    path("standard-comments/<int:pk>/", capture_views.standard_comment_edit, name="standard-comment-edit"),
+    path("standard-comments/<int:pk>/delete/", capture_views.standard_comment_delete, name="standard-comment-delete"),
+    path("volunteers/<int:pk>/returned-reports/", safety_views.volunteer_returns, name="volunteer-returns"),
     path("answers/<int:pk>/review/", capture_views.answer_review, name="answer-review"),
 ]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -13,12 +16,13 @@ from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
+from scenarios.models import IN_PERSON_CHANNELS
 from volunteers.forms import ExpenseClaimForm
 from volunteers.models import Volunteer
 
-from . import services
-from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, VisitForm
-from .models import Assignment, Conflict, QuarterPlan, Visit, VisitStatus
+from . import safety, services
+from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, RecognisedForm, ResolveAlertForm, VisitForm
+from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, Visit, VisitStatus
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -101,6 +105,9 @@ def visit_detail(request, pk):
         "events": visit.events.select_related("by"),
         "needed": services.volunteers_needed(visit.scenario),
         "cancel_form": CancelForm(),
+        "in_person": visit.contact_point.channel in IN_PERSON_CHANNELS,
+        "safety_alert": SafetyAlert.objects.filter(visit=visit).select_related("resolved_by").first(),
+        "resolve_form": ResolveAlertForm(),
     }
     if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
         context["candidates"] = services.candidates(visit)[:30]
@@ -285,6 +292,7 @@ def my_visits(request):
 def assignment_detail(request, pk):
     assignment = get_object_or_404(_own_assignments(request), pk=pk)
     partners = assignment.visit.assignments.active().exclude(pk=assignment.pk).select_related("volunteer")
+    check_in_from = assignment.visit.starts_at - timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
     return render(
         request,
         "visits/assignment_detail.html",
@@ -294,6 +302,10 @@ def assignment_detail(request, pk):
             "partners": partners,
             "decline_form": DeclineForm(),
             "visit_started": assignment.visit.starts_at <= timezone.now(),
+            "uses_check_in": safety.uses_check_in(assignment),
+            "check_in_open": check_in_from <= timezone.now(),
+            "check_in_from": check_in_from,
+            "recognised_form": RecognisedForm(),
         },
     )
 

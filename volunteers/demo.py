@@ -96,6 +96,9 @@ def seed() -> None:
                 "postcode": postcode, "date_of_birth": born, "heard_about": "website",
                 "privacy_notice": PrivacyNotice.current(), "consented_at": now - timedelta(days=200),
                 "applied_at": now - timedelta(days=200 - number), "usual_times": "Weekday mornings",
+                # Optional answers, as people give them: some declared, some "prefer not to say", some blank.
+                "gender": ["woman", "man", "", "woman", "man", "prefer_not", "non_binary"][number % 7],
+                "disability": ["no", "yes", "", "no", "prefer_not"][number % 5],
                 "ended_at": now - timedelta(days=30) if status in (Status.LEFT, Status.REJECTED) else None,
             },
         )  # fmt: skip

@@ -177,8 +177,28 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Volunteer
-        fields = ["first_name", "last_name", "phone", "postcode", "needs", "usual_times"]
-        widgets = {"needs": forms.Textarea(attrs={"rows": 3}), "usual_times": forms.Textarea(attrs={"rows": 2})}
+        fields = ["first_name", "last_name", "phone", "postcode", "needs", "usual_times", "gender", "disability"]
+        widgets = {
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "usual_times": forms.Textarea(attrs={"rows": 2}),
+            "gender": forms.RadioSelect,
+            "disability": forms.RadioSelect,
+        }
+
+    # Why we ask, in the form itself: these answers are optional and change nothing about what you may do.
+    WHY_WE_ASK = (
+        "Optional. We ask so that the people who visit each police station or meeting are a mix, like the public "
+        "who use them, and so we can show the commissioner that mix. Only OPCC staff see your answer; "
+        "the force never does. You can change or clear it at any time."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("gender", "disability"):
+            field = self.fields[name]
+            field.required = False
+            field.choices = [choice for choice in field.choices if choice[0]]
+            field.help_text = self.WHY_WE_ASK
 
 
 class AvailabilityForm(forms.Form):

@@ -78,6 +78,41 @@ class HeardAbout(models.TextChoices):
     OTHER = "other", "Somewhere else"
 
 
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "In another way"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class Disability(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+# Age bands for the mix of volunteers, worked out from the date of birth already held for eligibility.
+AGE_BANDS = [(0, "Under 18"), (18, "18 to 24"), (25, "25 to 34"), (35, "35 to 44"), (45, "45 to 54"), (55, "55 to 64"), (65, "65 and over")]  # fmt: skip
+
+
+def age_band(age: int) -> str:
+    """The label of the band an age falls in."""
+    label = AGE_BANDS[0][1]
+    for lowest, name in AGE_BANDS:
+        if age >= lowest:
+            label = name
+    return label
+
+
+def adult_born_by(day: date) -> date:
+    """The latest date of birth of someone who is 18 or over on `day`."""
+    try:
+        return day.replace(year=day.year - 18)
+    except ValueError:  # 29 February: whoever was born on 28 February eighteen years before is 18
+        return day.replace(year=day.year - 18, day=28)
+
+
 class Band(models.TextChoices):
     MORNING = "morning", "Morning (8am to 12 noon)"
     AFTERNOON = "afternoon", "Afternoon (12 noon to 5pm)"
@@ -145,6 +180,14 @@ class Volunteer(models.Model):
     date_of_birth = models.DateField()
     heard_about = models.CharField(max_length=20, choices=HeardAbout.choices, blank=True)
     needs = models.TextField("Accessibility or other needs", blank=True)
+    # Optional, declared by the volunteer, used only to mix pairs and to show who visited (blank: not answered).
+    gender = models.CharField("How would you describe your gender?", max_length=20, choices=Gender.choices, blank=True)
+    disability = models.CharField(
+        "Do you have a disability, long-term condition or access needs?",
+        max_length=20,
+        choices=Disability.choices,
+        blank=True,
+    )
     usual_times = models.TextField("Times you could usually help", blank=True)
     force_connection = models.CharField(max_length=20, choices=ForceConnection.choices, default=ForceConnection.NONE)
     relatives_in_force = models.TextField("Close relatives who work or volunteer for the force", blank=True)
@@ -183,6 +226,12 @@ class Volunteer(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_under_18_on(self, day: date) -> bool:
+        return self.age_on(day) < 18
+
+    def age_band_on(self, day: date) -> str:
+        return age_band(self.age_on(day))
 
     def allowed_next(self) -> list[Status]:
         return sorted(TRANSITIONS[Status(self.status)], key=list(Status).index)

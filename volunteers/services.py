@@ -499,6 +499,8 @@ def subject_access_export(volunteer: Volunteer) -> dict:
             "heard_about": volunteer.heard_about,
             "needs": volunteer.needs,
             "usual_times": volunteer.usual_times,
+            "gender": volunteer.gender,
+            "disability_or_access_needs": volunteer.disability,
         },
         "account": {
             "username": user.username,

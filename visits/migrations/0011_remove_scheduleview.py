@@ -4,7 +4,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0009_submission_excluded"),
+        ("visits", "0010_safety"),
     ]
 
     operations = [

@@ -1,0 +1,242 @@
+"""Volunteers' safety and anonymity: check-in and check-out on in-person visits, the alert when a
+pair has not checked out in time, "I think I was recognised", and the mix of people who visit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mysteryshop.roles import Role
+from scenarios.models import IN_PERSON_CHANNELS, ContactPoint
+from volunteers.models import AGE_BANDS, Disability, Gender
+
+from . import capture
+from .models import Assignment, SafetyAlert, Submission, SubmissionEvent, Visit, VisitStatus
+
+logger = logging.getLogger(__name__)
+
+# Visits whose check-out deadline passed longer ago than this are not alerted on any more: the
+# alert is for the evening of the visit, not for history from before check-in existed.
+ALERT_LOOKBACK = timedelta(days=2)
+
+
+# --- Check-in and check-out -------------------------------------------------------------------
+
+
+def _own_in_person_assignment(assignment: Assignment, by) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("visit__contact_point").get(pk=assignment.pk)
+    if assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your visit.")
+    if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
+        raise ValidationError("There is no visit to check in to.")
+    if assignment.visit.contact_point.channel not in IN_PERSON_CHANNELS:
+        raise ValidationError("Checking in and out is only for visits made in person.")
+    return assignment
+
+
+def _check_window_open(assignment: Assignment, now: datetime) -> None:
+    opens = assignment.visit.starts_at - timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
+    if now < opens:
+        raise ValidationError(
+            f"You can check in from {timezone.localtime(opens):%H:%M} on {timezone.localtime(opens):%-d %B}."
+        )
+
+
+def uses_check_in(assignment: Assignment) -> bool:
+    return assignment.visit.contact_point.channel in IN_PERSON_CHANNELS
+
+
+@transaction.atomic
+def check_in(*, assignment: Assignment, by, now: datetime | None = None) -> Assignment:
+    """The volunteer has arrived. Pressing twice records the first time only."""
+    now = now or timezone.now()
+    assignment = _own_in_person_assignment(assignment, by)
+    _check_window_open(assignment, now)
+    if assignment.checked_in_at is None:
+        assignment.checked_in_at = now
+        assignment.save(update_fields=["checked_in_at"])
+    return assignment
+
+
+@transaction.atomic
+def check_out(*, assignment: Assignment, by, now: datetime | None = None) -> Assignment:
+    """The volunteer has left and is safe. Pressing twice records the first time only; a volunteer
+    who forgot to check in can still check out."""
+    now = now or timezone.now()
+    assignment = _own_in_person_assignment(assignment, by)
+    _check_window_open(assignment, now)
+    if assignment.checked_out_at is None:
+        assignment.checked_out_at = now
+        assignment.save(update_fields=["checked_out_at"])
+    return assignment
+
+
+# --- The alert ------------------------------------------------------------------------------------
+
+
+def coordinators_on_duty(visit: Visit) -> list:
+    """Who is told: the coordinators who planned the visit or booked its volunteers, if they are still
+    active coordinators; otherwise every active coordinator, so an alert never goes nowhere."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR).exclude(email="")
+    planners = {visit.created_by_id, *visit.assignments.active().values_list("assigned_by_id", flat=True)}
+    on_duty = list(users.filter(pk__in=planners).distinct().order_by("pk"))
+    return on_duty or list(users.distinct().order_by("pk"))
+
+
+def overdue_visits(now: datetime):
+    """In-person visits past their window plus the grace period where someone booked has not checked out,
+    and no alert has been raised yet."""
+    deadline = now - timedelta(minutes=settings.MYSTERYSHOP_CHECKOUT_GRACE_MINUTES)
+    not_out = Assignment.objects.active().filter(visit=OuterRef("pk"), checked_out_at__isnull=True)
+    return (
+        Visit.objects.filter(
+            contact_point__channel__in=IN_PERSON_CHANNELS,
+            ends_at__lte=deadline,
+            ends_at__gt=deadline - ALERT_LOOKBACK,
+            safety_alert__isnull=True,
+        )
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(Exists(not_out))
+    )
+
+
+def raise_check_out_alerts(*, now: datetime | None = None) -> int:
+    """Alert the coordinators on duty, once per visit, when a pair has not both checked out in time.
+
+    The alert row is the claim: it is unique per visit, so a task run twice,
+    or two runs at once, email once. The email goes after commit.
+    """
+    now = now or timezone.now()
+    raised = 0
+    for visit in overdue_visits(now).select_related("scenario", "contact_point"):
+        with transaction.atomic():
+            alert, created = SafetyAlert.objects.get_or_create(visit=visit, defaults={"raised_at": now})
+            if not created:
+                continue
+            recipients = coordinators_on_duty(visit)
+            alert.sent_to = "\n".join(user.email for user in recipients)
+            alert.save(update_fields=["sent_to"])
+            assignments = visit.assignments.active().select_related("volunteer")
+            body = render_to_string(
+                "visits/email/not_checked_out.txt",
+                {"visit": visit, "assignments": assignments, "site_url": settings.MYSTERYSHOP_SITE_URL},
+            )
+            message = EmailMessage(
+                "Safety: volunteers have not checked out of a visit", body, to=[user.email for user in recipients]
+            )
+            transaction.on_commit(lambda message=message: _send(message))
+        raised += 1
+    return raised
+
+
+def _send(message: EmailMessage) -> None:
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Could not send the check-out alert; it still shows on the visit's page.")
+
+
+@transaction.atomic
+def resolve_alert(*, alert: SafetyAlert, by, note: str) -> SafetyAlert:
+    """A coordinator has made sure the volunteers are safe, and says how."""
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators resolve safety alerts.")
+    if not note.strip():
+        raise ValidationError("Say how you know the volunteers are safe.")
+    alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.resolved_at:
+        raise ValidationError("This alert is already resolved.")
+    alert.resolved_at, alert.resolved_by, alert.resolution_note = timezone.now(), by, note.strip()
+    alert.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    return alert
+
+
+# --- "I think I was recognised" -------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_recognised(*, assignment: Assignment, by, note: str = "") -> Assignment:
+    """The volunteer thinks staff recognised them: their report is kept out of the results (through
+    `capture.exclude_from_results`, so the roll-ups follow), and they are kept away from this contact
+    point for MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS. Reporting twice changes nothing."""
+    assignment = Assignment.objects.select_for_update().select_related("visit").get(pk=assignment.pk)
+    if assignment.volunteer.user_id != by.pk:
+        raise PermissionDenied("This is not your visit.")
+    if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
+        raise ValidationError("There is no visit to report on.")
+    if assignment.visit.starts_at > timezone.now():
+        raise ValidationError("You can tell us this once the visit has started.")
+    if assignment.recognised_at is None:
+        assignment.recognised_at, assignment.recognised_note = timezone.now(), note.strip()
+        assignment.save(update_fields=["recognised_at", "recognised_note"])
+    submission = Submission.objects.filter(assignment=assignment).first()
+    if submission is not None:
+        capture.exclude_recognised(submission=submission, by=by)
+    return assignment
+
+
+# --- Who visited: the mix --------------------------------------------------------------------------
+
+
+def _not_declared(value: str, choices) -> str:
+    return choices(value).label if value else "Not answered"
+
+
+def coverage_mix(*, year: int) -> dict:
+    """Per contact point, for the visits made in a year: how many volunteer visits by age band (on the
+    day), gender and disability answer. One query for the visits and one for the contact points."""
+    gender_columns = [*Gender.labels, "Not answered"]
+    disability_columns = [*Disability.labels, "Not answered"]
+    age_columns = [label for _, label in AGE_BANDS]
+    visits = (
+        Assignment.objects.active()
+        .filter(visit__starts_at__year=year, visit__status=VisitStatus.COMPLETED)
+        .select_related("volunteer", "visit")
+        .only("visit__starts_at", "visit__contact_point_id", "volunteer__date_of_birth", "volunteer__gender",
+              "volunteer__disability")
+    )  # fmt: skip
+    counts: dict[int, dict[str, int]] = {}
+    for assignment in visits:
+        person, day = assignment.volunteer, timezone.localtime(assignment.visit.starts_at).date()
+        row = counts.setdefault(assignment.visit.contact_point_id, {})
+        for key in (
+            f"age:{person.age_band_on(day)}",
+            f"gender:{_not_declared(person.gender, Gender)}",
+            f"disability:{_not_declared(person.disability, Disability)}",
+            "total",
+        ):
+            row[key] = row.get(key, 0) + 1
+    rows = []
+    for point in ContactPoint.objects.filter(channel__in=IN_PERSON_CHANNELS).order_by("name"):
+        row = counts.get(point.pk, {})
+        rows.append(
+            {
+                "contact_point": point,
+                "total": row.get("total", 0),
+                "ages": [row.get(f"age:{label}", 0) for label in age_columns],
+                "genders": [row.get(f"gender:{label}", 0) for label in gender_columns],
+                "disabilities": [row.get(f"disability:{label}", 0) for label in disability_columns],
+            }
+        )
+    return {"rows": rows, "ages": age_columns, "genders": gender_columns, "disabilities": disability_columns}
+
+
+# --- Reports returned for correction ------------------------------------------------------------
+
+
+def returned_reports(volunteer) -> list[SubmissionEvent]:
+    """Each time one of this volunteer's reports was returned for correction, with the reviewer's comment."""
+    return list(
+        SubmissionEvent.objects.filter(action="returned", submission__assignment__volunteer=volunteer)
+        .select_related("by", "submission__assignment__visit__contact_point", "submission__assignment__visit__scenario")
+        .order_by("-at", "-pk")
+    )
