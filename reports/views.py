@@ -42,6 +42,7 @@ def _results_context(request, *, for_force: bool) -> dict:
         "chosen_area": area_id,
         "green_from": settings.MYSTERYSHOP_GREEN_FROM,
         "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
+        "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
         "for_force": for_force,
     }
     if quarter is not None:

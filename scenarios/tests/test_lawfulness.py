@@ -118,7 +118,9 @@ def test_volunteers_see_the_emergency_plan_in_their_briefing(client_for, coordin
     scenario = approved_scenario(emergency_plan="Leave together and ring the coordinator.")
     visit = make_visit(coordinator=coordinator, scenario=scenario)
     assignment = visit_services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
-    page = client_for(assignment.volunteer.user).get(
-        reverse("visits:assignment-detail", args=[assignment.pk])
-    ).content.decode()
+    page = (
+        client_for(assignment.volunteer.user)
+        .get(reverse("visits:assignment-detail", args=[assignment.pk]))
+        .content.decode()
+    )
     assert "Leave together and ring the coordinator." in page
