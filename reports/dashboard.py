@@ -13,7 +13,7 @@ from django.utils import timezone
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
 from visits.models import Submission, Visit, VisitStatus
 
-from .models import PeriodKind, Quote, Release, RollupRow
+from .models import ForceFigure, PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
 from .statistics import percent_interval
 
@@ -138,6 +138,7 @@ class Timing:
     median: float | None
     p90: float | None
     within_target: float | None
+    mean: float | None = None
 
     @property
     def within_interval(self) -> tuple[float, float] | None:
@@ -165,21 +166,27 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
         label=Subquery(question.values("label")),
         target=Subquery(question.values("maximum")),
         questionnaire=Subquery(question.values("section__version__questionnaire__title")),
+        questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
     )
     merged: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows.values("question_id", "label", "target", "questionnaire", "period_start", "durations"):
-        key = (row["label"], row["questionnaire"], int(row["target"]) if row["target"] else None, row["question_id"])
+    fields = ("question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations")
+    for row in rows.values(*fields):
+        target = int(row["target"]) if row["target"] else None
+        key = (row["label"], row["questionnaire"], target, row["question_id"], row["questionnaire_channel"])
         merged[key][row["period_start"]].extend(row["durations"])
     result = []
-    for (label, questionnaire, target, _), months in sorted(merged.items()):
+    for (label, questionnaire, target, _, channel), months in sorted(merged.items()):
         lines = [
             Timing(
                 month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
                 within_target=round(100 * sum(v <= target for v in values) / len(values), 1) if target else None,
+                mean=round(sum(values) / len(values), 1),
             )
             for month, values in sorted(months.items())
         ]  # fmt: skip
-        result.append({"label": label, "questionnaire": questionnaire, "target": target, "months": lines})
+        result.append(
+            {"label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel}
+        )
     return result
 
 
@@ -318,13 +325,37 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
         if value in by_channel:
             by_channel[value].label, by_channel[value].key = label, value
             channels.append(by_channel[value])
+    timing_list = timings(start=start, policing_area_id=policing_area_id, kind=kind)
     league = sorted((f for f in by_point.values() if not f.too_few_visits), key=lambda f: (-(f.score or 0), f.label))
     unranked = sorted((f for f in by_point.values() if f.too_few_visits), key=lambda f: f.label)
     return Results(
         kind=kind, start=start, force=force, previous=previous, areas=areas, channels=channels, league=league,
         policing_areas=sorted(policing_areas.items(), key=lambda item: item[1]),
-        timings=timings(start=start, policing_area_id=policing_area_id, kind=kind), unranked=unranked,
+        timings=timing_list, unranked=unranked,
+        force_figures=force_figures_beside(start=start, kind=kind, timing_list=timing_list),
     )  # fmt: skip
+
+
+def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> list[dict]:
+    """Month by month in a quarter, the force's own published 101 figures beside the volunteers' measured
+    time to answer (the first timed question of a 101 line questionnaire). One query."""
+    if kind != PeriodKind.QUARTER:
+        return []
+    held = {
+        figure.month: figure
+        for figure in ForceFigure.objects.filter(month__gte=start, month__lt=period_end(kind, start))
+    }
+    measured: dict[date, Timing] = {}
+    question = ""
+    for timing in timing_list:
+        if timing.get("channel") == Channel.PHONE_101:
+            question = question or timing["label"]
+            if timing["label"] == question:
+                measured.update({line.month: line for line in timing["months"]})
+    return [
+        {"month": month, "force": held.get(month), "measured": measured.get(month), "question": question}
+        for month in sorted(held.keys() | measured.keys())
+    ]
 
 
 def reports_at(*, contact_point: ContactPoint, start: date, user) -> list[Submission]:
