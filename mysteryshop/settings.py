@@ -444,3 +444,7 @@ MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)
 # Findings: working days (England and Wales) the force has to respond, and how many before that it is reminded.
 MYSTERYSHOP_FINDING_RESPONSE_DAYS = env_int("MYSTERYSHOP_FINDING_RESPONSE_DAYS", 10)
 MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS", 2)
+# A contact point with fewer visits than this in a period is "too few visits to judge": not ranked or coloured.
+MYSTERYSHOP_MIN_VISITS_TO_JUDGE = env_int("MYSTERYSHOP_MIN_VISITS_TO_JUDGE", 5)
+# The OPCC decides the force's appeal against a released result within this many working days.
+MYSTERYSHOP_APPEAL_DECISION_DAYS = env_int("MYSTERYSHOP_APPEAL_DECISION_DAYS", 10)

@@ -13,10 +13,14 @@ from django.utils import timezone
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
 from visits.models import Submission, Visit, VisitStatus
 
-from .models import PeriodKind, Quote, Release, RollupRow
+from .models import ForceFigure, PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
+from .statistics import percent_interval
 
 QUOTES_SHOWN = 3
+
+
+TOO_FEW = "too few visits to judge"
 
 
 @dataclass
@@ -27,22 +31,45 @@ class Figure:
     weight_applicable: int = 0
     key: object = None
     policing_area: str = ""
+    visits: int = 0
+    # Contact points are judged only on enough visits (MYSTERYSHOP_MIN_VISITS_TO_JUDGE).
+    needs_enough_visits: bool = False
 
     @property
     def score(self) -> float | None:
         return round(100 * self.weight_met / self.weight_applicable, 1) if self.weight_applicable else None
 
     @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson score interval of the score, in per cent, on the number of visits."""
+        return percent_interval(self.score, self.visits)
+
+    @property
+    def interval_low(self) -> float | None:
+        return self.interval[0] if self.interval else None
+
+    @property
+    def interval_high(self) -> float | None:
+        return self.interval[1] if self.interval else None
+
+    @property
+    def too_few_visits(self) -> bool:
+        return self.visits < settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE
+
+    @property
     def status(self) -> str:
-        """Red, amber or green against the scheme's thresholds."""
+        """Red, amber or green against the scheme's thresholds (a contact point with too few visits: neither)."""
         if self.score is None:
             return "no data"
+        if self.needs_enough_visits and self.too_few_visits:
+            return TOO_FEW
         if self.score >= settings.MYSTERYSHOP_GREEN_FROM:
             return "green"
         return "amber" if self.score >= settings.MYSTERYSHOP_AMBER_FROM else "red"
 
-    def add(self, reports: int, weight_met: int, weight_applicable: int) -> None:
+    def add(self, reports: int, visits: int, weight_met: int, weight_applicable: int) -> None:
         self.reports += reports
+        self.visits += visits
         self.weight_met += weight_met
         self.weight_applicable += weight_applicable
 
@@ -111,6 +138,12 @@ class Timing:
     median: float | None
     p90: float | None
     within_target: float | None
+    mean: float | None = None
+
+    @property
+    def within_interval(self) -> tuple[float, float] | None:
+        """95% Wilson interval of the share within target, on the number timed (one per report)."""
+        return percent_interval(self.within_target, self.count)
 
 
 def timings(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> list[dict]:
@@ -133,21 +166,27 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
         label=Subquery(question.values("label")),
         target=Subquery(question.values("maximum")),
         questionnaire=Subquery(question.values("section__version__questionnaire__title")),
+        questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
     )
     merged: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows.values("question_id", "label", "target", "questionnaire", "period_start", "durations"):
-        key = (row["label"], row["questionnaire"], int(row["target"]) if row["target"] else None, row["question_id"])
+    fields = ("question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations")
+    for row in rows.values(*fields):
+        target = int(row["target"]) if row["target"] else None
+        key = (row["label"], row["questionnaire"], target, row["question_id"], row["questionnaire_channel"])
         merged[key][row["period_start"]].extend(row["durations"])
     result = []
-    for (label, questionnaire, target, _), months in sorted(merged.items()):
+    for (label, questionnaire, target, _, channel), months in sorted(merged.items()):
         lines = [
             Timing(
                 month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
                 within_target=round(100 * sum(v <= target for v in values) / len(values), 1) if target else None,
+                mean=round(sum(values) / len(values), 1),
             )
             for month, values in sorted(months.items())
         ]  # fmt: skip
-        result.append({"label": label, "questionnaire": questionnaire, "target": target, "months": lines})
+        result.append(
+            {"label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel}
+        )
     return result
 
 
@@ -196,6 +235,9 @@ class Results:
     league: list[Figure]
     policing_areas: list[tuple[int, str]]
     timings: list[dict] = field(default_factory=list)
+    # Contact points with too few visits to judge: listed, never ranked or coloured.
+    unranked: list[Figure] = field(default_factory=list)
+    force_figures: list[dict] = field(default_factory=list)
 
     @property
     def period(self) -> str:
@@ -247,7 +289,7 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
         )
         .values_list(
             "period_start", "contact_point_id", "point_name", "channel", "policing_area_id", "area_name", "area_id",
-            "reports", "weight_met", "weight_applicable",
+            "reports", "visits", "weight_met", "weight_applicable",
         )
     )  # fmt: skip
     force, previous = Figure("Force-wide"), Figure(f"Previous {PeriodKind(kind).label.lower()}")
@@ -269,7 +311,9 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
             continue
         force.add(*totals)
         by_channel.setdefault(channel, Figure(channel)).add(*totals)
-        figure = Figure(point_name or "Contact point", key=point_id, policing_area=area_name or "")
+        figure = Figure(
+            point_name or "Contact point", key=point_id, policing_area=area_name or "", needs_enough_visits=True
+        )
         by_point.setdefault(point_id, figure).add(*totals)
     areas = []
     for area in CommitmentArea.objects.all():
@@ -281,12 +325,37 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
         if value in by_channel:
             by_channel[value].label, by_channel[value].key = label, value
             channels.append(by_channel[value])
-    league = sorted(by_point.values(), key=lambda f: (-(f.score or 0), f.label))
+    timing_list = timings(start=start, policing_area_id=policing_area_id, kind=kind)
+    league = sorted((f for f in by_point.values() if not f.too_few_visits), key=lambda f: (-(f.score or 0), f.label))
+    unranked = sorted((f for f in by_point.values() if f.too_few_visits), key=lambda f: f.label)
     return Results(
         kind=kind, start=start, force=force, previous=previous, areas=areas, channels=channels, league=league,
         policing_areas=sorted(policing_areas.items(), key=lambda item: item[1]),
-        timings=timings(start=start, policing_area_id=policing_area_id, kind=kind),
+        timings=timing_list, unranked=unranked,
+        force_figures=force_figures_beside(start=start, kind=kind, timing_list=timing_list),
     )  # fmt: skip
+
+
+def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> list[dict]:
+    """Month by month in a quarter, the force's own published 101 figures beside the volunteers' measured
+    time to answer (the first timed question of a 101 line questionnaire). One query."""
+    if kind != PeriodKind.QUARTER:
+        return []
+    held = {
+        figure.month: figure
+        for figure in ForceFigure.objects.filter(month__gte=start, month__lt=period_end(kind, start))
+    }
+    measured: dict[date, Timing] = {}
+    question = ""
+    for timing in timing_list:
+        if timing.get("channel") == Channel.PHONE_101:
+            question = question or timing["label"]
+            if timing["label"] == question:
+                measured.update({line.month: line for line in timing["months"]})
+    return [
+        {"month": month, "force": held.get(month), "measured": measured.get(month), "question": question}
+        for month in sorted(held.keys() | measured.keys())
+    ]
 
 
 def reports_at(*, contact_point: ContactPoint, start: date, user) -> list[Submission]:

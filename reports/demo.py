@@ -107,7 +107,41 @@ def seed() -> None:
     for demo in DEMO_FINDINGS:
         if not Finding.objects.filter(title=demo.title).exists():
             _make(demo, users)
+    _force_figures(users["coordinator"])
+    _appeal(users["liaison"])
     _reports(users["coordinator"])
+
+
+def _force_figures(coordinator) -> None:
+    """A year of the force's own published 101 figures, as a coordinator would import them (months held stay)."""
+    from .force_figures import import_figures
+    from .models import ForceFigure
+
+    month = timezone.localdate().replace(day=1)
+    lines = ["month,calls,average answer time,calls abandoned"]
+    for back in range(1, 13):
+        year, index = divmod(month.year * 12 + month.month - 1 - back, 12)
+        if not ForceFigure.objects.filter(month__year=year, month__month=index + 1).exists():
+            calls = 38000 + 250 * ((back * 7) % 11)
+            lines.append(f"{year}-{index + 1:02d},{calls},{80 + (back * 13) % 40},{calls * (6 + back % 4) // 100}")
+    if len(lines) > 1:
+        import_figures(data="\n".join(lines).encode(), by=coordinator)
+
+
+def _appeal(liaison) -> None:
+    """One open appeal from the force against a released result."""
+    from .appeals import appealable_reports, raise_appeal
+    from .models import Appeal
+
+    report = appealable_reports().order_by("overall_score", "pk").first()
+    if liaison is None or report is None or Appeal.objects.exists():
+        return
+    raise_appeal(
+        submission=report,
+        by=liaison,
+        ground="misunderstanding",
+        explanation="The call was transferred to the right team; the caller was told the reference by text.",
+    )
 
 
 def _reports(coordinator) -> None:

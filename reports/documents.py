@@ -23,7 +23,10 @@ from . import charts, dashboard
 from .models import PeriodKind, ReportKind
 from .rollups import period_end, period_start
 
-CSV_HEADER = ["section", "label", "reports", "weight met", "weight applicable", "score %", "status"]
+CSV_HEADER = [
+    "section", "label", "reports", "weight met", "weight applicable", "score %", "status",
+    "visits (n)", "95% interval low %", "95% interval high %",
+]  # fmt: skip
 # A spreadsheet treats a cell starting with one of these as a formula; labels are typed by people.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,6 +87,9 @@ def _figure(figure: dashboard.Figure) -> dict:
         "weight_applicable": figure.weight_applicable,
         "score": figure.score,
         "status": figure.status,
+        "visits": figure.visits,
+        "interval_low": figure.interval_low,
+        "interval_high": figure.interval_high,
     }
 
 
@@ -119,6 +125,8 @@ def content(*, kind: str, start: date) -> dict:
                         "label": period_label(kind, line.month) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
                         "count": line.count, "median": line.median, "p90": line.p90,
                         "within_target": line.within_target,
+                        "within_low": line.within_interval[0] if line.within_interval else None,
+                        "within_high": line.within_interval[1] if line.within_interval else None,
                     }
                     for line in timing["months"]
                 ],
@@ -140,6 +148,8 @@ def content(*, kind: str, start: date) -> dict:
         "areas": [_figure(figure) for figure in results["areas"]],
         "channels": [_figure(figure) for figure in results["channels"]],
         "league": [_figure(figure) for figure in results["league"]],
+        "unranked": [_figure(figure) for figure in results["unranked"]],
+        "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
         "timings": timings,
     }
 
@@ -170,6 +180,10 @@ def _safe(value):
     return value
 
 
+def _blank(value):
+    return "" if value is None else value
+
+
 def csv_rows(content: dict) -> list[list]:
     """One tidy table: a row per figure, with its section."""
     sections = [
@@ -177,7 +191,8 @@ def csv_rows(content: dict) -> list[list]:
         ("Previous period", [{**content["previous"], "label": content["previous_period"]}]),
         ("Commitment area", content["areas"]),
         ("Channel", content["channels"]),
-        ("Contact point", content["league"]),
+        # Reports kept before intervals were shown have no "unranked" list and no visit counts.
+        ("Contact point", content["league"] + content.get("unranked", [])),
     ]
     rows = [CSV_HEADER]
     for section, figures in sections:
@@ -186,6 +201,7 @@ def csv_rows(content: dict) -> list[list]:
                 [
                     section, figure["label"], figure["reports"], figure["weight_met"], figure["weight_applicable"],
                     "" if figure["score"] is None else figure["score"], figure["status"],
+                    figure.get("visits", ""), _blank(figure.get("interval_low")), _blank(figure.get("interval_high")),
                 ]
             )  # fmt: skip
     return [[_safe(cell) for cell in row] for row in rows]

@@ -10,7 +10,7 @@ from scenarios.models import CommitmentArea, ContactPoint
 
 from . import findings
 from .documents import complete_periods, period_label
-from .models import ReportKind
+from .models import AppealGround, AppealStatus, ReportKind
 
 
 class ScopeForm(forms.Form):
@@ -136,3 +136,88 @@ class DocumentRequestForm(forms.Form):
             (start.isoformat(), capfirst(period_label(kind, start)))
             for start in complete_periods(kind, today=today or timezone.localdate())
         ]
+
+
+# --- Appeals -------------------------------------------------------------------------
+
+VERDICT_CHOICES = [
+    ("meets", "Meets the commitment"),
+    ("not_met", "Does not meet the commitment"),
+    ("none", "Does not count"),
+]
+VERDICT_VALUES = {"meets": True, "not_met": False, "none": None}
+VERDICT_KEYS = {value: key for key, value in VERDICT_VALUES.items()}
+
+
+class AppealForm(forms.Form):
+    ground = forms.ChoiceField(label="Why is the result wrong?", choices=AppealGround.choices, widget=forms.RadioSelect)
+    explanation = forms.CharField(
+        label="Explain what went wrong",
+        help_text="The OPCC reads this to decide. Name nobody.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+class WithdrawAppealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing the appeal? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class DecideAppealForm(forms.Form):
+    """The OPCC's decision; for a rescore, the verdict of each scored answer (changed ones count)."""
+
+    OUTCOMES = [
+        (AppealStatus.UPHELD, "The result stands"),
+        (AppealStatus.RESCORED, "Rescore: change the verdicts below"),
+        (AppealStatus.VOIDED, "Void the result: keep this report out of the results"),
+    ]
+
+    outcome = forms.ChoiceField(label="Your decision", choices=OUTCOMES, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why (the force reads this; name nobody)", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"verdict_{line.answer_id}"] = forms.ChoiceField(
+                label=f"{line.question} ({line.area})",
+                choices=VERDICT_CHOICES,
+                initial=VERDICT_KEYS[line.verdict],
+                required=False,  # a verdict left out stays as it is
+            )
+
+    def verdict_fields(self):
+        return [self[f"verdict_{line.answer_id}"] for line in self.lines]
+
+    def verdicts(self) -> dict[int, bool | None]:
+        """Only the verdicts this form changes."""
+        changed = {}
+        for line in self.lines:
+            key = self.cleaned_data.get(f"verdict_{line.answer_id}")
+            if not key:
+                continue
+            value = VERDICT_VALUES[key]
+            if value is not line.verdict:
+                changed[line.answer_id] = value
+        return changed
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == AppealStatus.RESCORED and not self.errors and not self.verdicts():
+            self.add_error("outcome", "To rescore, change at least one answer's verdict below.")
+        return cleaned
+
+
+class ForceFiguresForm(forms.Form):
+    file = forms.FileField(
+        label="The force's monthly 101 figures (CSV)",
+        help_text="A header row, then one row a month: month (such as 2026-10), calls, average answer time "
+        "(seconds, or minutes and seconds such as 1:35), calls abandoned. Months already held are replaced.",
+    )

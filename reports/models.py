@@ -34,6 +34,8 @@ class RollupRow(models.Model):
     area_id = models.IntegerField(default=0)
     question_id = models.IntegerField(default=0)
     reports = models.PositiveIntegerField(default=0)
+    # Distinct visits behind the row: a pair's two reports are one visit, so shares are judged on visits.
+    visits = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     met = models.PositiveIntegerField(default=0)
     weight_applicable = models.PositiveIntegerField(default=0)
@@ -372,3 +374,156 @@ class GeneratedReport(models.Model):
         from django.utils.text import slugify
 
         return f"{slugify(self.get_kind_display())}-{self.period_start:%Y-%m-%d}.{extension}"
+
+
+# --- Appeals: the force may appeal a released result ---------------------------------
+
+
+class AppealGround(models.TextChoices):
+    EVALUATOR_ERROR = "evaluator_error", "The volunteer made an error"
+    MISUNDERSTANDING = "misunderstanding", "The volunteer misunderstood what happened"
+    SCORING_ERROR = "scoring_error", "The report was scored wrongly"
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", "Awaiting the OPCC's decision"
+    UPHELD = "upheld", "Result stands"
+    RESCORED = "rescored", "Rescored"
+    VOIDED = "voided", "Result voided"
+    WITHDRAWN = "withdrawn", "Withdrawn by the force"
+
+
+# The one table of allowed steps: the OPCC decides an open appeal once, or the force withdraws it.
+APPEAL_TRANSITIONS = {
+    AppealStatus.OPEN: {AppealStatus.UPHELD, AppealStatus.RESCORED, AppealStatus.VOIDED, AppealStatus.WITHDRAWN},
+    AppealStatus.UPHELD: set(),
+    AppealStatus.RESCORED: set(),
+    AppealStatus.VOIDED: set(),
+    AppealStatus.WITHDRAWN: set(),
+}
+DECIDED = (AppealStatus.UPHELD, AppealStatus.RESCORED, AppealStatus.VOIDED)
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """OPCC staff see every appeal; force liaison their force's (one force per installation); nobody else any."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OPCC_ROLES, Role.FORCE_LIAISON):
+            return self
+        return self.none()
+
+    def open(self):
+        return self.filter(status=AppealStatus.OPEN)
+
+    def overdue(self, today):
+        """Open appeals whose decision was due before `today` (a local date)."""
+        return self.open().filter(decide_by__lt=today)
+
+
+class Appeal(models.Model):
+    """The force's appeal against one released result (a report), and the OPCC's decision on it.
+
+    The report's answers keep their values; a rescore changes only verdicts, and
+    `changes` keeps each verdict as it was and as it became, with the scores before
+    (`original_scores`), so the result's history is never lost.
+    """
+
+    submission = models.ForeignKey("visits.Submission", on_delete=models.PROTECT, related_name="appeals")
+    ground = models.CharField(max_length=20, choices=AppealGround.choices)
+    explanation = models.TextField(help_text="What the force says went wrong. Name nobody.")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    decide_by = models.DateField(help_text="The last working day for the OPCC's decision.")
+    status = models.CharField(max_length=20, choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="Why, as the force will read it. Name nobody.")
+    original_scores = models.JSONField(default=dict, blank=True, help_text="The report's scores when appealed.")
+    changes = models.JSONField(default=dict, blank=True, help_text="Per answer: the verdict before and after.")
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=models.Q(status="open"), name="appeal_one_open_per_report"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["upheld", "rescored", "voided"])
+                | (models.Q(decided_at__isnull=False) & ~models.Q(decision_reason="")),
+                name="appeal_decision_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:appeal-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AppealStatus.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.decide_by < (today or timezone.localdate())
+
+    def move_to(self, status: AppealStatus, *, by, reason: str = "", data: dict | None = None) -> None:
+        """Perform one allowed step and record it in the history (the caller sets other fields first)."""
+        if status not in APPEAL_TRANSITIONS[AppealStatus(self.status)]:
+            raise ValidationError(
+                f"An appeal that is “{self.get_status_display().lower()}” cannot become "
+                f"“{AppealStatus(status).label.lower()}”."
+            )
+        previous = self.status
+        self.status = status
+        self.save()
+        AppealEvent.objects.create(
+            appeal=self, from_status=previous, to_status=status, by=by, reason=reason, data=data or {}
+        )
+
+
+class AppealEvent(StatusHistory):
+    """The history of an appeal: raised, decided or withdrawn, by whom, why, and what changed."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=AppealStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AppealStatus.choices)
+    data = models.JSONField(default=dict, blank=True)
+
+
+# --- The force's own 101 figures ---------------------------------------------------------
+
+
+class ForceFigure(models.Model):
+    """One month of the force's published 101 call figures, imported by a coordinator.
+
+    Shown beside the volunteers' measured answer times; re-importing a month replaces it.
+    """
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    calls = models.PositiveIntegerField()
+    average_answer_seconds = models.PositiveIntegerField()
+    abandoned = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["month"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="force_figure_is_a_month"),
+            models.CheckConstraint(
+                condition=models.Q(abandoned__lte=models.F("calls")), name="force_figure_abandoned_within_calls"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"101 figures for {self.month:%B %Y}"
+
+    @property
+    def abandoned_share(self) -> float | None:
+        return round(100 * self.abandoned / self.calls, 1) if self.calls else None

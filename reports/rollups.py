@@ -24,6 +24,7 @@ VALUE_FIELDS = (
     "channel",
     "policing_area_id",
     "reports",
+    "visits",
     "answers",
     "met",
     "weight_applicable",
@@ -109,6 +110,7 @@ def _grouped(kind: str, answers, level: str):
         values = {
             # One answer per report and question: the answers are the reports.
             "reports_": Count("pk"),
+            "visits_": Count(f"{VISIT}_id", distinct=True),
             "answers_": Count("pk"),
             "met_": Count("pk", filter=Q(meets=True)),
             "weight_applicable_": weight_applicable,
@@ -121,6 +123,7 @@ def _grouped(kind: str, answers, level: str):
         keys |= {"area_id_": area, "question_id_": Value(0)}
         values = {
             "reports_": Count("submission_id", distinct=True),
+            "visits_": Count(f"{VISIT}_id", distinct=True),
             "answers_": Value(0),
             "met_": Value(0),
             "weight_applicable_": weight_applicable,
@@ -201,6 +204,7 @@ def _reports_in_scope(scope: Q):
         .filter(scope)
         .annotate(
             submission_id=F("pk"),
+            visit_id=F(f"{visit}_id"),
             week_start=Cast(TruncWeek(local_day), DateField()),
             month_start=Cast(TruncMonth(local_day), DateField()),
             quarter_start=Cast(TruncQuarter(local_day), DateField()),
@@ -211,6 +215,7 @@ def _reports_in_scope(scope: Q):
     )
     columns = (
         "submission_id",
+        "visit_id",
         "week_start",
         "month_start",
         "quarter_start",
@@ -246,6 +251,7 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             CREATE TEMPORARY TABLE rollup_questions AS
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
                    COALESCE(q.commitment_area_id, 0) AS area_id, a.question_id, COUNT(*) AS answers,
+                   COUNT(DISTINCT r.visit_id) AS visits,
                    SUM(CASE WHEN a.meets THEN 1 ELSE 0 END) AS met,
                    SUM(CASE WHEN a.meets IS NOT NULL THEN q.weight ELSE 0 END) AS weight_applicable,
                    SUM(CASE WHEN a.meets THEN q.weight ELSE 0 END) AS weight_met
@@ -261,19 +267,20 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             JOIN {question} q ON q.id = a.question_id
             WHERE a.meets IS NOT NULL
             GROUP BY a.submission_id, q.commitment_area_id""")  # fmt: skip
-        # Each report falls in one week × month × contact point, so its reports can be counted
-        # there and summed over; area 0 is "all areas".
+        # Each report (and its visit) falls in one week × month × contact point, so its reports
+        # and visits can be counted there and summed over; area 0 is "all areas".
         cursor.execute("""
             CREATE TEMPORARY TABLE rollup_areas AS
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
-                   x.area_id, COUNT(*) AS reports, SUM(x.weight_applicable) AS weight_applicable,
+                   x.area_id, COUNT(*) AS reports, COUNT(DISTINCT r.visit_id) AS visits,
+                   SUM(x.weight_applicable) AS weight_applicable,
                    SUM(x.weight_met) AS weight_met
             FROM rollup_by_report x JOIN rollup_reports r ON r.submission_id = x.submission_id
             GROUP BY r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
                      x.area_id
             UNION ALL
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
-                   0, COUNT(*), SUM(x.weight_applicable), SUM(x.weight_met)
+                   0, COUNT(*), COUNT(DISTINCT r.visit_id), SUM(x.weight_applicable), SUM(x.weight_met)
             FROM (SELECT submission_id, SUM(weight_applicable) AS weight_applicable, SUM(weight_met) AS weight_met
                   FROM rollup_by_report GROUP BY submission_id) x
             JOIN rollup_reports r ON r.submission_id = x.submission_id
@@ -291,9 +298,10 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             statements = [
                 (f"""
                 SELECT %s, g.{period}, g.point_id, g.area_id, g.question_id, g.point_channel, g.point_area_id,
-                       g.answers, g.answers, g.met, g.weight_applicable, g.weight_met, COALESCE(d.seconds, {dialect["empty"]})
+                       g.answers, g.visits, g.answers, g.met, g.weight_applicable, g.weight_met,
+                       COALESCE(d.seconds, {dialect["empty"]})
                 FROM (SELECT {period}, point_id, area_id, question_id, point_channel, point_area_id,
-                             SUM(answers) AS answers, SUM(met) AS met, SUM(weight_applicable) AS weight_applicable,
+                             SUM(answers) AS answers, SUM(visits) AS visits, SUM(met) AS met, SUM(weight_applicable) AS weight_applicable,
                              SUM(weight_met) AS weight_met
                       FROM rollup_questions {only}
                       GROUP BY {period}, point_id, area_id, question_id, point_channel, point_area_id) g
@@ -302,7 +310,7 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
                   ON d.{period} = g.{period} AND d.point_id = g.point_id AND d.question_id = g.question_id""",
                  [kind, *given, *given]),
                 (f"""
-                SELECT %s, {period}, point_id, area_id, 0, point_channel, point_area_id, SUM(reports), 0, 0,
+                SELECT %s, {period}, point_id, area_id, 0, point_channel, point_area_id, SUM(reports), SUM(visits), 0, 0,
                        SUM(weight_applicable), SUM(weight_met), {dialect["empty"]}
                 FROM rollup_areas {only}
                 GROUP BY {period}, point_id, area_id, point_channel, point_area_id""", [kind, *given]),

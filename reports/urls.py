@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, finding_views, views
+from . import appeal_views, document_views, finding_views, views
 
 app_name = "reports"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("findings/<int:pk>/challenge/", finding_views.finding_challenge, name="finding-challenge"),
     path("findings/<int:pk>/close/", finding_views.finding_close, name="finding-close"),
     path("you-said-we-did/", finding_views.you_said_we_did, name="you-said-we-did"),
+    path("appeals/", appeal_views.appeal_list, name="appeal-list"),
+    path("appeals/new/<int:submission_pk>/", appeal_views.appeal_create, name="appeal-create"),
+    path("appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal-detail"),
+    path("appeals/<int:pk>/decide/", appeal_views.appeal_decide, name="appeal-decide"),
+    path("appeals/<int:pk>/withdraw/", appeal_views.appeal_withdraw, name="appeal-withdraw"),
+    path("force-figures/", views.force_figures, name="force-figures"),
     path("documents/", document_views.document_list, name="document-list"),
     path("documents/request/", document_views.document_request, name="document-request"),
     path("documents/<int:pk>/", document_views.document_detail, name="document-detail"),

@@ -15,6 +15,9 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario, ScenarioStatus
 
 from . import dashboard, services
+from . import force_figures as force_figures_service
+from .forms import ForceFiguresForm
+from .models import ForceFigure
 
 
 @role_required(Role.COORDINATOR)
@@ -42,6 +45,7 @@ def _results_context(request, *, for_force: bool) -> dict:
         "chosen_area": area_id,
         "green_from": settings.MYSTERYSHOP_GREEN_FROM,
         "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
+        "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
         "for_force": for_force,
     }
     if quarter is not None:
@@ -123,3 +127,20 @@ def contact_point_results(request, pk, period):
         "for_force": not request.user.is_opcc_staff,
     }
     return render(request, "reports/contact_point_results.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def force_figures(request):
+    """Import the force's published monthly 101 figures; every row is checked and nothing is saved if one is wrong."""
+    form = ForceFiguresForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = force_figures_service.import_figures(data=form.cleaned_data["file"].read(), by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, f"{len(saved)} month{'s' if len(saved) != 1 else ''} of figures saved.")
+            return redirect("reports:force-figures")
+    context = {"form": form, "figures": ForceFigure.objects.order_by("-month")[:36]}
+    return render(request, "reports/force_figures.html", context, status=400 if form.errors else 200)

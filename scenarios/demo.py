@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from . import services
 from .models import (
+    LAWFULNESS_CHECKLIST,
     Channel,
     CommitmentArea,
     ContactPoint,
@@ -110,6 +111,7 @@ def _seed_scenarios() -> None:
             cover_story="You live locally and have not contacted the police before.",
             what_not_to_do="Do not give a false name to the police, report a crime that did not happen, or argue. Never call 999.",
             safety_notes="Stay with your partner. If anything feels unsafe, or a real emergency happens, stop the visit at once and leave; call 999 only for a real emergency.",
+            emergency_plan="If you see a crime, an injury or anyone in danger, step out of role at once: help as any member of the public would, call 999 only for a real emergency, then tell the coordinator. Never carry on with the scenario.",
             good_practice="A polite greeting, the enquiry understood, next steps explained, a reference number given, and signposting if the police are not the right service.",
             questionnaire_version=version,
             volunteers_needed=2 if channel in (Channel.FRONT_DESK, Channel.NEIGHBOURHOOD_MEETING) else 1,
@@ -120,6 +122,8 @@ def _seed_scenarios() -> None:
         scenario.contact_points.set(ContactPoint.objects.filter(channel=channel))
         scenario.log_action("created", by=coordinator)
         if status in (ScenarioStatus.SUBMITTED, ScenarioStatus.APPROVED):
-            services.submit_scenario(scenario=scenario, by=coordinator)
+            services.submit_scenario(
+                scenario=scenario, by=coordinator, confirmed=[name for name, _ in LAWFULNESS_CHECKLIST]
+            )
         if status == ScenarioStatus.APPROVED:
             services.approve_scenario(scenario=scenario, by=commissioner)

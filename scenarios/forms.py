@@ -12,6 +12,7 @@ from localflavor.gb.forms import GBPostcodeField
 
 from .models import (
     CHOICE_TYPES,
+    LAWFULNESS_CHECKLIST,
     SCORING_RULES,
     Channel,
     CommitmentArea,
@@ -460,6 +461,7 @@ class ScenarioForm(forms.ModelForm):
             "cover_story",
             "what_not_to_do",
             "safety_notes",
+            "emergency_plan",
             "good_practice",
             "good_practice_areas",
             "questionnaire_version",
@@ -471,7 +473,14 @@ class ScenarioForm(forms.ModelForm):
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
-            for name in ("what_to_say", "cover_story", "what_not_to_do", "safety_notes", "good_practice")
+            for name in (
+                "what_to_say",
+                "cover_story",
+                "what_not_to_do",
+                "safety_notes",
+                "emergency_plan",
+                "good_practice",
+            )  # fmt: skip
         } | {
             "good_practice_areas": forms.CheckboxSelectMultiple,
             "contact_points": forms.CheckboxSelectMultiple,
@@ -482,6 +491,8 @@ class ScenarioForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.select_related("questionnaire")
         self.fields["contact_points"].queryset = ContactPoint.objects.active().select_related("policing_area")
+        # Optional in the database only for scenarios written before it existed.
+        self.fields["emergency_plan"].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -498,6 +509,20 @@ class CommentForm(forms.ModelForm):
         model = ScenarioComment
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class LawfulnessForm(forms.Form):
+    """The lawfulness checklist a scenario's submitter confirms, one box per item."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in LAWFULNESS_CHECKLIST:
+            self.fields[name] = forms.BooleanField(
+                label=label, required=True, error_messages={"required": f"Confirm: {label}"}
+            )
+
+    def confirmed(self) -> list[str]:
+        return [name for name, _ in LAWFULNESS_CHECKLIST if self.cleaned_data.get(name)]
 
 
 class ReturnForm(forms.Form):

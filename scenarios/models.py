@@ -507,6 +507,7 @@ CONTENT_FIELDS = (
     "cover_story",
     "what_not_to_do",
     "safety_notes",
+    "emergency_plan",
     "good_practice",
     "questionnaire_version",
     "visit_minutes",
@@ -540,6 +541,12 @@ class Scenario(models.Model):
     safety_notes = models.TextField(
         "Personal safety and when to stop", help_text="Safeguarding notes, and when to end the visit."
     )
+    emergency_plan = models.TextField(
+        "If a real emergency happens during the visit",
+        blank=True,
+        help_text="What volunteers do if they see a crime, an injury or anyone in danger: step out of role, "
+        "call 999 themselves only for a real emergency, and tell the coordinator. Shown in every briefing.",
+    )
     good_practice = models.TextField("Good practice expected")
     good_practice_areas = models.ManyToManyField(
         CommitmentArea, blank=True, related_name="scenarios", verbose_name="Commitments the good practice shows"
@@ -558,6 +565,12 @@ class Scenario(models.Model):
         default=False,
         help_text="Force liaison may read and comment; they never see visit dates, places or counts.",
     )
+    # The lawfulness checklist confirmed when this scenario was last submitted; approval needs it.
+    lawfulness_check = models.ForeignKey(
+        "LawfulnessCheck", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Approved before the checklist existed: it stays schedulable, and its next revision must confirm it.
+    approved_before_checklist = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -573,6 +586,12 @@ class Scenario(models.Model):
             models.CheckConstraint(
                 condition=~Q(channel__in=["front_desk", "neighbourhood_meeting"]) | Q(volunteers_needed=2),
                 name="scenario_in_person_needs_two",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(approved_before_checklist=True)
+                | (Q(lawfulness_check__isnull=False) & ~Q(emergency_plan="")),
+                name="scenario_approved_is_lawful",
             ),
         ]
 
@@ -637,6 +656,54 @@ class ScenarioEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The lawfulness checklist: each item must be confirmed, in so many words, before a
+# scenario goes to the commissioner. Field name, then what the submitter confirms.
+LAWFULNESS_CHECKLIST = (
+    ("no_false_report", "It does not report a fictitious crime or make any other false report to the police."),
+    ("no_emergency_lines", "It never uses 999 or ties up emergency lines."),
+    ("no_harmful_deception", "It does not deceive anyone in a way that could harm them."),
+    (
+        "emergency_plan_included",
+        "It says what volunteers do if a real emergency happens during the visit (the emergency plan above).",
+    ),
+)
+
+
+class LawfulnessCheck(models.Model):
+    """Who confirmed a scenario's lawfulness checklist, when, and the emergency plan they confirmed.
+
+    Kept with the history event of the submission it went with, so the approval
+    history shows what the commissioner approved on.
+    """
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="lawfulness_checks")
+    event = models.OneToOneField(ScenarioEvent, on_delete=models.CASCADE, related_name="lawfulness_check")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    no_false_report = models.BooleanField()
+    no_emergency_lines = models.BooleanField()
+    no_harmful_deception = models.BooleanField()
+    emergency_plan_included = models.BooleanField()
+    emergency_plan = models.TextField(help_text="The emergency plan as it stood when confirmed.")
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(no_false_report=True, no_emergency_lines=True, no_harmful_deception=True)
+                & Q(emergency_plan_included=True)
+                & ~Q(emergency_plan=""),
+                name="lawfulness_check_all_confirmed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Lawfulness confirmed by {self.confirmed_by} at {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+    def items(self) -> list[tuple[str, bool]]:
+        return [(label, getattr(self, name)) for name, label in LAWFULNESS_CHECKLIST]
 
 
 class ScenarioComment(models.Model):

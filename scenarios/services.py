@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +12,9 @@ from mysteryshop.roles import OPCC_ROLES, Role
 
 from .models import (
     CONTENT_FIELDS,
+    LAWFULNESS_CHECKLIST,
     CommitmentArea,
+    LawfulnessCheck,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -30,14 +34,36 @@ def _locked(scenario: Scenario) -> Scenario:
 
 
 @transaction.atomic
-def submit_scenario(*, scenario: Scenario, by) -> Scenario:
-    """Send a draft or returned scenario to the commissioner for approval."""
+def submit_scenario(*, scenario: Scenario, by, confirmed: Iterable[str] = ()) -> Scenario:
+    """Send a draft or returned scenario to the commissioner for approval.
+
+    `confirmed` names the lawfulness checklist items the submitter confirms
+    (`LAWFULNESS_CHECKLIST`); every one is needed, and the scenario needs an
+    emergency plan. The checklist is kept with the submission's history row.
+    """
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only OPCC staff can submit scenarios.")
     scenario = _locked(scenario)
     if not scenario.questionnaire_version.sections.exists():
         raise ValidationError("The scenario's questionnaire has no questions yet.")
+    if not scenario.emergency_plan.strip():
+        raise ValidationError(
+            "Say what volunteers do if a real emergency happens during the visit (the emergency plan) "
+            "before submitting."
+        )
+    missing = [label for name, label in LAWFULNESS_CHECKLIST if name not in set(confirmed)]
+    if missing:
+        raise ValidationError("Confirm every item of the lawfulness checklist: " + " ".join(missing))
     scenario.move_to(ScenarioStatus.SUBMITTED, by=by)
+    check = LawfulnessCheck.objects.create(
+        scenario=scenario,
+        event=scenario.events.latest("at", "pk"),
+        confirmed_by=by,
+        emergency_plan=scenario.emergency_plan,
+        **{name: True for name, _ in LAWFULNESS_CHECKLIST},
+    )
+    scenario.lawfulness_check = check
+    scenario.save(update_fields=["lawfulness_check"])
     return scenario
 
 
@@ -53,6 +79,13 @@ def approve_scenario(*, scenario: Scenario, by) -> Scenario:
     scenario = _locked(scenario)
     if scenario.author_id == by.pk:
         raise PermissionDenied("You wrote this scenario, so someone else must approve it.")
+    if scenario.status == ScenarioStatus.SUBMITTED and (
+        scenario.lawfulness_check_id is None or not scenario.emergency_plan.strip()
+    ):
+        raise ValidationError(
+            "This scenario has no confirmed lawfulness checklist, so it cannot be approved. "
+            "Return it so its author can confirm the checklist and add an emergency plan."
+        )
     scenario.move_to(ScenarioStatus.APPROVED, by=by)
     scenario.questionnaire_version.freeze()
     if scenario.revision_of_id:
@@ -103,6 +136,9 @@ def revise_scenario(*, scenario: Scenario, by) -> Scenario:
     revision.author = by
     revision.revision_of = scenario
     revision.revision = scenario.revision + 1
+    # A new revision is confirmed afresh when it is submitted.
+    revision.lawfulness_check = None
+    revision.approved_before_checklist = False
     revision.save()
     revision.good_practice_areas.set(scenario.good_practice_areas.all())
     revision.contact_points.set(scenario.contact_points.all())

@@ -19,6 +19,7 @@ from .forms import (
     CommitmentAreaForm,
     ContactPointForm,
     ImportForm,
+    LawfulnessForm,
     OpeningHoursFormSet,
     QuestionBuilderForm,
     QuestionnaireCreateForm,
@@ -264,13 +265,18 @@ def scenario_list(request):
 
 @role_required(*SCENARIO_READERS)
 def scenario_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, lawfulness_form=None):
     scenario = get_object_or_404(
         Scenario.objects.visible_to(request.user).select_related("author", "questionnaire_version__questionnaire"),
         pk=pk,
     )
     context = {
         "scenario": scenario,
-        "events": scenario.events.select_related("by"),
+        "events": scenario.events.select_related("by", "lawfulness_check__confirmed_by"),
+        "lawfulness_form": lawfulness_form or LawfulnessForm(),
         "comments": scenario.comments.select_related("author"),
         "comment_form": CommentForm(),
         "return_form": ReturnForm(),
@@ -279,7 +285,9 @@ def scenario_detail(request, pk):
     }
     if context["is_opcc"]:
         context["contact_points"] = scenario.contact_points.all()
-    return render(request, "scenarios/scenario_detail.html", context)
+    return render(
+        request, "scenarios/scenario_detail.html", context, status=400 if lawfulness_form is not None else 200
+    )
 
 
 @role_required(*OPCC_ROLES)
@@ -311,7 +319,13 @@ def _act(request, pk, action, success: str, **extra):
 @require_POST
 @role_required(*OPCC_ROLES)
 def scenario_submit(request, pk):
-    return _act(request, pk, services.submit_scenario, "Sent to the commissioner for approval.")
+    # The lawfulness checklist comes with the submission; without it the page says which boxes are missing.
+    form = LawfulnessForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, pk, lawfulness_form=form)
+    return _act(
+        request, pk, services.submit_scenario, "Sent to the commissioner for approval.", confirmed=form.confirmed()
+    )
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mysteryshop.celery import send_task_on_commit
-from mysteryshop.roles import Role
+from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
 from scenarios.models import Question, Section
 
@@ -240,6 +240,60 @@ def exclude_from_results(*, submission: Submission, by, reason: str) -> Submissi
     if submission.needs_rollup:
         send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
     return submission
+
+
+def scores_from_verdicts(submission: Submission) -> tuple[dict[str, float], Decimal | None]:
+    """Weighted share met per commitment area (slug) and overall, from the answers' stored verdicts."""
+    met: dict[str, int] = {}
+    applicable: dict[str, int] = {}
+    answers = submission.answers.filter(question__commitment_area__isnull=False, meets__isnull=False)
+    for answer in answers.select_related("question__commitment_area"):
+        slug, weight = answer.question.commitment_area.slug, answer.question.weight
+        applicable[slug] = applicable.get(slug, 0) + weight
+        met[slug] = met.get(slug, 0) + (weight if answer.meets else 0)
+    scores = {slug: round(100 * met[slug] / applicable[slug], 1) for slug in applicable}
+    total = sum(applicable.values())
+    overall = Decimal(round(100 * sum(met.values()) / total, 1)).quantize(Decimal("0.1")) if total else None
+    return scores, overall
+
+
+@transaction.atomic
+def rescore(*, submission: Submission, by, verdicts: dict[int, bool | None], reason: str) -> dict[str, dict]:
+    """Change the verdicts of some scored answers of a report in the results (an appeal decided by the
+    OPCC), keeping every answer's value. The scores are recomputed from the verdicts, and the report is
+    marked for a roll-up and the task sent after commit, as on approval.
+
+    Returns, per answer id, the question and its verdict before and after (only those that changed).
+    """
+    if not by.has_role(*OPCC_ROLES):
+        raise PermissionDenied("Only OPCC staff can rescore a report.")
+    if not reason.strip():
+        raise ValidationError("Say why the report is rescored.")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.APPROVED or submission.excluded:
+        raise ValidationError("Only a report that counts in the results can be rescored.")
+    answers = {
+        answer.pk: answer
+        for answer in submission.answers.filter(pk__in=list(verdicts), question__commitment_area__isnull=False)
+        .select_related("question")
+    }  # fmt: skip
+    if set(verdicts) - set(answers):
+        raise ValidationError("Only this report's scored answers can be rescored.")
+    changes: dict[str, dict] = {}
+    for answer_id, meets in verdicts.items():
+        answer = answers[answer_id]
+        if answer.meets is not meets:
+            changes[str(answer_id)] = {"question": answer.question.label, "from": answer.meets, "to": meets}
+            answer.meets = meets
+    if not changes:
+        raise ValidationError("Change at least one answer's verdict to rescore the report.")
+    Answer.objects.bulk_update([answers[int(pk)] for pk in changes], ["meets"])
+    submission.scores, submission.overall_score = scores_from_verdicts(submission)
+    submission.needs_rollup = True
+    submission.save(update_fields=["scores", "overall_score", "needs_rollup"])
+    SubmissionEvent.objects.create(submission=submission, action="rescored", by=by, comment=reason.strip())
+    send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
+    return changes
 
 
 @transaction.atomic

@@ -88,7 +88,9 @@ def test_timed_questions_show_median_90th_percentile_and_share_within_target(cli
     rollups.rebuild()
     content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
     assert "How long did you wait?" in content and "target 120 seconds" in content
-    assert "<td>50.0%</td>" in content
+    # Each report's timed question alone: within target or not, with its 95% Wilson interval on one timed.
+    assert '<td>100.0% <span class="share-interval">(95% interval 20.7–100.0%, n = 1)</span></td>' in content
+    assert '<td>0.0% <span class="share-interval">(95% interval 0.0–79.3%, n = 1)</span></td>' in content
     assert percentile([5, 1, 3, 2, 4], 0.5) == 3
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile([], 0.5) is None

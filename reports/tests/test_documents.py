@@ -94,7 +94,8 @@ def fill_colours(reader: PdfReader) -> set[str]:
 def test_the_csv_holds_the_figures_of_the_roll_ups(week):
     report = made(ReportKind.WEEKLY, week["start"])
     rows = csv_table(report)
-    assert list(rows[0]) == ["section", "label", "reports", "weight met", "weight applicable", "score %", "status"]
+    assert list(rows[0]) == documents.CSV_HEADER
+    assert list(rows[0])[:7] == ["section", "label", "reports", "weight met", "weight applicable", "score %", "status"]
     force = next(row for row in rows if row["section"] == "Force-wide")
     assert (force["reports"], force["weight met"], force["weight applicable"], force["score %"], force["status"]) == (
         "2", "5", "7", "71.4", "amber",
@@ -308,7 +309,7 @@ def test_a_ready_report_is_a_page_with_charts_tables_and_downloads(week, client_
     assert "71.4% of the commitment met, from 2 checked reports" in content
     chart_url = reverse("reports:document-chart", args=[report.pk, "areas"])
     assert f'<img class="report-chart" src="{chart_url}" alt="Bar chart of the share of the commitment met' in content
-    assert "<caption>By commitment area</caption>" in content
+    assert "<caption>By commitment area (95% Wilson intervals on the number of visits)</caption>" in content
     chart = client.get(chart_url)
     assert (
         chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content and "no-store" in chart["Cache-Control"]

@@ -96,6 +96,7 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Scenario {n}")
     what_to_say = "Ask about lost property."
     safety_notes = "Stay together; leave if unsafe."
+    emergency_plan = "Step out of role; call 999 only for a real emergency; tell the coordinator."
     good_practice = "Polite, clear next steps."
     questionnaire_version = factory.LazyAttribute(
         lambda s: QuestionFactory(section__version__questionnaire__channel=s.channel).section.version

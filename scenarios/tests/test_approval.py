@@ -7,15 +7,17 @@ from django.urls import reverse
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from scenarios import services
-from scenarios.models import Scenario, ScenarioStatus
+from scenarios.models import LAWFULNESS_CHECKLIST, Scenario, ScenarioStatus
 
 from .factories import ScenarioFactory
+
+ALL_CONFIRMED = [name for name, _ in LAWFULNESS_CHECKLIST]
 
 
 @pytest.fixture
 def submitted(coordinator):
     scenario = ScenarioFactory(author=coordinator)
-    services.submit_scenario(scenario=scenario, by=coordinator)
+    services.submit_scenario(scenario=scenario, by=coordinator, confirmed=ALL_CONFIRMED)
     scenario.refresh_from_db()
     return scenario
 
@@ -47,7 +49,7 @@ def test_other_roles_cannot_approve(role, request, client_for, submitted):
 def test_a_commissioner_cannot_approve_a_scenario_they_wrote(db):
     commissioner = UserFactory(roles=[Role.COMMISSIONER])
     scenario = ScenarioFactory(author=commissioner)
-    services.submit_scenario(scenario=scenario, by=commissioner)
+    services.submit_scenario(scenario=scenario, by=commissioner, confirmed=ALL_CONFIRMED)
     with pytest.raises(PermissionDenied, match="someone else must approve"):
         services.approve_scenario(scenario=scenario, by=commissioner)
 
@@ -86,7 +88,7 @@ def test_a_revision_needs_approval_again_and_then_replaces_the_old_one(coordinat
     revision = services.revise_scenario(scenario=submitted, by=coordinator)
     assert revision.status == ScenarioStatus.DRAFT and revision.revision == 2
     assert submitted in Scenario.objects.approved(), "the old one stays schedulable meanwhile"
-    services.submit_scenario(scenario=revision, by=coordinator)
+    services.submit_scenario(scenario=revision, by=coordinator, confirmed=ALL_CONFIRMED)
     services.approve_scenario(scenario=revision, by=commissioner)
     submitted.refresh_from_db()
     assert submitted.status == ScenarioStatus.RETIRED
@@ -97,7 +99,8 @@ def test_editing_records_what_changed(client_for, coordinator):
     scenario = ScenarioFactory(author=coordinator)
     data = {
         "title": "A new title", "channel": scenario.channel, "what_to_say": scenario.what_to_say,
-        "safety_notes": scenario.safety_notes, "good_practice": scenario.good_practice,
+        "safety_notes": scenario.safety_notes, "emergency_plan": scenario.emergency_plan,
+        "good_practice": scenario.good_practice,
         "questionnaire_version": scenario.questionnaire_version.pk, "visit_minutes": 10,
         "questionnaire_minutes": 20, "volunteers_needed": 2,
     }  # fmt: skip

@@ -6,6 +6,7 @@ from django.utils import timezone
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from scenarios import services as scenario_services
+from scenarios.models import LAWFULNESS_CHECKLIST
 from scenarios.tests.factories import ContactPointFactory, ScenarioFactory
 from visits import services
 from volunteers.models import Availability, Band
@@ -25,6 +26,9 @@ def next_weekday(weekday: int = 1, weeks_ahead: int = 2) -> date:
     return day
 
 
+ALL_CONFIRMED = [name for name, _ in LAWFULNESS_CHECKLIST]
+
+
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
@@ -33,7 +37,7 @@ def approved_scenario(channel="front_desk", **kwargs):
     coordinator = UserFactory(roles=[Role.COORDINATOR])
     commissioner = UserFactory(roles=[Role.COMMISSIONER])
     scenario = ScenarioFactory(channel=channel, author=coordinator, **kwargs)
-    scenario_services.submit_scenario(scenario=scenario, by=coordinator)
+    scenario_services.submit_scenario(scenario=scenario, by=coordinator, confirmed=ALL_CONFIRMED)
     return scenario_services.approve_scenario(scenario=scenario, by=commissioner)
 
 

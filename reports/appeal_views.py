@@ -1,0 +1,131 @@
+"""Appeals: the force appeals a released result, the OPCC decides. Force liaison see no volunteers' identities."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mysteryshop.permissions import role_required
+from mysteryshop.roles import OPCC_ROLES, Role
+
+from . import appeals
+from .forms import AppealForm, DecideAppealForm, WithdrawAppealForm
+from .models import Appeal, AppealStatus
+
+APPEAL_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
+
+
+@role_required(*APPEAL_READERS)
+def appeal_list(request):
+    today = timezone.localdate()
+    shown = Appeal.objects.visible_to(request.user).select_related("submission__assignment__visit__contact_point")
+    show = request.GET.get("show", "")
+    if show == "overdue":
+        shown = shown.overdue(today)
+    elif show in AppealStatus.values:
+        shown = shown.filter(status=show)
+    else:
+        show = ""
+    context = {
+        "appeals": shown,
+        "show": show,
+        "today": today,
+        "filters": [("", "All appeals"), ("overdue", "Overdue decisions"), *AppealStatus.choices],
+        "is_opcc": request.user.has_role(*OPCC_ROLES),
+        "decision_days": settings.MYSTERYSHOP_APPEAL_DECISION_DAYS,
+    }
+    return render(request, "reports/appeal_list.html", context)
+
+
+@role_required(Role.FORCE_LIAISON)
+def appeal_create(request, submission_pk):
+    """Appeal one released result. Anything not released (or not counting) is simply not there."""
+    submission = get_object_or_404(appeals.appealable_reports(), pk=submission_pk)
+    result = appeals.result_of(submission, user=request.user)
+    if result is None:
+        raise Http404("No released result here.")
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = appeals.raise_appeal(submission=submission, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Appeal sent. The OPCC will decide by {appeal.decide_by:%-d %B %Y}.")
+            return redirect(appeal)
+    context = {"form": form, "result": result, "decision_days": settings.MYSTERYSHOP_APPEAL_DECISION_DAYS}
+    return render(request, "reports/appeal_form.html", context, status=400 if form.errors else 200)
+
+
+def _appeal_for(request, pk) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.visible_to(request.user).select_related("submission", "raised_by", "decided_by"), pk=pk
+    )
+
+
+@role_required(*APPEAL_READERS)
+def appeal_detail(request, pk):
+    return _render_detail(request, _appeal_for(request, pk))
+
+
+def _render_detail(request, appeal: Appeal, *, decide_form=None, withdraw_form=None):
+    result = appeals.result_of(appeal.submission, user=request.user)
+    if result is None:
+        raise Http404("No released result here.")
+    is_opcc = request.user.has_role(*OPCC_ROLES)
+    context = {
+        "appeal": appeal,
+        "result": result,
+        "events": appeal.events.select_related("by"),
+        "is_opcc": is_opcc,
+        "can_decide": is_opcc and appeal.is_open,
+        "can_withdraw": request.user.has_role(Role.FORCE_LIAISON) and appeal.is_open,
+        "decide_form": decide_form or DecideAppealForm(lines=result.lines),
+        "withdraw_form": withdraw_form or WithdrawAppealForm(),
+    }
+    bound = decide_form or withdraw_form
+    return render(request, "reports/appeal_detail.html", context, status=400 if bound is not None else 200)
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def appeal_decide(request, pk):
+    appeal = _appeal_for(request, pk)
+    result = appeals.result_of(appeal.submission, user=request.user)
+    form = DecideAppealForm(request.POST, lines=result.lines if result else [])
+    if not form.is_valid():
+        return _render_detail(request, appeal, decide_form=form)
+    try:
+        appeals.decide_appeal(
+            appeal=appeal,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            verdicts=form.verdicts(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Decision recorded. The results follow within minutes.")
+    return redirect(appeal)
+
+
+@require_POST
+@role_required(Role.FORCE_LIAISON)
+def appeal_withdraw(request, pk):
+    appeal = _appeal_for(request, pk)
+    form = WithdrawAppealForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, appeal, withdraw_form=form)
+    try:
+        appeals.withdraw_appeal(appeal=appeal, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Appeal withdrawn.")
+    return redirect(appeal)

@@ -1,0 +1,198 @@
+"""Appeals: the force may appeal a released result; the OPCC decides within a set number of working days.
+
+Steps follow `APPEAL_TRANSITIONS` (see `reports.models`): an open appeal is
+decided once by OPCC staff — the result stands (upheld), is rescored (some
+answers' verdicts changed), or is voided (the report leaves the results) — or
+withdrawn by the force. Each step is one function here that checks the role and
+writes a history row (`AppealEvent`). A rescore or a void goes through the
+visits app's own services (`capture.rescore`, `capture.exclude_from_results`),
+which mark the report for a roll-up and send the task after commit, exactly as
+approval does, so the dashboards follow through the usual path.
+
+The force sees a result as `Result`: contact point, day (no time), channel,
+score, each scored question's verdict and the reviewer's redacted quotes —
+never a volunteer's name or their own words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mysteryshop.roles import OPCC_ROLES, Role
+from visits import capture
+from visits.models import Submission
+
+from .findings import citable_reports, visit_day
+from .models import Appeal, AppealEvent, AppealGround, AppealStatus
+from .services import is_released
+from .workingdays import add_working_days
+
+VERDICT_LABELS = {True: "Meets the commitment", False: "Does not meet the commitment", None: "Does not count"}
+
+
+def appealable_reports() -> QuerySet[Submission]:
+    """Reports the force may appeal: in the results, on visits in a quarter the commissioner has released."""
+    return citable_reports()
+
+
+def decision_due_from(day: date) -> date:
+    """The last working day for the OPCC's decision on an appeal raised on `day`."""
+    return add_working_days(day, settings.MYSTERYSHOP_APPEAL_DECISION_DAYS)
+
+
+@dataclass
+class Line:
+    answer_id: int
+    question: str
+    area: str
+    verdict: bool | None
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+
+@dataclass
+class Result:
+    """A released result as the force may see it: no names, no times, no volunteer's own words."""
+
+    report_id: int
+    contact_point: str
+    channel: str
+    day: date
+    score: object
+    counts: bool
+    lines: list[Line] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+
+
+def result_of(submission: Submission, *, user) -> Result | None:
+    """The result an appeal is about, as anyone on the appeal's pages may see it (three queries).
+
+    The release rule is applied again: for the force, nothing unless the visit's quarter is released.
+    """
+    submission = Submission.objects.select_related("assignment__visit__contact_point").get(pk=submission.pk)
+    day = visit_day(submission)
+    if not user.has_role(*OPCC_ROLES) and not is_released(day):
+        return None
+    point = submission.assignment.visit.contact_point
+    answers = submission.answers.select_related("question__commitment_area", "question__section").order_by(
+        "question__section__order", "question__order", "pk"
+    )
+    lines, quotes = [], []
+    for answer in answers:
+        if answer.question.commitment_area_id:
+            lines.append(Line(answer.pk, answer.question.label, answer.question.commitment_area.name, answer.meets))
+        if answer.redacted_text:
+            quotes.append(answer.redacted_text)
+    return Result(
+        report_id=submission.pk,
+        contact_point=point.name,
+        channel=point.get_channel_display(),
+        day=day,
+        score=submission.overall_score,
+        counts=not submission.excluded,
+        lines=lines,
+        quotes=quotes,
+    )
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().get(pk=appeal.pk)
+
+
+@transaction.atomic
+def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -> Appeal:
+    """The force appeals one released result, on one of the grounds, saying why.
+
+    Only force liaison appeal, only a report in the results of a released
+    quarter, and only one open appeal per report at a time.
+    """
+    if not by.has_role(Role.FORCE_LIAISON):
+        raise PermissionDenied("Only force liaison staff appeal results.")
+    if ground not in AppealGround.values:
+        raise ValidationError("Choose the ground of the appeal.")
+    explanation = _required(explanation, "Explain why the result is wrong.")
+    if not appealable_reports().filter(pk=submission.pk).exists():
+        raise ValidationError("Only a released result that counts in the results can be appealed.")
+    submission = Submission.objects.get(pk=submission.pk)
+    if Appeal.objects.open().filter(submission=submission).exists():
+        raise ValidationError("This result already has an appeal awaiting a decision.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                submission=submission,
+                ground=ground,
+                explanation=explanation,
+                raised_by=by,
+                raised_at=now,
+                decide_by=decision_due_from(timezone.localdate(now)),
+                original_scores={
+                    "scores": submission.scores,
+                    "overall": None if submission.overall_score is None else str(submission.overall_score),
+                },
+            )
+    except IntegrityError:  # two appeals at once: the database keeps one open
+        raise ValidationError("This result already has an appeal awaiting a decision.") from None
+    AppealEvent.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.OPEN, by=by, reason=explanation)
+    return appeal
+
+
+@transaction.atomic
+def withdraw_appeal(*, appeal: Appeal, by, reason: str = "") -> Appeal:
+    """The force withdraws an appeal awaiting a decision."""
+    if not by.has_role(Role.FORCE_LIAISON):
+        raise PermissionDenied("Only force liaison staff withdraw appeals.")
+    appeal = _locked(appeal)
+    appeal.move_to(AppealStatus.WITHDRAWN, by=by, reason=(reason or "").strip())
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    *, appeal: Appeal, by, outcome: str, reason: str, verdicts: dict[int, bool | None] | None = None
+) -> Appeal:
+    """OPCC staff decide an open appeal: the result stands, is rescored, or is voided.
+
+    A rescore changes the given answers' verdicts (their values are kept) and a
+    void keeps the report out of the results; either way the report is marked
+    for a roll-up and the dashboards follow. The decision, with the verdicts
+    before and after, is kept in the appeal's history.
+    """
+    if not by.has_role(*OPCC_ROLES):
+        raise PermissionDenied("Only OPCC coordinators and the commissioner decide appeals.")
+    reason = _required(reason, "Say why you decided so; the force reads this.")
+    appeal = _locked(appeal)
+    if not appeal.is_open:
+        raise ValidationError(f"This appeal is already “{appeal.get_status_display().lower()}”.")
+    data: dict = {}
+    if outcome == AppealStatus.RESCORED:
+        changes = capture.rescore(
+            submission=appeal.submission, by=by, verdicts=verdicts or {}, reason=f"Appeal {appeal.pk}: {reason}"
+        )
+        appeal.changes = changes
+        data = {"changes": changes}
+    elif outcome == AppealStatus.VOIDED:
+        capture.exclude_from_results(
+            submission=appeal.submission, by=by, reason=f"Voided on appeal {appeal.pk}: {reason}"
+        )
+    elif outcome != AppealStatus.UPHELD:
+        raise ValidationError("Choose a decision: the result stands, rescore it, or void it.")
+    appeal.decided_by, appeal.decided_at, appeal.decision_reason = by, timezone.now(), reason
+    appeal.move_to(AppealStatus(outcome), by=by, reason=reason, data=data)
+    return appeal
