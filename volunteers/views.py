@@ -180,7 +180,9 @@ def my_training(request):
         TrainingSession.objects.filter(starts_at__gte=timezone.now())
         # One booking row must be both this person's and booked; two conditions on the
         # relation in one exclude() could each match a different person's row.
-        .exclude(Exists(TrainingBooking.objects.filter(session=OuterRef("pk"), volunteer=volunteer, booked_at__isnull=False)))
+        .exclude(
+            Exists(TrainingBooking.objects.filter(session=OuterRef("pk"), volunteer=volunteer, booked_at__isnull=False))
+        )
         .select_related("module")
         .annotate(booked=Count("bookings", filter=Q(bookings__booked_at__isnull=False)))
     )

@@ -159,16 +159,24 @@ class Journey:
         """Press the button (or follow the link) in the page's main part whose text starts with `text`."""
         for element in self.driver.find_elements(By.CSS_SELECTOR, "main button, main a, main input[type=submit]"):
             if element.text.strip().startswith(text) and element.is_displayed():
-                old = self.driver.find_element(By.TAG_NAME, "html")
-                self.click(element)
-                WebDriverWait(self.driver, 10).until(lambda d: _stale(old))
-                if check:
-                    self.check_page()
+                self.open(element, check=check)
                 return
         raise NoSuchElementException(f"No button or link {text!r} on {self.driver.current_url}:\n{self.page_text()}")
 
     def follow(self, text: str) -> None:
-        self.press(text)
+        """Follow the first link in the page's main part whose text includes `text`."""
+        links = [a for a in self.driver.find_elements(By.CSS_SELECTOR, "main a") if text in a.text and a.is_displayed()]
+        if not links:
+            raise NoSuchElementException(f"No link {text!r} on {self.driver.current_url}:\n{self.page_text()}")
+        self.open(links[0])
+
+    def open(self, element, *, check: bool = True) -> None:
+        """Click a link or button and wait for the next page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.click(element)
+        WebDriverWait(self.driver, 10).until(lambda d: _stale(old))
+        if check:
+            self.check_page()
 
     def message(self) -> str:
         return " ".join(e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".alert, [data-error-summary]"))
@@ -191,7 +199,8 @@ class Journey:
         driver, where = self.driver, f"{key[0]} on {key[1]}"
         assert len(driver.find_elements(By.TAG_NAME, "h1")) == 1, f"{where}: not exactly one h1"
         if _javascript_runs(driver):
-            assert axe_violations(driver) == [], where
+            violations = axe_violations(driver)
+            assert violations == [], f"{where}: {violations}"
         size = driver.get_window_size()
         driver.set_window_size(320, 800)
         assert layout_problems(driver) == [], f"{where} at 320 px: {wide_elements(driver)}"
@@ -252,21 +261,27 @@ def _javascript_runs(driver) -> bool:
 GOOD_ANSWERS = {"yes", "5", "4"}
 
 
-def answer_questionnaire_page(journey: Journey) -> None:
-    """Answer every question shown on this page: mostly good news, in a volunteer's words."""
+def answer_questionnaire_page(journey: Journey, *, answers: dict[str, str] | None = None) -> None:
+    """Answer every question shown on this page: good news unless `answers` says otherwise
+    (question text → the value to pick), in a volunteer's own words."""
     driver = journey.driver
     for _ in range(2):  # answering one question may show another
         for question in driver.find_elements(By.CSS_SELECTOR, "main .question"):
             if not question.is_displayed():
                 continue
-            _answer(journey, question)
+            wanted = next((value for text, value in (answers or {}).items() if question.text.startswith(text)), None)
+            _answer(journey, question, wanted)
 
 
-def _answer(journey: Journey, question) -> None:
+def _answer(journey: Journey, question, wanted: str | None = None) -> None:
     radios = question.find_elements(By.CSS_SELECTOR, "input[type=radio]")
     if radios:
         if not any(r.is_selected() for r in radios):
-            good = [r for r in radios if r.get_attribute("value") in GOOD_ANSWERS]
+            good = [
+                r
+                for r in radios
+                if r.get_attribute("value") == wanted or (not wanted and r.get_attribute("value") in GOOD_ANSWERS)
+            ]
             journey.click((good or radios)[0])
         return
     boxes = question.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
