@@ -51,7 +51,7 @@ class Journey:
         self.traveller = traveller
         self.person: Person | None = None
         self.checked: set[tuple[str, str]] = set()
-        self.problems: dict[str, list] = {}
+        self.check_seconds = 0.0
 
     # --- Who is at the keyboard ------------------------------------------------------------
 
@@ -174,7 +174,7 @@ class Journey:
         """Click a link or button and wait for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element)
-        WebDriverWait(self.driver, 10).until(lambda d: _stale(old))
+        WebDriverWait(self.driver, 10, poll_frequency=0.05).until(lambda d: _stale(old))
         if check:
             self.check_page()
 
@@ -196,6 +196,13 @@ class Journey:
         if key in self.checked:
             return
         self.checked.add(key)
+        started = time.monotonic()
+        try:
+            self._check_page(key)
+        finally:
+            self.check_seconds += time.monotonic() - started
+
+    def _check_page(self, key) -> None:
         driver, where = self.driver, f"{key[0]} on {key[1]}"
         assert len(driver.find_elements(By.TAG_NAME, "h1")) == 1, f"{where}: not exactly one h1"
         if _javascript_runs(driver):
