@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +40,7 @@ from .models import (
     Receipt,
     Status,
     StatusChange,
+    TrainingBooking,
     TrainingModule,
     TrainingSession,
     Volunteer,
@@ -180,7 +181,11 @@ def my_training(request):
     bookings = volunteer.training_bookings.select_related("session__module").order_by("session__starts_at")
     open_sessions = (
         TrainingSession.objects.filter(starts_at__gte=timezone.now())
-        .exclude(bookings__volunteer=volunteer, bookings__booked_at__isnull=False)
+        # One booking row must be both this person's and booked; two conditions on the
+        # relation in one exclude() could each match a different person's row.
+        .exclude(
+            Exists(TrainingBooking.objects.filter(session=OuterRef("pk"), volunteer=volunteer, booked_at__isnull=False))
+        )
         .select_related("module")
         .annotate(booked=Count("bookings", filter=Q(bookings__booked_at__isnull=False)))
     )

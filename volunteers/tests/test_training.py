@@ -21,6 +21,15 @@ def test_coordinator_invites_and_the_volunteer_books_a_place(client_for, coordin
     assert TrainingBooking.objects.get(session=session, volunteer=own).booked_at is not None
 
 
+def test_an_invited_volunteer_can_still_book_after_someone_else_has(client_for, volunteer):
+    session = TrainingSessionFactory()
+    first = VolunteerFactory()
+    TrainingBooking.objects.create(session=session, volunteer=first, booked_at=timezone.now())
+    TrainingBooking.objects.create(session=session, volunteer=volunteer.volunteer, invited_at=timezone.now())
+    response = client_for(volunteer).get(reverse("volunteers:my-training"))
+    assert list(response.context["open_sessions"]) == [session]
+
+
 def test_booking_stops_at_capacity_with_a_clear_message(db):
     session = TrainingSessionFactory(capacity=1)
     services.book(session=session, volunteer=VolunteerFactory())
