@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format assets install migrate up bench clean
+.PHONY: demo test lint format assets install migrate up bench clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: install
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/run_tests.py
+
+# Runs the browser journey and saves each role's main pages, phone and desktop, in docs/screenshots/.
+screenshots: install
+	SCREENSHOTS=1 $(PY) scripts/run_tests.py -m journey -q
 
 bench: install
 	$(PY) scripts/run_tests.py -s bench

@@ -52,6 +52,7 @@ class Journey:
         self.person: Person | None = None
         self.checked: set[tuple[str, str]] = set()
         self.check_seconds = 0.0
+        self.shots: set[str] = set()
 
     # --- Who is at the keyboard ------------------------------------------------------------
 
@@ -211,17 +212,19 @@ class Journey:
         size = driver.get_window_size()
         driver.set_window_size(320, 800)
         assert layout_problems(driver) == [], f"{where} at 320 px: {wide_elements(driver)}"
-        driver.set_window_size(1280, 900)
-        if _javascript_runs(driver):
+        if _javascript_runs(driver):  # text at 200%, on a phone and on a desktop
             driver.execute_script("document.documentElement.style.fontSize = '200%';")
+            assert layout_problems(driver) == [], f"{where} at 320 px, text at 200%: {wide_elements(driver)}"
+            driver.set_window_size(1280, 900)
             assert layout_problems(driver) == [], f"{where} with text at 200%: {wide_elements(driver)}"
             driver.execute_script("document.documentElement.style.fontSize = '';")
         driver.set_window_size(size["width"], size["height"])
 
     def screenshot(self, name: str) -> None:
         """With SCREENSHOTS=1, save this page at phone and desktop width as docs/screenshots/<name>-<size>.png."""
-        if not SCREENSHOTS:
+        if not SCREENSHOTS or name in self.shots:
             return
+        self.shots.add(name)
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         driver, size = self.driver, self.driver.get_window_size()
         for label, (width, height) in (("phone", PHONE), ("desktop", DESKTOP)):
