@@ -124,3 +124,22 @@ def test_volunteers_see_the_emergency_plan_in_their_briefing(client_for, coordin
         .content.decode()
     )
     assert "Leave together and ring the coordinator." in page
+
+
+def test_the_checklist_and_its_errors_are_accessible(browser, client_for, coordinator):
+    from selenium.webdriver.common.by import By
+
+    from conftest import accessibility_problems, browser_sign_in
+
+    scenario = ScenarioFactory(author=coordinator)
+    browser_sign_in(browser, client_for(coordinator))
+    assert accessibility_problems(browser, [scenario.get_absolute_url()]) == {}
+    # Sent with a box left empty: the page comes back with the error summary linked to that box.
+    browser.get(browser.base_url + scenario.get_absolute_url())
+    for name in ALL_CONFIRMED[:3]:
+        browser.find_element(By.NAME, name).click()
+    browser.find_element(By.XPATH, "//button[normalize-space()='Submit for approval']").click()
+    summary = browser.find_element(By.CSS_SELECTOR, "[data-error-summary] a")
+    assert summary.get_attribute("href").endswith("#id_emergency_plan_included")
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.DRAFT
