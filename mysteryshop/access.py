@@ -15,6 +15,8 @@ Outcomes:
   form is posted or to their own home page).
 - LOGIN: sent to sign in.
 - FORBIDDEN: 403, the role may not use the page at all.
+- INVALID: 400, the view ran for them and refused the empty form with a message (a POST
+  that must confirm something, such as the lawfulness checklist).
 - NOT_FOUND: 404, the role may use the page but not for this object (it is not theirs,
   or not in a state they may see); the page does not say whether it exists.
 
@@ -33,6 +35,8 @@ OK = "ok"
 LOGIN = "sign-in"
 FORBIDDEN = "403"
 NOT_FOUND = "404"
+# 400: the view ran for them and refused the empty form the matrix posts, with its message.
+INVALID = "400"
 
 ROLES = ("anonymous", "applicant", "volunteer", "other_volunteer", "coordinator", "commissioner", "force_liaison")
 
@@ -72,6 +76,7 @@ ACCESS: dict[str, Access] = {
     # --- Site and sign-in (mysteryshop/urls.py, django.contrib.auth.urls) ---------------------------
     "home": public(),  # the welcome page, or a redirect to the person's own landing page
     "healthz": public(),
+    "audit-log": row(),  # system administrators (superusers) only; every role is refused
     "login": public(),
     # Signing out ends at the sign-in page. Walked for anonymous visitors only: it would end the session.
     "logout": row(method="POST", default=OK, anonymous=LOGIN),
@@ -112,6 +117,7 @@ ACCESS: dict[str, Access] = {
     "volunteers:volunteer-detail": row(**OPCC),
     "volunteers:volunteer-transition": row(method="POST", **OPCC),
     "volunteers:volunteer-export": row(coordinator=OK),
+    "volunteers:volunteer-erase": row(coordinator=OK),  # GET: the confirmation page
     "volunteers:training-list": row(**OPCC),
     "volunteers:training-create": row(coordinator=OK),
     "volunteers:module-create": row(coordinator=OK),
@@ -148,7 +154,8 @@ ACCESS: dict[str, Access] = {
     "scenarios:scenario-create": row(**OPCC),
     "scenarios:scenario-detail": row(**OPCC, force_liaison=NOT_FOUND),
     "scenarios:scenario-edit": row(**OPCC),
-    "scenarios:scenario-submit": row(method="POST", **OPCC),
+    # An empty post lacks the lawfulness checklist: refused with a message, nothing changes.
+    "scenarios:scenario-submit": row(method="POST", coordinator=INVALID, commissioner=INVALID),
     "scenarios:scenario-approve": row(method="POST", commissioner=OK),
     "scenarios:scenario-return": row(method="POST", commissioner=OK),
     "scenarios:scenario-retire": row(method="POST", **OPCC),
@@ -175,6 +182,16 @@ ACCESS: dict[str, Access] = {
     "visits:conflict-list": row(**OPCC),  # the commissioner reads it; only coordinators record conflicts
     "visits:my-visits": row(volunteer=OK, other_volunteer=OK),
     "visits:assignment-detail": row(**OWN),
+    "visits:assignment-check-in": row(method="POST", **OWN),
+    "visits:assignment-check-out": row(method="POST", **OWN),
+    "visits:assignment-recognised": row(method="POST", **OWN),
+    "visits:safety-alert-resolve": row(method="POST", coordinator=OK),
+    "visits:coverage-mix": row(**OPCC),
+    "visits:standard-comment-list": row(coordinator=OK),
+    "visits:standard-comment-create": row(coordinator=OK),
+    "visits:standard-comment-edit": row(coordinator=OK),
+    "visits:standard-comment-delete": row(method="POST", coordinator=OK),
+    "visits:volunteer-returns": row(**OPCC),
     "visits:assignment-accept": row(method="POST", **OWN),
     "visits:assignment-decline": row(method="POST", **OWN),
     "visits:assignment-expense": row(**OWN),
@@ -200,6 +217,12 @@ ACCESS: dict[str, Access] = {
     "reports:contact-point-results": row(**STAFF),  # the world's quarter is released
     "reports:finding-list": row(**STAFF),
     "reports:finding-create": row(**OPCC),
+    "reports:appeal-list": row(**STAFF),
+    "reports:appeal-create": row(force_liaison=OK),  # a released report's appeal form
+    "reports:appeal-detail": row(**STAFF),
+    "reports:appeal-decide": row(method="POST", coordinator=INVALID, commissioner=INVALID),  # no decision chosen
+    "reports:appeal-withdraw": row(method="POST", force_liaison=OK),
+    "reports:force-figures": row(coordinator=OK),
     "reports:finding-detail": row(**STAFF),
     "reports:finding-respond": row(method="POST", force_liaison=OK),
     "reports:finding-accept": row(method="POST", **OPCC),

@@ -276,20 +276,23 @@ class Results:
 
 def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> Results:
     """The figures of one period (a quarter, or for the weekly report a week): force-wide with its
-    trend, commitment areas, channels and the league of contact points, in three queries whatever
+    trend, commitment areas, channels and the league of contact points, in two queries whatever
     the number of reports. Rows of the whole force are read once and filtered here, so the
     policing areas with results come with them."""
     before = previous_period(kind, start)
     point = ContactPoint.objects.filter(pk=OuterRef("contact_point_id"))
+    commitment = CommitmentArea.objects.filter(pk=OuterRef("area_id"))
     rows = (
         RollupRow.objects.filter(period_kind=kind, period_start__in=[start, before], question_id=0)
         .annotate(
             point_name=Subquery(point.values("name")),
             area_name=Subquery(PolicingArea.objects.filter(pk=OuterRef("policing_area_id")).values("name")),
+            commitment_name=Subquery(commitment.values("name")),
+            commitment_order=Subquery(commitment.values("order")),
         )
         .values_list(
             "period_start", "contact_point_id", "point_name", "channel", "policing_area_id", "area_name", "area_id",
-            "reports", "visits", "weight_met", "weight_applicable",
+            "commitment_name", "commitment_order", "reports", "visits", "weight_met", "weight_applicable",
         )
     )  # fmt: skip
     force, previous = Figure("Force-wide"), Figure(f"Previous {PeriodKind(kind).label.lower()}")
@@ -297,7 +300,8 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
     by_channel: dict[str, Figure] = {}
     by_point: dict[int, Figure] = {}
     policing_areas: dict[int, str] = {}
-    for started, point_id, point_name, channel, area_id, area_name, commitment_area, *totals in rows:
+    commitment_areas: dict[int, tuple] = {}
+    for started, point_id, point_name, channel, area_id, area_name, commitment_area, name, order, *totals in rows:
         if started == start:
             policing_areas[area_id] = area_name or "Policing area"
         if policing_area_id and area_id != policing_area_id:
@@ -308,6 +312,7 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
             continue
         if commitment_area:
             by_area[commitment_area].add(*totals)
+            commitment_areas[commitment_area] = (order or 0, name or "Commitment area")
             continue
         force.add(*totals)
         by_channel.setdefault(channel, Figure(channel)).add(*totals)
@@ -315,10 +320,11 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
             point_name or "Contact point", key=point_id, policing_area=area_name or "", needs_enough_visits=True
         )
         by_point.setdefault(point_id, figure).add(*totals)
+    # The commitment areas come with their rows (no query of their own): those with results this period.
     areas = []
-    for area in CommitmentArea.objects.all():
-        figure = by_area.get(area.pk, Figure(""))
-        figure.label, figure.key = area.name, area.pk
+    for pk, (_, name) in sorted(commitment_areas.items(), key=lambda item: item[1]):
+        figure = by_area[pk]
+        figure.label, figure.key = name, pk
         areas.append(figure)
     channels = []
     for value, label in Channel.choices:

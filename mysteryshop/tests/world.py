@@ -74,15 +74,15 @@ def build_world() -> World:
     from django.contrib.auth.tokens import default_token_generator
 
     from mysteryshop.roles import Role
-    from reports import documents, findings, rollups
-    from reports.models import GeneratedReport, GenerationStatus, PeriodKind, ReportKind
+    from reports import appeals, documents, findings, rollups
+    from reports.models import AppealGround, GeneratedReport, GenerationStatus, PeriodKind, ReportKind
     from reports.rollups import period_start
     from reports.tests.test_findings import release
     from reports.tests.test_rollups import approved_report
     from scenarios.models import CommitmentArea, ScenarioSuggestion
     from scenarios.tests.factories import ContactPointFactory, QuestionFactory, ScenarioFactory
     from visits import capture, services
-    from visits.models import Answer, Evidence, QuarterPlan
+    from visits.models import Answer, Evidence, QuarterPlan, SafetyAlert, StandardComment
     from visits.tests.factories import approved_scenario, make_visit, next_weekday, ready_volunteer
     from visits.tests.test_capture import build_version, q
     from volunteers.models import Availability, AwayPeriod, Band, ExpenseClaim, ExpenseItem, PrivacyNotice, Receipt
@@ -129,10 +129,20 @@ def build_world() -> World:
         ends_on=timezone.localdate() + timedelta(days=201),
     )
     PrivacyNotice.objects.create(text="We keep your details safe.", published_by=coordinator)
+    o["standard_comment"] = StandardComment.objects.create(
+        title="Time of call", text="Please add the time you called.", created_by=coordinator
+    )
 
     # A released quarter: an approved report, a finding citing it, a ready scrutiny report.
     o["released_report"] = approved_report(coordinator)
+    o["appealed_report"] = approved_report(coordinator)
     release(o["released_report"], commissioner)
+    o["appeal"] = appeals.raise_appeal(
+        submission=o["appealed_report"],
+        by=force_liaison,
+        ground=AppealGround.SCORING_ERROR,
+        explanation="The caller was given a reference number; the report says not.",
+    )
     o["answer"] = Answer.objects.filter(submission=o["released_report"]).first()
     o["released_point"] = o["released_report"].assignment.visit.contact_point
     o["released_quarter"] = period_start(PeriodKind.QUARTER, findings.visit_day(o["released_report"]))
@@ -173,6 +183,8 @@ def build_world() -> World:
     o["assignment"] = services.assign(visit=o["visit"], volunteer=owner, by=coordinator)
     services.assign(visit=o["visit"], volunteer=ready_volunteer(last_name=PARTNER_SURNAME), by=coordinator)
     world.now = o["visit"].starts_at + timedelta(minutes=10)
+    # A check-out alert on it, for the coordinator to resolve.
+    o["safety_alert"] = SafetyAlert.objects.create(visit=o["visit"], raised_at=world.now)
 
     # The secret: a planned visit a week later, nobody booked yet.
     o["secret_visit"] = make_visit(
@@ -249,6 +261,7 @@ URL_KWARGS = {
     "volunteers:volunteer-detail": _pk("owner"),
     "volunteers:volunteer-transition": _pk("owner"),
     "volunteers:volunteer-export": _pk("owner"),
+    "volunteers:volunteer-erase": _pk("owner"),
     "volunteers:module-edit": _pk("module"),
     "volunteers:training-detail": _pk("training_session"),
     "volunteers:training-invite": _pk("training_session"),
@@ -291,6 +304,13 @@ URL_KWARGS = {
     "visits:plan-fill": _pk("plan"),
     "visits:plan-discard": _pk("plan"),
     "visits:assignment-detail": _pk("assignment"),
+    "visits:assignment-check-in": _pk("assignment"),
+    "visits:assignment-check-out": _pk("assignment"),
+    "visits:assignment-recognised": _pk("assignment"),
+    "visits:safety-alert-resolve": _pk("visit"),
+    "visits:standard-comment-edit": _pk("standard_comment"),
+    "visits:standard-comment-delete": _pk("standard_comment"),
+    "visits:volunteer-returns": _pk("owner"),
     "visits:assignment-accept": _pk("assignment"),
     "visits:assignment-decline": _pk("assignment"),
     "visits:assignment-expense": _pk("assignment"),
@@ -311,6 +331,10 @@ URL_KWARGS = {
         "pk": w.released_point.pk,
         "period": w.released_quarter.isoformat(),
     },
+    "reports:appeal-create": lambda w: {"submission_pk": w.released_report.pk},
+    "reports:appeal-detail": _pk("appeal"),
+    "reports:appeal-decide": _pk("appeal"),
+    "reports:appeal-withdraw": _pk("appeal"),
     "reports:finding-detail": _pk("finding"),
     "reports:finding-respond": _pk("finding"),
     "reports:finding-accept": _pk("finding"),
