@@ -351,6 +351,7 @@ def browser_without_javascript(live_server, tmp_path):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.page_javascript = False
     driver.base_url = live_server.url
     yield driver
     driver.quit()
