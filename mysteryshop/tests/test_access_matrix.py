@@ -12,7 +12,6 @@ volunteer's visit must not learn of it, or of the planned visit, from any page a
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.urls import reverse
 from conftest import sign_in_as
 from mysteryshop.access import ACCESS, FORBIDDEN, LOGIN, NOT_FOUND, OK, ROLES
 
-from .world import URL_KWARGS, named_urls, world_for_module
+from .world import URL_KWARGS, named_urls
 
 REFUSALS = {LOGIN, FORBIDDEN, NOT_FOUND}
 
@@ -50,19 +49,6 @@ def request(client, method: str, url: str):
 
 def leaks(content: str, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in content]
-
-
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    with world_for_module(django_db_blocker, tmp_path_factory.mktemp("private-media")) as built:
-        yield built
-
-
-@pytest.fixture
-def world(module_world, db, settings):
-    settings.MEDIA_ROOT = module_world.media_root
-    with time_machine.travel(module_world.now, tick=True):
-        yield module_world
 
 
 def url_for(name: str, world) -> str:

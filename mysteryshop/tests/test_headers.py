@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
@@ -19,7 +18,7 @@ from django.urls import reverse
 from conftest import sign_in_as
 from mysteryshop.access import ACCESS, OK
 
-from .world import URL_KWARGS, named_urls, world_for_module
+from .world import URL_KWARGS, named_urls
 
 PAGES = [
     "home",
@@ -108,19 +107,6 @@ def test_a_posted_public_form_is_never_stored(client, db):
 def production():
     with override_settings(**settings.PRODUCTION_SECURITY):
         yield
-
-
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    with world_for_module(django_db_blocker, tmp_path_factory.mktemp("private-media")) as built:
-        yield built
-
-
-@pytest.fixture
-def world(module_world, db, settings):
-    settings.MEDIA_ROOT = module_world.media_root
-    with time_machine.travel(module_world.now, tick=True):
-        yield module_world
 
 
 def test_production_redirects_plain_http_to_https(client, db, production):

@@ -173,6 +173,11 @@ def draft_scenario(j: Journey, coordinator: Person) -> None:
     j.fill(
         "Personal safety", "Stay together. Leave at once if anyone is distressed or the desk is busy with an emergency."
     )
+    j.fill(
+        "If a real emergency happens during the visit",
+        "Step out of role, help as any member of the public would, call 999 only for a real emergency, "
+        "then tell the coordinator.",
+    )
     j.fill("Good practice", "A polite greeting, a lost property reference and clear next steps.")
     j.select(
         "Questionnaire version",
@@ -193,6 +198,11 @@ def submit_scenario_for_approval(j: Journey, coordinator: Person) -> None:
     j.sign_in(coordinator)
     j.visit("/scenarios/")
     j.follow(SCENARIO)
+    # The lawfulness checklist: all four confirmations, as the coordinator reads them.
+    j.choose("It does not report a fictitious crime")
+    j.choose("It never uses 999")
+    j.choose("It does not deceive anyone")
+    j.choose("It says what volunteers do if a real emergency")
     j.press("Submit for approval")
     assert "submitted" in j.page_text().lower()
 
