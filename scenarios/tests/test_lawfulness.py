@@ -128,6 +128,7 @@ def test_volunteers_see_the_emergency_plan_in_their_briefing(client_for, coordin
 
 def test_the_checklist_and_its_errors_are_accessible(browser, client_for, coordinator):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from conftest import accessibility_problems, browser_sign_in
 
@@ -139,7 +140,7 @@ def test_the_checklist_and_its_errors_are_accessible(browser, client_for, coordi
     for name in ALL_CONFIRMED[:3]:
         browser.find_element(By.NAME, name).click()
     browser.find_element(By.XPATH, "//button[normalize-space()='Submit for approval']").click()
-    summary = browser.find_element(By.CSS_SELECTOR, "[data-error-summary] a")
+    summary = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-error-summary] a"))
     assert summary.get_attribute("href").endswith("#id_emergency_plan_included")
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.DRAFT
