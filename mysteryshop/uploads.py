@@ -11,6 +11,16 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 
+def delete_with_files(rows, field: str = "file") -> int:
+    """Delete each row of the queryset `rows` and its stored file (`field`); how many went."""
+    count = 0
+    for row in rows:
+        getattr(row, field).delete(save=False)
+        row.delete()
+        count += 1
+    return count
+
+
 def check_size(upload, *, max_bytes: int, what: str) -> None:
     if upload.size > max_bytes:
         raise ValidationError(

@@ -29,7 +29,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from visits import capture
 from visits.models import Submission
 
-from .findings import citable_reports, visit_day
+from .findings import citable_reports, required_text, visit_day
 from .models import Appeal, AppealEvent, AppealGround, AppealStatus
 from .services import is_released
 from .workingdays import add_working_days
@@ -104,13 +104,6 @@ def result_of(submission: Submission, *, user) -> Result | None:
     )
 
 
-def _required(text: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
-
-
 def _locked(appeal: Appeal) -> Appeal:
     return Appeal.objects.select_for_update().get(pk=appeal.pk)
 
@@ -126,7 +119,7 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
         raise PermissionDenied("Only force liaison staff appeal results.")
     if ground not in AppealGround.values:
         raise ValidationError("Choose the ground of the appeal.")
-    explanation = _required(explanation, "Explain why the result is wrong.")
+    explanation = required_text(explanation, "Explain why the result is wrong.")
     if not appealable_reports().filter(pk=submission.pk).exists():
         raise ValidationError("Only a released result that counts in the results can be appealed.")
     submission = Submission.objects.get(pk=submission.pk)
@@ -176,7 +169,7 @@ def decide_appeal(
     """
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only OPCC coordinators and the commissioner decide appeals.")
-    reason = _required(reason, "Say why you decided so; the force reads this.")
+    reason = required_text(reason, "Say why you decided so; the force reads this.")
     appeal = _locked(appeal)
     if not appeal.is_open:
         raise ValidationError(f"This appeal is already “{appeal.get_status_display().lower()}”.")

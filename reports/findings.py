@@ -133,7 +133,8 @@ def _require_opcc(user, doing: str) -> None:
         raise PermissionDenied(f"Only OPCC coordinators and the commissioner {doing}.")
 
 
-def _required(text: str, message: str) -> str:
+def required_text(text: str, message: str) -> str:
+    """The text, stripped; `message` as a ValidationError when nothing is left."""
     text = (text or "").strip()
     if not text:
         raise ValidationError(message)
@@ -162,9 +163,9 @@ def raise_finding(
     users are e-mailed.
     """
     _require_opcc(by, "raise findings")
-    title = _required(title, "Give the finding a title.")
-    what_was_found = _required(what_was_found, "Say what was found.")
-    recommendation = _required(recommendation, "Say what you recommend the force does.")
+    title = required_text(title, "Give the finding a title.")
+    what_was_found = required_text(what_was_found, "Say what was found.")
+    recommendation = required_text(recommendation, "Say what you recommend the force does.")
     reports = list(
         Submission.objects.filter(pk__in=[report.pk for report in cited_reports]).select_related(
             "assignment__visit__contact_point"
@@ -192,7 +193,7 @@ def respond_to_finding(*, finding: Finding, by, response: str) -> Finding:
     """The force answers an open or challenged finding. The person who raised it is e-mailed."""
     if not by.has_role(Role.FORCE_LIAISON):
         raise PermissionDenied("Only force liaison staff respond to findings.")
-    response = _required(response, "Write the force’s response.")
+    response = required_text(response, "Write the force’s response.")
     finding = _locked(finding)
     finding.response, finding.responded_by, finding.responded_at = response, by, timezone.now()
     finding.move_to(FindingStatus.RESPONDED, by=by, reason=response)
@@ -214,7 +215,7 @@ def accept_finding(*, finding: Finding, by) -> Finding:
 def challenge_finding(*, finding: Finding, by, comment: str) -> Finding:
     """The OPCC challenges the force's response, saying why; a new response is due in the scheme's working days."""
     _require_opcc(by, "challenge responses")
-    comment = _required(comment, "Say why you challenge the response.")
+    comment = required_text(comment, "Say why you challenge the response.")
     finding = _locked(finding)
     finding.response_due = response_due_from(timezone.localdate())
     # A new response is due, so its reminders are owed again.
@@ -228,7 +229,7 @@ def challenge_finding(*, finding: Finding, by, comment: str) -> Finding:
 def close_finding(*, finding: Finding, by, what_changed: str) -> Finding:
     """Close an accepted or challenged finding with what changed, for the public "You said, we did" page."""
     _require_opcc(by, "close findings")
-    what_changed = _required(what_changed, "Say what changed, for the public page.")
+    what_changed = required_text(what_changed, "Say what changed, for the public page.")
     finding = _locked(finding)
     finding.what_changed, finding.closed_at = what_changed, timezone.now()
     finding.move_to(FindingStatus.CLOSED, by=by, reason=what_changed)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from mysteryshop.uploads import delete_with_files
 from volunteers.models import Volunteer
 
 from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionStatus, VisitStatus
@@ -119,9 +120,4 @@ def delete_expired_evidence(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.MYSTERYSHOP_EVIDENCE_RETENTION_DAYS)
-    count = 0
-    for photo in Evidence.objects.filter(submission__assignment__visit__starts_at__lte=cutoff):
-        photo.file.delete(save=False)
-        photo.delete()
-        count += 1
-    return count
+    return delete_with_files(Evidence.objects.filter(submission__assignment__visit__starts_at__lte=cutoff))

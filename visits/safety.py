@@ -58,25 +58,24 @@ def uses_check_in(assignment: Assignment) -> bool:
 @transaction.atomic
 def check_in(*, assignment: Assignment, by, now: datetime | None = None) -> Assignment:
     """The volunteer has arrived. Pressing twice records the first time only."""
-    now = now or timezone.now()
-    assignment = _own_in_person_assignment(assignment, by)
-    _check_window_open(assignment, now)
-    if assignment.checked_in_at is None:
-        assignment.checked_in_at = now
-        assignment.save(update_fields=["checked_in_at"])
-    return assignment
+    return _stamp(assignment, by=by, now=now, field="checked_in_at")
 
 
 @transaction.atomic
 def check_out(*, assignment: Assignment, by, now: datetime | None = None) -> Assignment:
     """The volunteer has left and is safe. Pressing twice records the first time only; a volunteer
     who forgot to check in can still check out."""
+    return _stamp(assignment, by=by, now=now, field="checked_out_at")
+
+
+def _stamp(assignment: Assignment, *, by, now: datetime | None, field: str) -> Assignment:
+    """Record the time in `field` of the volunteer's own in-person booking, once."""
     now = now or timezone.now()
     assignment = _own_in_person_assignment(assignment, by)
     _check_window_open(assignment, now)
-    if assignment.checked_out_at is None:
-        assignment.checked_out_at = now
-        assignment.save(update_fields=["checked_out_at"])
+    if getattr(assignment, field) is None:
+        setattr(assignment, field, now)
+        assignment.save(update_fields=[field])
     return assignment
 
 

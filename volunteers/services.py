@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.uploads import delete_with_files
 
 from .models import (
     ENDED_STATUSES,
@@ -456,12 +457,7 @@ def delete_expired_receipts(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.MYSTERYSHOP_RECEIPT_RETENTION_DAYS)
-    count = 0
-    for receipt in Receipt.objects.filter(claim__decided_at__lte=cutoff):
-        receipt.file.delete(save=False)
-        receipt.delete()
-        count += 1
-    return count
+    return delete_with_files(Receipt.objects.filter(claim__decided_at__lte=cutoff))
 
 
 def forget_application_addresses(*, now: datetime | None = None) -> int:
