@@ -23,14 +23,11 @@ APPEAL_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
 @role_required(*APPEAL_READERS)
 def appeal_list(request):
     today = timezone.localdate()
-    shown = Appeal.objects.visible_to(request.user).select_related("submission__assignment__visit__contact_point")
-    show = request.GET.get("show", "")
-    if show == "overdue":
-        shown = shown.overdue(today)
-    elif show in AppealStatus.values:
-        shown = shown.filter(status=show)
-    else:
-        show = ""
+    shown, show = (
+        Appeal.objects.visible_to(request.user)
+        .select_related("submission__assignment__visit__contact_point")
+        .listed(request.GET.get("show", ""), today)
+    )
     context = {
         "appeals": shown,
         "show": show,

@@ -27,14 +27,11 @@ def _error_text(error: ValidationError) -> str:
 @role_required(*FINDING_READERS)
 def finding_list(request):
     today = timezone.localdate()
-    shown = Finding.objects.visible_to(request.user).select_related("contact_point")
-    show = request.GET.get("show", "")
-    if show == "overdue":
-        shown = shown.overdue(today)
-    elif show in FindingStatus.values:
-        shown = shown.filter(status=show)
-    else:
-        show = ""
+    shown, show = (
+        Finding.objects.visible_to(request.user)
+        .select_related("contact_point")
+        .listed(request.GET.get("show", ""), today)
+    )
     context = {
         "findings": shown,
         "show": show,

@@ -138,19 +138,27 @@ FINDING_TRANSITIONS = {
 AWAITING_FORCE = (FindingStatus.OPEN, FindingStatus.CHALLENGED)
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """OPCC staff and force liaison see every finding; nobody else sees any.
+class FollowUpQuerySet(models.QuerySet):
+    """Findings and appeals: what the OPCC and the force follow up with each other, by a due date."""
 
-        A finding shows the force only what is already released: the service
-        refuses to cite any other report, and pages show cited reports
-        through `reports.findings.released_citations`.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(*OPCC_ROLES, Role.FORCE_LIAISON):
+    def visible_to(self, user):
+        """OPCC staff and force liaison see every one (one force per installation); nobody else any."""
+        if user.is_authenticated and user.has_role(*OPCC_ROLES, Role.FORCE_LIAISON):
             return self
         return self.none()
+
+    def listed(self, show: str, today) -> tuple[models.QuerySet, str]:
+        """A list page's filter: "overdue", one status, or everything (an unknown filter is ignored)."""
+        if show == "overdue":
+            return self.overdue(today), show
+        if show in {value for value, _ in self.model._meta.get_field("status").choices}:
+            return self.filter(status=show), show
+        return self, ""
+
+
+class FindingQuerySet(FollowUpQuerySet):
+    """A finding shows the force only what is already released: the service refuses to cite any
+    other report, and pages show cited reports through `reports.findings.released_citations`."""
 
     def awaiting_force(self):
         return self.filter(status__in=AWAITING_FORCE)
@@ -404,15 +412,7 @@ APPEAL_TRANSITIONS = {
 DECIDED = (AppealStatus.UPHELD, AppealStatus.RESCORED, AppealStatus.VOIDED)
 
 
-class AppealQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """OPCC staff see every appeal; force liaison their force's (one force per installation); nobody else any."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(*OPCC_ROLES, Role.FORCE_LIAISON):
-            return self
-        return self.none()
-
+class AppealQuerySet(FollowUpQuerySet):
     def open(self):
         return self.filter(status=AppealStatus.OPEN)
 
