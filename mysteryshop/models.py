@@ -31,7 +31,8 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return self.is_superuser or self.has_role(*STAFF_ROLES)
+        """Staff roles, and every account the Django admin lets in (`is_staff`; superusers too)."""
+        return self.is_staff or self.is_superuser or self.has_role(*STAFF_ROLES)
 
     def deactivate(self) -> None:
         """End this person's access: they cannot sign in, and every session they have ends now."""

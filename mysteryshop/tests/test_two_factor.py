@@ -368,3 +368,26 @@ def test_roles_that_need_two_factor(db):
 def test_staff_find_sign_in_security_on_every_page_and_volunteers_do_not(client_for, coordinator, volunteer):
     assert reverse("signin-security") in client_for(coordinator).get(reverse("visits:visit-list")).content.decode()
     assert reverse("signin-security") not in client_for(volunteer).get(reverse("visits:my-visits")).content.decode()
+
+
+def test_a_plain_admin_staff_account_is_asked_for_the_code_before_the_admin(client, db):
+    """`is_staff` alone opens /admin/ (with whatever model permissions it is given): it needs a second factor."""
+    clerk = UserFactory(username="clerk", is_staff=True)
+    TOTPDevice.objects.create(user=clerk, confirmed=True)
+    sign_in_with_password(client, clerk)
+    assert at_code_step(client.get(reverse("admin:index")))
+    assert at_code_step(client.post(reverse("admin:index")))
+
+
+@pytest.mark.parametrize("is_superuser", [False, True])
+@pytest.mark.parametrize("is_staff", [False, True])
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_every_account_the_admin_lets_in_needs_two_factor(db, rf, is_staff, is_superuser, role):
+    """The general rule, checked against the admin's own test of who may open it."""
+    from django.contrib import admin
+
+    user = UserFactory(is_staff=is_staff, is_superuser=is_superuser, roles=[role] if role else [])
+    request = rf.get(reverse("admin:index"))
+    request.user = user
+    if admin.site.has_permission(request):
+        assert user.needs_two_factor
