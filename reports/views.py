@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
-from scenarios.models import ContactPoint, Scenario, ScenarioStatus
+from scenarios.models import ContactPoint, Scenario
 
 from . import dashboard, services
 from . import force_figures as force_figures_service
@@ -66,7 +66,7 @@ def commissioner_home(request):
     """The commissioner's dashboard: a quarter's results from the roll-up tables, with filters,
     the release to the force, and scenarios awaiting approval."""
     context = _results_context(request, for_force=False) | {
-        "awaiting_approval": Scenario.objects.filter(status=ScenarioStatus.SUBMITTED).exclude(author=request.user),
+        "awaiting_approval": Scenario.objects.awaiting_approval_by(request.user),
         "can_release": True,
     }
     return render(request, "reports/commissioner_home.html", context)

@@ -499,6 +499,10 @@ SCENARIO_TRANSITIONS = {
 }
 EDITABLE_STATUSES = {ScenarioStatus.DRAFT, ScenarioStatus.RETURNED}
 
+# History actions that write a revision or send it for approval. Whoever did any of them on a
+# revision may not approve it: approval is a second pair of eyes, never the writer's own.
+WRITING_ACTIONS = ("created", "edited", "revision started", ScenarioStatus.SUBMITTED.value)
+
 # The fields that make up a scenario's content: frozen once approved, compared between revisions.
 CONTENT_FIELDS = (
     "title",
@@ -520,6 +524,16 @@ class ScenarioQuerySet(models.QuerySet):
     def approved(self):
         """Scenarios that may be scheduled."""
         return self.filter(status=ScenarioStatus.APPROVED)
+
+    def changed_or_submitted_by(self, user):
+        """Scenarios `user` wrote, edited, started as a revision or submitted: never theirs to approve."""
+        writing = ScenarioEvent.objects.filter(scenario=models.OuterRef("pk"), by=user, action__in=WRITING_ACTIONS)
+        return self.filter(Q(author=user) | models.Exists(writing))
+
+    def awaiting_approval_by(self, user):
+        """Submitted scenarios `user` may approve: none they changed or submitted."""
+        mine = self.changed_or_submitted_by(user).values("pk")
+        return self.filter(status=ScenarioStatus.SUBMITTED).exclude(pk__in=mine)
 
     def visible_to(self, user):
         """OPCC staff see every scenario; force liaison see those shared for comment; others none."""
@@ -633,6 +647,10 @@ class Scenario(models.Model):
 
     def log_action(self, action: str, *, by, comment: str = "", changes: dict | None = None) -> ScenarioEvent:
         return ScenarioEvent.objects.create(scenario=self, action=action, by=by, comment=comment, changes=changes or {})
+
+    def was_changed_or_submitted_by(self, user) -> bool:
+        """Did `user` write, edit, start or submit this revision? Then someone else must approve it."""
+        return Scenario.objects.filter(pk=self.pk).changed_or_submitted_by(user).exists()
 
     def ensure_editable_by(self, user) -> None:
         if not user.has_role(*OPCC_ROLES):

@@ -69,7 +69,7 @@ def submit_scenario(*, scenario: Scenario, by, confirmed: Iterable[str] = ()) ->
 
 @transaction.atomic
 def approve_scenario(*, scenario: Scenario, by) -> Scenario:
-    """The commissioner signs a submitted scenario off; never its own author.
+    """The commissioner signs a submitted scenario off; never someone who wrote, edited or submitted it.
 
     Approval freezes the scenario's questionnaire version, and an approved
     revision retires the revision it replaces.
@@ -77,8 +77,8 @@ def approve_scenario(*, scenario: Scenario, by) -> Scenario:
     if not by.has_role(Role.COMMISSIONER):
         raise PermissionDenied("Only the commissioner can approve scenarios.")
     scenario = _locked(scenario)
-    if scenario.author_id == by.pk:
-        raise PermissionDenied("You wrote this scenario, so someone else must approve it.")
+    if scenario.was_changed_or_submitted_by(by):
+        raise PermissionDenied("You wrote, changed or submitted this scenario, so someone else must approve it.")
     if scenario.status == ScenarioStatus.SUBMITTED and (
         scenario.lawfulness_check_id is None or not scenario.emergency_plan.strip()
     ):

@@ -280,7 +280,8 @@ def _render_detail(request, pk, lawfulness_form=None):
         "comments": scenario.comments.select_related("author"),
         "comment_form": CommentForm(),
         "return_form": ReturnForm(),
-        "can_approve": request.user.has_role(Role.COMMISSIONER) and scenario.author_id != request.user.pk,
+        "can_approve": request.user.has_role(Role.COMMISSIONER)
+        and not scenario.was_changed_or_submitted_by(request.user),
         "is_opcc": request.user.has_role(*OPCC_ROLES),
     }
     if context["is_opcc"]:

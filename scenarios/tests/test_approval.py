@@ -128,3 +128,65 @@ def test_an_in_person_scenario_needs_two_volunteers(client_for, coordinator):
 def test_commissioner_home_lists_scenarios_awaiting_approval(client_for, commissioner, submitted):
     response = client_for(commissioner).get(reverse("reports:commissioner-home"))
     assert submitted.title in response.content.decode()
+
+
+def _edit_data(scenario, **changes):
+    data = {
+        "title": scenario.title, "channel": scenario.channel, "what_to_say": scenario.what_to_say,
+        "safety_notes": scenario.safety_notes, "emergency_plan": scenario.emergency_plan,
+        "good_practice": scenario.good_practice,
+        "questionnaire_version": scenario.questionnaire_version.pk, "visit_minutes": 10,
+        "questionnaire_minutes": 20, "volunteers_needed": 2,
+    }  # fmt: skip
+    return data | changes
+
+
+def _refused_approval(client, scenario) -> None:
+    page = client.get(reverse("scenarios:scenario-detail", args=[scenario.pk])).content.decode()
+    assert "Approve this scenario" not in page
+    assert "so another commissioner or delegate must approve it" in page
+    assert scenario.title not in client.get(reverse("reports:commissioner-home")).content.decode()
+    assert client.post(reverse("scenarios:scenario-approve", args=[scenario.pk])).status_code == 403
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.SUBMITTED
+
+
+def test_a_commissioner_who_edited_a_scenario_cannot_approve_it(client_for, coordinator, commissioner):
+    scenario = ScenarioFactory(author=coordinator, title="Asking about a lost dog")
+    client = client_for(commissioner)
+    response = client.post(
+        reverse("scenarios:scenario-edit", args=[scenario.pk]), _edit_data(scenario, what_to_say="Ask about a dog.")
+    )
+    assert response.status_code == 302, response.content
+    services.submit_scenario(scenario=scenario, by=coordinator, confirmed=ALL_CONFIRMED)
+    _refused_approval(client, scenario)
+
+
+def test_a_commissioner_who_submitted_a_scenario_cannot_approve_it(client_for, coordinator, commissioner):
+    scenario = ScenarioFactory(author=coordinator, title="Asking about a lost bicycle")
+    client = client_for(commissioner)
+    response = client.post(
+        reverse("scenarios:scenario-submit", args=[scenario.pk]), dict.fromkeys(ALL_CONFIRMED, "on"), follow=True
+    )
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.SUBMITTED, response.content.decode()
+    _refused_approval(client, scenario)
+
+
+def test_a_commissioner_who_started_a_revision_cannot_approve_it(coordinator, commissioner, submitted):
+    services.approve_scenario(scenario=submitted, by=commissioner)
+    revision = services.revise_scenario(scenario=submitted, by=commissioner)
+    services.submit_scenario(scenario=revision, by=coordinator, confirmed=ALL_CONFIRMED)
+    with pytest.raises(PermissionDenied, match="someone else must approve"):
+        services.approve_scenario(scenario=revision, by=commissioner)
+    # Another commissioner, who had no hand in it, may.
+    services.approve_scenario(scenario=revision, by=UserFactory(roles=[Role.COMMISSIONER]))
+
+
+def test_commenting_or_returning_is_not_changing(client_for, coordinator, commissioner, submitted):
+    services.return_scenario(scenario=submitted, by=commissioner, comment="Add the cover story.")
+    services.submit_scenario(scenario=submitted, by=coordinator, confirmed=ALL_CONFIRMED)
+    client_for(commissioner).post(reverse("scenarios:scenario-comment", args=[submitted.pk]), {"text": "Better."})
+    services.approve_scenario(scenario=submitted, by=commissioner)
+    submitted.refresh_from_db()
+    assert submitted.status == ScenarioStatus.APPROVED
