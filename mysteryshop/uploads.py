@@ -8,7 +8,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image
+from PIL import Image, ImageCms, ImageOps
 
 
 def delete_with_files(rows, field: str = "file") -> int:
@@ -34,8 +34,35 @@ def is_pdf(upload) -> bool:
     return head == b"%PDF-"
 
 
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A new picture holding nothing of `image` but how it looks.
+
+    Saving an opened picture keeps some of what came with it (a JPEG's comment, a PNG's
+    colour profile); a picture built afresh from the pixels has nothing to keep: no EXIF
+    (location, camera, time), XMP, IPTC, ICC profile, comment or text of any kind. The
+    camera's orientation is applied first and colours are moved into sRGB, so the picture
+    looks the same once those notes are gone.
+    """
+    try:
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # damaged EXIF: the picture itself is still good, as it was taken
+        image.load()
+    profile = image.info.get("icc_profile")
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "1", "I", "I;16"):
+        image = image.convert("RGB")  # CMYK and YCbCr JPEGs
+    if profile and image.mode in ("RGB", "RGBA"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: keep the colours as they are
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
 def clean_image(upload) -> tuple[ContentFile, str]:
-    """A JPEG or PNG re-saved from its pixels only, so location and all other metadata are gone.
+    """A JPEG or PNG re-saved from its pixels only (`pixels_only`), so location and all other metadata are gone.
 
     The picture's size is read from its header before any pixel is decoded: a small file can
     claim a vast picture (a decompression bomb) that would take the server's memory.
@@ -73,7 +100,7 @@ def clean_image(upload) -> tuple[ContentFile, str]:
         upload.seek(0)
         with Image.open(upload) as image:
             clean = io.BytesIO()
-            image.convert("RGB" if image_format == "JPEG" else image.mode).save(clean, format=image_format)
+            pixels_only(image).save(clean, format=image_format)
     except Exception:
         raise unreadable from None
     extension = "jpg" if image_format == "JPEG" else "png"
