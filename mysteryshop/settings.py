@@ -86,8 +86,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every answer carries them: error pages too, such as the 400 for a Host header
+    # the site does not serve, which Django raises inside the middleware below.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mysteryshop.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anything the site serves that is not a page (receipts, photos, reports, exports) runs nothing.
+    "mysteryshop.middleware.SandboxedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,8 +108,6 @@ MIDDLEWARE = [
     "mysteryshop.middleware.StaffIdleTimeoutMiddleware",
     "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,6 +8,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from PIL import Image, ImageCms, ImageOps
 
 
@@ -19,6 +20,22 @@ def delete_with_files(rows, field: str = "file") -> int:
         row.delete()
         count += 1
     return count
+
+
+# Pictures are rebuilt from their pixels (`clean_image`), so they may be shown in a page.
+# Anything else people upload (a PDF receipt, as it came) is only ever downloaded.
+SHOWN_IN_PAGE = ("image/jpeg", "image/png")
+
+
+def private_file_response(file, *, content_type: str, filename: str = "") -> FileResponse:
+    """An uploaded file for the person entitled to it: never kept by a browser or proxy, and,
+    unless it is a rebuilt picture, a download rather than something the browser opens.
+    (`SandboxedFilesMiddleware` also lets nothing in it run.)"""
+    response = FileResponse(
+        file, content_type=content_type, as_attachment=content_type not in SHOWN_IN_PAGE, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def check_size(upload, *, max_bytes: int, what: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.uploads import private_file_response
 from scenarios.forms import SectionForm
 from scenarios.models import CommitmentArea
 
@@ -242,9 +243,8 @@ def evidence_file(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The photo is missing.") from None
-    response = FileResponse(handle, content_type=evidence.content_type)
+    response = private_file_response(handle, content_type=evidence.content_type)
     audit.record(AuditAction.EXPORTED, request=request, obj=evidence, description="evidence photo opened")
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

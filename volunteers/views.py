@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
+from mysteryshop.uploads import private_file_response
 
 from . import services
 from .forms import (
@@ -259,9 +260,8 @@ def receipt_download(request, pk):
         handle = receipt.file.open("rb")
     except FileNotFoundError:
         raise Http404("The receipt file is missing.") from None
-    response = FileResponse(handle, content_type=receipt.content_type, filename=receipt.original_name)
+    response = private_file_response(handle, content_type=receipt.content_type, filename=receipt.original_name)
     audit.record(AuditAction.EXPORTED, request=request, obj=receipt, description="receipt opened")
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -54,10 +54,22 @@ def header_problems(response, *, signed_in: bool) -> list[str]:
         if response.get(name) != value:
             problems.append(f"{name} is {response.get(name)!r}")
     policy = response.get("Content-Security-Policy", "")
-    if "frame-ancestors 'none'" not in policy or "default-src 'self'" not in policy:
-        problems.append(f"Content-Security-Policy is {policy!r}")
-    if "unsafe-inline" in policy or "unsafe-eval" in policy:
-        problems.append("Content-Security-Policy allows inline code")
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("text/html"):
+        if "frame-ancestors 'none'" not in policy or "default-src 'self'" not in policy:
+            problems.append(f"Content-Security-Policy is {policy!r}")
+        if "unsafe-inline" in policy or "unsafe-eval" in policy:
+            problems.append("Content-Security-Policy allows inline code")
+    else:
+        # A file (receipt, photo, chart, export, report) runs nothing, whatever it holds.
+        directives = {part.strip().split(" ")[0]: part.strip() for part in policy.split(";") if part.strip()}
+        if directives.get("default-src") != "default-src 'none'" or "sandbox" not in directives:
+            problems.append(f"a {content_type} file is not sandboxed: Content-Security-Policy is {policy!r}")
+        if "script-src" in directives or "frame-ancestors 'none'" not in policy:
+            problems.append(f"a {content_type} file may run script or be framed: {policy!r}")
+        shown = content_type.startswith(("image/", "application/json"))
+        if not shown and not response.get("Content-Disposition", "").startswith("attachment"):
+            problems.append(f"a {content_type} file is opened by the browser, not downloaded")
     if signed_in and "no-store" not in response.get("Cache-Control", ""):
         problems.append(f"Cache-Control is {response.get('Cache-Control')!r} on a signed-in page")
     for name, cookie in response.cookies.items():
@@ -149,3 +161,31 @@ def test_every_named_url_carries_the_security_headers_in_production(world, clien
             checked += 1
     assert not problems, "\n".join(problems)
     assert checked > 2 * 100
+
+
+# --- Error pages Django answers before any view ------------------------------------------------
+
+
+def _security_headers(response) -> dict:
+    names = (
+        "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+        "Cross-Origin-Opener-Policy", "Strict-Transport-Security",
+    )  # fmt: skip
+    return {name: response.get(name) for name in names}
+
+
+@pytest.mark.parametrize("secure", [False, True])
+@pytest.mark.parametrize("in_production", [False, True])
+def test_a_host_the_site_does_not_serve_gets_the_same_security_headers_as_any_page(client, db, secure, in_production):
+    """The 400 for a bad Host header is raised inside Django's middleware (the HTTPS redirect and
+    CommonMiddleware ask for the host); it must still carry every header a page does."""
+    overrides = settings.PRODUCTION_SECURITY if in_production else {}
+    with override_settings(**overrides):
+        page = client.get(reverse("login"), secure=True)
+        refused = client.get(reverse("login"), secure=secure, HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    expected = _security_headers(page)
+    if not secure:
+        expected["Strict-Transport-Security"] = None  # HSTS is only ever sent over HTTPS
+    assert _security_headers(refused) == expected
+    assert expected["Content-Security-Policy"] and expected["X-Frame-Options"] == "DENY"

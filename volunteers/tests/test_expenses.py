@@ -56,6 +56,38 @@ def test_a_pdf_receipt_is_accepted(client_for, volunteer):
     assert Receipt.objects.get().content_type == "application/pdf"
 
 
+PDF_WITH_SCRIPT = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_a_pdf_receipt_is_only_ever_downloaded_and_runs_nothing(client_for, volunteer, coordinator):
+    """A PDF is kept as it came (it may hold JavaScript or links): the browser must not open it in the site."""
+    client_for(volunteer).post(
+        URL, {"purpose": "Bus", "fares": "4.50", "receipts": [upload("ticket.pdf", PDF_WITH_SCRIPT, "application/pdf")]}
+    )
+    url = reverse("volunteers:receipt-download", args=[Receipt.objects.get().pk])
+    for user in (volunteer, coordinator):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+        assert "sandbox" in policy and "default-src 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_a_picture_receipt_may_be_shown_but_runs_nothing(client_for, volunteer):
+    client = client_for(volunteer)
+    client.post(URL, {"purpose": "Parking", "parking": "2", "receipts": [upload("r.jpg", jpeg_with_location())]})
+    response = client.get(reverse("volunteers:receipt-download", args=[Receipt.objects.get().pk]))
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
 def test_a_fake_receipt_is_refused_with_a_message(client_for, volunteer):
     response = client_for(volunteer).post(
         URL, {"purpose": "Parking", "parking": "2", "receipts": [upload("receipt.jpg", b"MZ\x90\x00 not a picture")]}
