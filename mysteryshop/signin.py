@@ -135,8 +135,18 @@ def confirm_authenticator(*, request, code: str) -> list[str]:
         )
         codes = new_recovery_codes(user=user)
     del request.session[PENDING_KEY_SESSION_KEY]
-    django_otp.login(request, device)
+    mark_verified(request, device)
     return codes
+
+
+def mark_verified(request, device) -> None:
+    """Mark this session as past the second factor, under a new session key.
+
+    The key changed at the password; it changes again here, so a session key learnt
+    between the two steps (a shared computer, a log) is worth nothing once the code is given.
+    """
+    request.session.cycle_key()
+    django_otp.login(request, device)
 
 
 def new_recovery_codes(*, user) -> list[str]:
@@ -165,7 +175,7 @@ def verify_code(*, request, code: str) -> None:
     verified = django_otp.verify_token(request.user, device.persistent_id, code)
     if verified is None:
         raise ValidationError(WRONG_CODE)
-    django_otp.login(request, verified)
+    mark_verified(request, verified)
 
 
 def verify_recovery_code(*, request, code: str) -> int:
@@ -181,7 +191,7 @@ def verify_recovery_code(*, request, code: str) -> int:
     verified = django_otp.verify_token(request.user, device.persistent_id, token)
     if verified is None:
         raise ValidationError(WRONG_RECOVERY_CODE)
-    django_otp.login(request, verified)
+    mark_verified(request, verified)
     return verified.token_set.count()
 
 

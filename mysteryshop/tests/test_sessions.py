@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
@@ -171,3 +172,47 @@ def test_typing_tells_the_server_a_member_of_staff_is_still_there(browser, clien
     session.save()
     field.send_keys("Typing a long description")
     wait_until(lambda: SessionStore(session_key(client))[LAST_ACTIVITY_SESSION_KEY] > long_ago + 9 * 60)
+
+
+# --- A new session key after the second factor, too ------------------------------------------
+
+
+def _past_the_password(client, user):
+    client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
+    return session_key(client)
+
+
+def _give_the_code(client, user, how: str):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mysteryshop import signin
+
+    if how == "app":
+        device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+        key = _past_the_password(client, user)
+        token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        response = client.post(reverse("two-factor-verify"), {"code": f"{token:06d}"})
+    elif how == "recovery code":
+        TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+        recovery = signin.new_recovery_codes(user=user)[0]
+        key = _past_the_password(client, user)
+        response = client.post(reverse("two-factor-recovery"), {"code": recovery})
+    else:  # setting up an app at the first sign-in
+        key = _past_the_password(client, user)
+        client.get(reverse("two-factor-setup"))
+        secret = client.session[signin.PENDING_KEY_SESSION_KEY]
+        response = client.post(reverse("two-factor-setup"), {"code": f"{TOTP(bytes.fromhex(secret)).token():06d}"})
+    assert response.status_code in (200, 302)
+    return key
+
+
+@pytest.mark.parametrize("how", ["app", "recovery code", "set-up"])
+def test_giving_the_code_starts_a_new_session_again(client, coordinator, how):
+    """A session key learnt between the password and the code must not become a verified staff session."""
+    key_before_code = _give_the_code(client, coordinator, how)
+    assert client.get(reverse("reports:coordinator-home")).status_code == 200
+    assert session_key(client) != key_before_code
+    assert not UserSession.objects.filter(session_key=key_before_code).exists()
+    response = client_with(key_before_code).get(reverse("reports:coordinator-home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
