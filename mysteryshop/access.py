@@ -196,7 +196,7 @@ ACCESS: dict[str, Access] = {
     "visits:assignment-decline": row(method="POST", **OWN),
     "visits:assignment-expense": row(**OWN),
     "visits:assignment-calendar": row(**OWN),
-    "visits:report-start": row(**OWN),
+    "visits:report-start": row(method="POST", **OWN),
     "visits:report-section": row(**OWN),
     "visits:report-autosave": row(method="POST", **OWN),
     "visits:report-check": row(**OWN),

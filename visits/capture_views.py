@@ -40,11 +40,29 @@ def _started(request, pk):
         return assignment, None
 
 
+@require_POST
+@role_required(Role.VOLUNTEER)
+def report_start(request, pk):
+    """Start the volunteer's report (the draft is made here, by a POST, never by opening a page)."""
+    assignment, submission = _started(request, pk)
+    if submission is None:
+        return redirect(assignment)
+    return redirect("visits:report-section", pk=pk, number=1)
+
+
 @never_cache
 @role_required(Role.VOLUNTEER)
 def report_section(request, pk, number=1):
-    """One page of the questionnaire. Works without JavaScript; "save and come back later" keeps what is valid."""
-    assignment, submission = _started(request, pk)
+    """One page of the questionnaire. Works without JavaScript; "save and come back later" keeps what is valid.
+
+    Opening a page changes nothing: with no report started yet, it goes back to the visit's page
+    (and its "Fill in the questionnaire" button). Sending a page starts the report if need be.
+    """
+    if request.method == "POST":
+        assignment, submission = _started(request, pk)
+    else:
+        assignment = _own_assignment(request, pk)
+        submission = Submission.objects.filter(assignment=assignment).first()
     if submission is None:
         return redirect(assignment)
     if not submission.is_editable:

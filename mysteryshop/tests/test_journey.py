@@ -270,7 +270,7 @@ def fill_questionnaire(j: Journey, person: Person, answers: dict[str, str] | Non
     j.screenshot("volunteer-my-visits")
     j.follow(SCENARIO)
     j.screenshot("volunteer-briefing")
-    j.follow("Fill in the questionnaire")
+    j.press("Fill in the questionnaire")
     j.screenshot("volunteer-questionnaire")
     while "Check your answers" not in j.heading():
         answer_questionnaire_page(j, answers=answers)

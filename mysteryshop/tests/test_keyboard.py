@@ -86,7 +86,11 @@ def test_the_questionnaire_can_be_completed_with_the_keyboard_alone(browser, cli
         traveller.move_to(visit.starts_at + timedelta(minutes=40))
         browser_sign_in(browser, client_for(assignment.volunteer.user))
         browser.set_window_size(390, 844)
-        browser.get(browser.base_url + reverse("visits:report-start", args=[assignment.pk]))
+        browser.get(browser.base_url + reverse("visits:assignment-detail", args=[assignment.pk]))
+        start = browser.find_element(By.XPATH, "//main//button[normalize-space()='Fill in the questionnaire']")
+        browser.execute_script("arguments[0].focus();", start)
+        press(browser, Keys.ENTER)
+        WebDriverWait(browser, 20).until(lambda b: "/report/page-1/" in b.current_url)
         wait_for(browser, "main form")
 
         done, not_visible, pages = set(), [], 0

@@ -159,11 +159,32 @@ def test_a_forged_post_for_someone_elses_visit_is_refused(client_for, booked, ot
 def test_a_cancelled_visit_takes_no_report(client_for, booked, coordinator):
     visit, (assignment, _other) = booked
     services.cancel_visit(visit=visit, by=coordinator, reason="Desk closed unexpectedly")
-    response = client_for(assignment.volunteer.user).get(
+    response = client_for(assignment.volunteer.user).post(
         reverse("visits:report-start", args=[assignment.pk]), follow=True
     )
     assert "There is no report to make for this visit" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_opening_the_questionnaire_makes_no_report_until_the_volunteer_starts_it(client_for, booked):
+    """Opening a page (a link, a prefetch, a crawler) never makes a draft: starting is a POST."""
+    _visit, (assignment, _other) = booked
+    client = client_for(assignment.volunteer.user)
+    start = reverse("visits:report-start", args=[assignment.pk])
+    assert client.get(start).status_code == 405
+    response = client.get(reverse("visits:report-section", args=[assignment.pk, 1]))
+    assert response.status_code == 302 and response["Location"] == assignment.get_absolute_url()
+    assert client.get(reverse("visits:report-check", args=[assignment.pk])).status_code == 302
+    page = client.get(assignment.get_absolute_url()).content.decode()
+    assert f'<form method="post" action="{start}">' in page and "Fill in the questionnaire" in page
+    assert not Submission.objects.exists()
+
+    response = client.post(start)
+    assert response["Location"] == reverse("visits:report-section", args=[assignment.pk, 1])
+    assert client.post(start).status_code == 302, "starting twice opens the same report"
+    assert Submission.objects.count() == 1
+    assert client.get(reverse("visits:report-section", args=[assignment.pk, 1])).status_code == 200
+    assert "Carry on with the questionnaire" in client.get(assignment.get_absolute_url()).content.decode()
 
 
 def test_a_pair_that_disagrees_is_flagged_for_the_reviewer(client_for, booked, settings):

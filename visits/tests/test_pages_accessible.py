@@ -62,6 +62,8 @@ def test_the_stopwatch_fills_in_minutes_and_seconds(browser, client_for, coordin
 
     import time_machine
 
+    from visits import capture
+
     from .factories import approved_scenario
     from .test_capture import build_version
 
@@ -69,6 +71,7 @@ def test_the_stopwatch_fills_in_minutes_and_seconds(browser, client_for, coordin
     person = ready_volunteer()
     assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
     with time_machine.travel(visit.starts_at, tick=True):
+        capture.start(assignment=assignment, by=person.user)
         browser_sign_in(browser, client_for(person.user))
         browser.get(browser.base_url + reverse("visits:report-section", args=[assignment.pk, 2]))
         browser.find_element("css selector", "[data-stopwatch-start]").click()
