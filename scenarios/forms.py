@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils.html import escape
 from localflavor.gb.forms import GBPostcodeField
 
 from .models import (
@@ -68,7 +69,9 @@ class DurationField(forms.MultiValueField):
 
 def _answer_field(question: Question) -> forms.Field:
     """The form field a volunteer answers a question with."""
-    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    # A form field's help text is trusted as HTML by Django's and crispy's templates; a question's hint
+    # is people's text (or an imported file's), so it goes in escaped.
+    common = {"label": question.label, "help_text": escape(question.help_text), "required": False}
     kind = question.kind
     if kind == QuestionType.YES_NO:
         return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common)
