@@ -12,12 +12,12 @@ week that ended the day before; the panel report covers one calendar quarter.
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from mysteryshop import spreadsheets
 
 from . import charts, dashboard
 from .models import PeriodKind, ReportKind
@@ -27,8 +27,6 @@ CSV_HEADER = [
     "section", "label", "reports", "weight met", "weight applicable", "score %", "status",
     "visits (n)", "95% interval low %", "95% interval high %",
 ]  # fmt: skip
-# A spreadsheet treats a cell starting with one of these as a formula; labels are typed by people.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class DocumentError(Exception):
@@ -173,13 +171,6 @@ def with_charts(content: dict, source) -> dict:
 # --- CSV ---------------------------------------------------------------------------
 
 
-def _safe(value):
-    """Text a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _blank(value):
     return "" if value is None else value
 
@@ -204,14 +195,12 @@ def csv_rows(content: dict) -> list[list]:
                     figure.get("visits", ""), _blank(figure.get("interval_low")), _blank(figure.get("interval_high")),
                 ]
             )  # fmt: skip
-    return [[_safe(cell) for cell in row] for row in rows]
+    return rows
 
 
 def csv_bytes(content: dict) -> bytes:
-    """The CSV file, in UTF-8 with a byte-order mark so spreadsheet programs read accents correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(csv_rows(content))
-    return buffer.getvalue().encode("utf-8-sig")
+    """The CSV file, written by the project's one CSV writer (labels are typed by people: never a formula)."""
+    return spreadsheets.csv_bytes(csv_rows(content))
 
 
 # --- PDF ---------------------------------------------------------------------------

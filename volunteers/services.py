@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -327,28 +325,24 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
     return claim
 
 
-def approved_claims_csv() -> str:
-    """Approved claims for finance, one row per item, then a total for each month."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["Month", "Claim", "Volunteer", "Purpose", "Item", "Description", "Miles", "Amount (£)", "Approved on"]
-    )
+def approved_claims_rows() -> list[list]:
+    """Approved claims for finance, one row per item, then a total for each month (for the CSV export)."""
+    rows = [["Month", "Claim", "Volunteer", "Purpose", "Item", "Description", "Miles", "Amount (£)", "Approved on"]]
     totals: dict[str, int] = defaultdict(int)
     items = ExpenseItem.objects.filter(claim__state=ExpenseClaim.State.APPROVED).select_related("claim__volunteer")
     for item in items.order_by("claim__decided_at", "claim_id", "pk"):
         claim = item.claim
         month = timezone.localtime(claim.decided_at).strftime("%Y-%m")
         totals[month] += item.amount_pence
-        writer.writerow([
+        rows.append([
             month, claim.pk, str(claim.volunteer), claim.purpose, item.get_kind_display(), item.description,
             item.miles or "", f"{item.amount_pence / 100:.2f}", timezone.localtime(claim.decided_at).date().isoformat(),
         ])  # fmt: skip
-    writer.writerow([])
-    writer.writerow(["Month", "Total (£)"])
+    rows.append([])
+    rows.append(["Month", "Total (£)"])
     for month in sorted(totals):
-        writer.writerow([month, f"{totals[month] / 100:.2f}"])
-    return out.getvalue()
+        rows.append([month, f"{totals[month] / 100:.2f}"])
+    return rows
 
 
 # --- Privacy -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
+from mysteryshop.spreadsheets import csv_response
 from mysteryshop.uploads import private_file_response
 
 from . import services
@@ -455,8 +456,7 @@ def expense_decide(request, pk):
 
 @role_required(Role.COORDINATOR)
 def expense_export(request):
-    response = HttpResponse(services.approved_claims_csv(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="approved-expenses.csv"'
+    response = csv_response(services.approved_claims_rows(), filename="approved-expenses.csv")
     audit.record(
         AuditAction.EXPORTED,
         request=request,

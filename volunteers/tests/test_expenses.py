@@ -165,7 +165,7 @@ def test_a_volunteer_cannot_decide_their_own_claim(client_for, volunteer, claim)
 def test_approved_claims_export_as_csv_with_monthly_totals(client_for, coordinator, claim):
     services.decide_expense_claim(claim=claim, by=coordinator, approve=True)
     response = client_for(coordinator).get(reverse("volunteers:expense-export"))
-    text = response.content.decode()
-    assert response["Content-Type"] == "text/csv"
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "Parking" in text and "2.50" in text
     assert "Month,Total (£)" in text
