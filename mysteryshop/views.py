@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -22,7 +23,7 @@ LANDING_PAGES = (
 def home(request):
     """Send each person to their own landing page; the public see the welcome page."""
     if not request.user.is_authenticated:
-        return render(request, "home.html")
+        return render(request, "home.html", {"minimum_age": settings.MYSTERYSHOP_MINIMUM_AGE})
     for role, url_name in LANDING_PAGES:
         if request.user.has_role(role):
             return redirect(url_name)

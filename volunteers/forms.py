@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +28,67 @@ from .models import (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class MemorableDateWidget(forms.MultiWidget):
+    """Day, month and year in three boxes: the GOV.UK memorable-date pattern, for a date people know
+    by heart (a date picker makes them scroll back decades). Browsers can fill it from `bday-*`."""
+
+    template_name = "widgets/memorable_date.html"
+    PARTS = (("day", "Day"), ("month", "Month"), ("year", "Year"))
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": f"bday-{part}",
+                    "class": f"form-control memorable-date-{part}",
+                }
+            )
+            for part, _label in self.PARTS
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, (_part, label) in zip(context["widget"]["subwidgets"], self.PARTS, strict=True):
+            subwidget["label"] = label
+        return context
+
+
+class MemorableDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK's messages for what is missing or wrong."""
+
+    widget = MemorableDateWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        parts = [forms.CharField(required=False, max_length=10) for _ in MemorableDateWidget.PARTS]
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        day, month, year = [(part or "").strip() for part in [*data_list, "", "", ""][:3]]
+        if not (day or month or year):
+            return None
+        missing = [name for name, value in (("day", day), ("month", month), ("year", year)) if not value]
+        if missing:
+            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}")
+        if not (day.isdecimal() and month.isdecimal() and year.isdecimal()):
+            raise ValidationError(f"{self.what} must be a real date")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.what} must be a real date") from None
+
+
+class TelephoneInput(forms.TextInput):
+    input_type = "tel"
+
+
 class ApplicationForm(forms.ModelForm):
     """The public application. Plain messages beside each field; nothing technical."""
 
@@ -33,8 +96,24 @@ class ApplicationForm(forms.ModelForm):
         region="GB",
         label="UK phone number",
         error_messages={"invalid": "Enter a UK phone number, like 01785 232385 or 07911 123456"},
+        widget=TelephoneInput(attrs={"autocomplete": "tel"}),
     )
-    postcode = GBPostcodeField(error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+    postcode = GBPostcodeField(
+        error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"},
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    date_of_birth = MemorableDateField(
+        what="Date of birth",
+        label="Date of birth",
+        help_text="For example, 27 3 1960",
+        error_messages={"required": "Enter your date of birth"},
+    )
+    force_connection = forms.ChoiceField(
+        label="Do you work or volunteer for the police force?",
+        choices=ForceConnection.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you work or volunteer for the police force"},
+    )
     consent = forms.BooleanField(
         label="I have read the privacy notice and agree to the scheme holding my details for it",
         error_messages={"required": "Tick the box to agree to the privacy notice, or we cannot take your application"},
@@ -65,9 +144,7 @@ class ApplicationForm(forms.ModelForm):
         ]
         labels = {
             "email": "Email address",
-            "date_of_birth": "Date of birth",
             "heard_about": "How did you hear about the scheme?",
-            "force_connection": "Do you work or volunteer for the police force?",
             "relatives_in_force": "Do any close relatives work or volunteer for the force? If so, who and in what role",
             "unspent_convictions": "I have unspent criminal convictions",
             "convictions_details": "If so, please tell us about them",
@@ -78,8 +155,10 @@ class ApplicationForm(forms.ModelForm):
             "unspent_convictions": "Having one does not always stop you volunteering; we will talk it through with you.",
         }
         widgets = {
-            "date_of_birth": DATE_WIDGET,
-            "force_connection": forms.RadioSelect,
+            # Autocomplete names (WCAG 1.3.5): browsers fill in the person's own details.
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "needs": forms.Textarea(attrs={"rows": 3}),
             "usual_times": forms.Textarea(attrs={"rows": 2}),
             "relatives_in_force": forms.Textarea(attrs={"rows": 2}),
@@ -92,11 +171,12 @@ class ApplicationForm(forms.ModelForm):
                 "required": "Enter your email address",
                 "invalid": "Enter an email address, like name@example.com",
             },
-            "date_of_birth": {"required": "Enter your date of birth", "invalid": "Enter a real date of birth"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No answer chosen for them: the model's default ("No") must not be pre-selected.
+        self.initial.pop("force_connection", None)
         self.fields["website"].widget.attrs["class"] = "honeypot"
         self.fields["phone"].error_messages["required"] = "Enter a UK phone number"
         self.fields["postcode"].error_messages["required"] = "Enter your postcode"
@@ -115,15 +195,17 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
+        if born.year < 1900:
+            raise ValidationError("Date of birth must be a real date")
         today = timezone.localdate()
         if born > today:
-            raise ValidationError("Your date of birth must be in the past")
+            raise ValidationError("Date of birth must be in the past")
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         minimum = settings.MYSTERYSHOP_MINIMUM_AGE
         if age < minimum:
             raise ValidationError(f"You must be {minimum} or over to volunteer for this scheme")
         if age > 120:
-            raise ValidationError("Enter a real date of birth")
+            raise ValidationError("Date of birth must be a real date")
         return born
 
     def clean_force_connection(self):

@@ -195,7 +195,6 @@ class Volunteer(models.Model):
     convictions_details = models.TextField(blank=True)
     privacy_notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, null=True, related_name="+")
     consented_at = models.DateTimeField(null=True)
-    applied_from = models.CharField(max_length=64, blank=True, help_text="A salted hash of the client address.")
     applied_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -408,3 +407,21 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationAttempt(models.Model):
+    """One application sent from the public form, kept an hour or so to throttle them (PostgreSQL, not Redis).
+
+    Every complete application counts, new or not: an address already on file gets the same
+    page as a new one, so the limit is what stops anyone trying address after address.
+    `client` is a salted hash: enough to count, not to tell who sent it.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=64, help_text="A salted hash of the client address.")
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"], name="application_attempt_client_at")]
+
+    def __str__(self) -> str:
+        return f"Application sent at {self.at:%Y-%m-%d %H:%M}"

@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mysteryshop import audit
+from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -31,6 +32,7 @@ from mysteryshop.uploads import delete_with_files
 from .models import (
     ENDED_STATUSES,
     TRANSITIONS,
+    ApplicationAttempt,
     ExpenseClaim,
     ExpenseItem,
     PrivacyNotice,
@@ -62,43 +64,57 @@ def address_hash(address: str) -> str:
 # --- Applying ---------------------------------------------------------------------------
 
 
-class DuplicateApplication(Exception):
-    def __init__(self, volunteer: Volunteer):
-        self.volunteer = volunteer
+def may_apply(address: str) -> bool:
+    """Record an application sent from `address`, and say whether it may be taken.
+
+    Every complete application counts towards `MYSTERYSHOP_APPLICATIONS_PER_HOUR` from one
+    client address — new ones, ones from an address already on file, and bots' — so the page,
+    which is the same for all of them, cannot be used to try address after address.
+    Counted in PostgreSQL (salted hashes), so it holds with Redis down.
+    """
+    now = timezone.now()
+    client = address_hash(address)
+    recent = ApplicationAttempt.objects.filter(client=client, at__gte=now - timedelta(hours=1)).count()
+    ApplicationAttempt.objects.create(at=now, client=client)
+    return recent < settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR
 
 
-def too_many_applications(address: str) -> bool:
-    """More applications from one address in the last hour than the scheme allows (kept in PostgreSQL)."""
-    since = timezone.now() - timedelta(hours=1)
-    recent = Volunteer.objects.filter(applied_from=address_hash(address), applied_at__gte=since).count()
-    return recent >= settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR
+def apply(*, form) -> Volunteer:
+    """Take an application from a valid form, and tell the applicant by e-mail what happens next.
 
-
-def apply(*, form, address: str) -> Volunteer:
-    """Record an application from a valid form and send the applicant a confirmation.
-
-    Applying again with the same e-mail address creates nothing new: it raises
-    DuplicateApplication carrying the existing record.
+    Whoever sends it sees the same page whether the e-mail address is new, already has an
+    application, or belongs to a volunteer past or present: only the e-mail, which goes to
+    the address's owner, says which. Applying again creates nothing new (a unique constraint
+    on the lower-cased address holds that, even for two at once) and changes nothing held.
+    Returns the record the application is about.
     """
     volunteer = form.save(commit=False)
     existing = Volunteer.objects.filter(email__iexact=volunteer.email).first()
-    if existing:
-        raise DuplicateApplication(existing)
-    volunteer.privacy_notice = PrivacyNotice.current()
-    volunteer.consented_at = timezone.now()
-    volunteer.applied_from = address_hash(address)
-    try:
-        with transaction.atomic():
-            volunteer.save()
-            StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
-    except IntegrityError:
-        # Two submissions at once: the unique e-mail constraint kept one.
-        raise DuplicateApplication(Volunteer.objects.get(email__iexact=volunteer.email)) from None
-    _send(
+    if existing is None:
+        volunteer.privacy_notice = PrivacyNotice.current()
+        volunteer.consented_at = timezone.now()
+        try:
+            with transaction.atomic():
+                volunteer.save()
+                StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
+        except IntegrityError:
+            # Two submissions at once: the unique e-mail constraint kept one.
+            existing = Volunteer.objects.get(email__iexact=volunteer.email)
+    context = {"scheme_name": settings.MYSTERYSHOP_SCHEME_NAME}
+    if existing is not None:
+        # Named as they gave it now: nothing held about the person goes to whoever typed the address.
+        send_email(
+            to=existing.email,
+            subject="Your application to be a mystery shopper",
+            template="volunteers/email/application_already_held.txt",
+            context={**context, "first_name": volunteer.first_name},
+        )
+        return existing
+    send_email(
         to=volunteer.email,
         subject="Thank you for applying to be a mystery shopper",
         template="volunteers/email/application_received.txt",
-        context={"volunteer": volunteer, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
+        context={**context, "volunteer": volunteer},
     )
     return volunteer
 
@@ -379,7 +395,6 @@ def anonymise(volunteer: Volunteer) -> None:
     volunteer.date_of_birth = date(volunteer.date_of_birth.year, 1, 1)  # the year stays for age-band statistics
     for field in ("needs", "usual_times", "relatives_in_force", "convictions_details"):
         setattr(volunteer, field, "")
-    volunteer.applied_from = ""
     volunteer.anonymised_at = timezone.now()
     volunteer.save()
     volunteer.status_changes.update(reason="")
@@ -455,10 +470,10 @@ def delete_expired_receipts(*, now: datetime | None = None) -> int:
 
 
 def forget_application_addresses(*, now: datetime | None = None) -> int:
-    """Blank the hashed client address kept on applications once it no longer throttles anything."""
+    """Delete the records of applications sent (hashed client addresses) once they no longer throttle anything."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=max(1, settings.MYSTERYSHOP_THROTTLE_RECORD_HOURS))
-    return Volunteer.objects.filter(applied_at__lte=cutoff).exclude(applied_from="").update(applied_from="")
+    return ApplicationAttempt.objects.filter(at__lte=cutoff).delete()[0]
 
 
 def _iso(value) -> str | None:

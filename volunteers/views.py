@@ -58,26 +58,22 @@ def _own_volunteer(request) -> Volunteer:
 
 
 def apply(request):
+    """The public application. Every application gets the same answer, whatever its e-mail address:
+    the page never says whether someone has applied or volunteered before (the e-mail does, to them)."""
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
         address = client_address(request)
         if form.is_bot:
-            # Say nothing useful to a bot; keep nothing.
+            # Say nothing useful to a bot; keep nothing but the count.
+            services.may_apply(address)
             return redirect("volunteers:application-received")
-        if services.too_many_applications(address):
+        if form.is_valid():
+            if services.may_apply(address):
+                services.apply(form=form)
+                return redirect("volunteers:application-received")
             form.add_error(
                 None, "We have had several applications from your connection in the last hour. Please try again later."
             )
-        elif form.is_valid():
-            try:
-                services.apply(form=form, address=address)
-            except services.DuplicateApplication:
-                messages.info(
-                    request,
-                    "We already have an application from this email address, so we have not made a second one. "
-                    "We will be in touch; there is nothing more you need to do.",
-                )
-            return redirect("volunteers:application-received")
     return render(
         request,
         "volunteers/apply.html",

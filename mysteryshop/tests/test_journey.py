@@ -29,7 +29,7 @@ from django.core import mail
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from conftest import CHROMIUM_ARGS, wait_until
+from conftest import wait_until
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from mysteryshop.tests.journey import PHONE, Journey, Person, answer_questionnaire_page
@@ -93,7 +93,9 @@ def apply_on_the_public_form(j: Journey, person: Person, *, email: str) -> None:
     j.fill("Email address", email)
     j.fill("UK phone number", "07911 123456")
     j.fill("Postcode", "ST4 2RU")
-    j.set_value("Date of birth", "1961-04-18")
+    j.fill("Day", "18")
+    j.fill("Month", "4")
+    j.fill("Year", "1961")
     j.select("How did you hear", "A friend or family member")
     j.choose("No")  # works or volunteers for the force
     j.choose("I have read the privacy notice")
@@ -344,27 +346,6 @@ def force_liaison_sees_release_and_answers(j: Journey, liaison: Person, expected
 
 
 # --- The journey -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser_without_javascript(live_server, tmp_path):
-    """A second Chromium, with JavaScript switched off as some people have it."""
-    import shutil
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = shutil.which("chromium")
-    for argument in (*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'no-js'}"):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.page_javascript = False
-    driver.base_url = live_server.url
-    yield driver
-    driver.quit()
 
 
 def visit_window(now: datetime) -> datetime:

@@ -1,5 +1,8 @@
 """The public application form: eligibility, duplicates, bots and the confirmation."""
 
+import re
+from datetime import date
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -10,22 +13,28 @@ from volunteers.models import Status, Volunteer
 URL = reverse("volunteers:application-create")
 
 
-def sixteen_years_ago() -> str:
+def born(day: date) -> dict:
+    """A date of birth as typed into the three boxes."""
+    return {"date_of_birth_0": str(day.day), "date_of_birth_1": str(day.month), "date_of_birth_2": str(day.year)}
+
+
+def sixteen_years_ago() -> dict:
     today = timezone.localdate()
-    return today.replace(year=today.year - 16, day=min(today.day, 28)).isoformat()
+    return born(today.replace(year=today.year - 16, day=min(today.day, 28)))
 
 
 def valid(**overrides):
     data = {
         "first_name": "Ada", "last_name": "Lovelace", "email": "Ada@Example.org", "phone": "07911 123456",
-        "postcode": "st16 2dq", "date_of_birth": "1970-03-04", "heard_about": "website",
+        "postcode": "st16 2dq", **born(date(1970, 3, 4)), "heard_about": "website",
         "force_connection": "none", "consent": "on",
     }  # fmt: skip
     return data | overrides
 
 
-def test_an_application_is_recorded_and_confirmed_by_email(client, db):
-    response = client.post(URL, valid())
+def test_an_application_is_recorded_and_confirmed_by_email(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid(first_name="Ada O'Brien"))
     assert response["Location"] == reverse("volunteers:application-received")
     volunteer = Volunteer.objects.get()
     assert volunteer.status == Status.APPLIED
@@ -34,6 +43,7 @@ def test_an_application_is_recorded_and_confirmed_by_email(client, db):
     assert volunteer.status_changes.get().to_status == Status.APPLIED
     assert mail.outbox[0].to == ["ada@example.org"]
     assert "Thank you for applying" in mail.outbox[0].subject
+    assert "Dear Ada O'Brien," in mail.outbox[0].body, "a plain-text e-mail is not HTML-escaped"
 
 
 @pytest.mark.parametrize(
@@ -42,11 +52,23 @@ def test_an_application_is_recorded_and_confirmed_by_email(client, db):
         ("postcode", "NOT A CODE", "Enter a real UK postcode"),
         ("phone", "12345", "Enter a UK phone number"),
         ("email", "not-an-email", "Enter an email address"),
-        ("date_of_birth", "2090-01-01", "must be in the past"),
+        ("date_of_birth", born(date(2090, 1, 1)), "Date of birth must be in the past"),
+        ("date_of_birth", {"date_of_birth_1": ""}, "Date of birth must include a month"),
+        ("date_of_birth", {"date_of_birth_0": "", "date_of_birth_2": ""}, "Date of birth must include a day and year"),
+        ("date_of_birth", {"date_of_birth_0": "31", "date_of_birth_1": "2"}, "Date of birth must be a real date"),
+        ("date_of_birth", {"date_of_birth_1": "March"}, "Date of birth must be a real date"),
+        ("date_of_birth", {"date_of_birth_2": "70"}, "Year must include 4 numbers"),
+        ("date_of_birth", born(date(1850, 1, 1)), "Date of birth must be a real date"),
+        (
+            "date_of_birth",
+            {"date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": ""},
+            "Enter your date of birth",
+        ),
+        ("force_connection", {"force_connection": ""}, "Select whether you work or volunteer for the police force"),
     ],
 )
 def test_bad_input_is_explained_beside_the_field(client, db, field, value, message):
-    response = client.post(URL, valid(**{field: value}))
+    response = client.post(URL, valid(**(value if isinstance(value, dict) else {field: value})))
     assert response.status_code == 200
     content = response.content.decode()
     assert message in content
@@ -57,7 +79,7 @@ def test_bad_input_is_explained_beside_the_field(client, db, field, value, messa
 def test_too_young_names_the_minimum_age(client, db, settings):
     settings.MYSTERYSHOP_MINIMUM_AGE = 18
     sixteen = sixteen_years_ago()
-    response = client.post(URL, valid(date_of_birth=sixteen))
+    response = client.post(URL, valid(**sixteen))
     assert "You must be 18 or over" in response.content.decode()
     assert not Volunteer.objects.exists()
 
@@ -65,7 +87,7 @@ def test_too_young_names_the_minimum_age(client, db, settings):
 def test_a_scheme_with_a_lower_minimum_age_accepts_a_sixteen_year_old(client, db, settings):
     settings.MYSTERYSHOP_MINIMUM_AGE = 15
     sixteen = sixteen_years_ago()
-    assert client.post(URL, valid(date_of_birth=sixteen)).status_code == 302
+    assert client.post(URL, valid(**sixteen)).status_code == 302
     assert Volunteer.objects.count() == 1
 
 
@@ -86,11 +108,18 @@ def test_consent_to_the_privacy_notice_is_required(client, db):
     assert "Tick the box to agree" in client.post(URL, data).content.decode()
 
 
-def test_applying_twice_with_the_same_email_gives_one_record_and_a_helpful_message(client, db):
+def test_applying_twice_with_the_same_email_gives_one_record_and_tells_the_person_by_email(
+    client, db, django_capture_on_commit_callbacks
+):
     client.post(URL, valid())
-    response = client.post(URL, valid(email="ADA@example.org", first_name="Ada Augusta"), follow=True)
-    assert Volunteer.objects.count() == 1
-    assert "We already have an application from this email address" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid(email="ADA@example.org", first_name="Ada Augusta", phone="01785 232385"))
+    assert response["Location"] == reverse("volunteers:application-received")
+    volunteer = Volunteer.objects.get()
+    assert (volunteer.first_name, str(volunteer.phone)) == ("Ada", "+447911123456"), "nothing held is changed"
+    assert [message.to for message in mail.outbox] == [["ada@example.org"]]
+    assert "We already have your details" in mail.outbox[0].body
+    assert "Dear Ada Augusta," in mail.outbox[0].body
 
 
 def test_a_filled_honeypot_keeps_nothing(client, db):
@@ -101,6 +130,7 @@ def test_a_filled_honeypot_keeps_nothing(client, db):
 
 
 def test_too_many_applications_from_one_address_are_refused(client, db, settings):
+    """(The limit counts repeated addresses too: see test_application_privacy.py.)"""
     settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR = 2
     for number in range(2):
         assert client.post(URL, valid(email=f"person{number}@example.org")).status_code == 302
@@ -114,3 +144,43 @@ def test_the_form_shows_the_privacy_notice_link_and_labels(client, db):
     content = client.get(URL).content.decode()
     assert reverse("volunteers:privacy-notice") in content
     assert 'for="id_postcode"' in content
+
+
+def test_the_form_says_what_each_personal_field_is_so_browsers_can_fill_it_in(client, db):
+    """WCAG 1.3.5: the purpose of each input about the person is named (autocomplete)."""
+    content = client.get(URL).content.decode()
+    for name, purpose in (
+        ("first_name", "given-name"), ("last_name", "family-name"), ("email", "email"), ("phone", "tel"),
+        ("postcode", "postal-code"), ("date_of_birth_0", "bday-day"), ("date_of_birth_1", "bday-month"),
+        ("date_of_birth_2", "bday-year"),
+    ):  # fmt: skip
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', content).group(0)
+        assert f'autocomplete="{purpose}"' in tag, tag
+    assert re.search(r'<input[^>]*type="tel"[^>]*name="phone"', content)
+
+
+def test_no_answer_is_chosen_for_the_applicant_about_working_for_the_force(client, db):
+    content = client.get(URL).content.decode()
+    radios = re.findall(r'<input[^>]*name="force_connection"[^>]*>', content)
+    assert len(radios) == 5 and not any("checked" in radio for radio in radios)
+
+
+def test_date_of_birth_is_three_boxes_not_a_date_picker(client, db):
+    content = client.get(URL).content.decode()
+    assert 'type="date"' not in content
+    for number, label in enumerate(("Day", "Month", "Year")):
+        assert f'<label class="form-label" for="id_date_of_birth_{number}">{label}</label>' in content
+        assert re.search(rf'<input type="text" name="date_of_birth_{number}" inputmode="numeric"', content)
+    assert "<legend" in content.split('id="div_id_date_of_birth"')[1].split("</fieldset>")[0]
+    # What was typed is kept when the form comes back with a mistake elsewhere.
+    again = client.post(URL, valid(postcode="NOT A CODE")).content.decode()
+    assert 'name="date_of_birth_2" value="1970"' in again
+
+
+def test_the_home_page_invites_people_to_volunteer(client, db, settings):
+    settings.MYSTERYSHOP_MINIMUM_AGE = 15
+    content = client.get(reverse("home")).content.decode()
+    assert f'href="{URL}">Apply to volunteer</a>' in content
+    for words in ("What it involves", "in pairs", "Who can volunteer", "aged 15 or over", "expenses", "are paid",
+                  "about 10 minutes", "questionnaire about 20"):  # fmt: skip
+        assert words in content, words

@@ -202,7 +202,9 @@ def test_throttling_records_are_cleared_after_a_day(client, volunteer, settings)
     settings.MYSTERYSHOP_THROTTLE_RECORD_HOURS = 24
     client.post(reverse("login"), {"username": "volunteer", "password": "wrong-password"})
     PasswordResetRequest.objects.create(client="x", email="y")
-    applicant = VolunteerFactory(status=Status.APPLIED, applied_from="a-salted-hash")
+    from volunteers.models import ApplicationAttempt
+
+    ApplicationAttempt.objects.create(client="a-salted-hash")
     from mysteryshop.tasks import clear_throttling_records
     from volunteers.tasks import forget_application_addresses
 
@@ -212,7 +214,7 @@ def test_throttling_records_are_cleared_after_a_day(client, volunteer, settings)
         assert clear_throttling_records() == 2
         assert forget_application_addresses() == 1
     assert not AccessAttempt.objects.exists() and not PasswordResetRequest.objects.exists()
-    assert Volunteer.objects.get(pk=applicant.pk).applied_from == ""
+    assert not ApplicationAttempt.objects.exists()
     assert AuditEvent.objects.filter(action=AuditAction.SIGNIN_FAILED).count() == 1, "the audit log keeps its record"
 
 

@@ -1,5 +1,6 @@
 """The volunteers pages in a real Chromium: axe-core finds no WCAG 2.2 A/AA problem, and they reflow at 320 px."""
 
+import pytest
 from django.urls import reverse
 
 from conftest import accessibility_problems, axe_violations, browser_sign_in, wait_for
@@ -68,3 +69,45 @@ def test_the_erasure_page_is_accessible_even_with_errors(browser, client_for, co
     assert "There is a problem" in wait_for(browser, "[data-error-summary]").text
     assert axe_violations(browser) == []
     assert Volunteer.objects.get(pk=person.pk).anonymised_at is None
+
+
+@pytest.mark.parametrize("javascript", ["on", "off"])
+def test_a_person_applies_on_a_phone_from_the_home_page(browser, request, db, javascript):
+    """From the home page's invitation to the thank-you page, at phone width, with JavaScript on (checked
+    with axe-core on every page, errors included) and off; a mistake is explained and nothing typed is lost."""
+    from selenium.webdriver.common.by import By
+
+    from mysteryshop.tests.journey import PHONE, Journey, Person
+
+    driver = browser if javascript == "on" else request.getfixturevalue("browser_without_javascript")
+    j = Journey(browser)
+    j.become(Person("Ada Lovelace", "applicant", size=PHONE, driver=None if javascript == "on" else driver))
+    j.visit("/")
+    j.press("Apply to volunteer")
+    assert j.heading() == "Apply to be a mystery shopper"
+    j.fill("First name", "Ada")
+    j.fill("Last name", "Lovelace")
+    j.fill("Email address", f"ada.{javascript}@example.org")
+    j.fill("UK phone number", "07911 123456")
+    j.fill("Postcode", "ST16 2DQ")
+    j.fill("Day", "10")
+    j.fill("Year", "1955")
+    j.choose("I have read the privacy notice")
+    j.press("Send my application")
+    # The month was left out and the question about the force not answered: both explained, linked, kept.
+    summary = j.driver.find_element(By.CSS_SELECTOR, "[data-error-summary]").text
+    assert "Date of birth must include a month" in summary, summary
+    assert "Select whether you work or volunteer for the police force" in summary
+    links = [
+        a.get_attribute("href").split("#")[1] for a in j.driver.find_elements(By.CSS_SELECTOR, "[data-error-summary] a")
+    ]
+    assert links == ["id_date_of_birth_0", "id_force_connection_0"]
+    assert j.field("Day").get_attribute("value") == "10" and j.field("Year").get_attribute("value") == "1955"
+    assert j.field("Email address").get_attribute("value") == f"ada.{javascript}@example.org"
+    j.check_page()  # the page with its errors, through axe-core too (with JavaScript on)
+    j.fill("Month", "3")
+    j.choose("No")
+    j.press("Send my application")
+    assert j.heading() == "Thank you for applying", j.page_text()
+    volunteer = Volunteer.objects.get(email=f"ada.{javascript}@example.org")
+    assert str(volunteer.date_of_birth) == "1955-03-10" and volunteer.force_connection == "none"
