@@ -453,3 +453,11 @@ MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS",
 MYSTERYSHOP_MIN_VISITS_TO_JUDGE = env_int("MYSTERYSHOP_MIN_VISITS_TO_JUDGE", 5)
 # The OPCC decides the force's appeal against a released result within this many working days.
 MYSTERYSHOP_APPEAL_DECISION_DAYS = env_int("MYSTERYSHOP_APPEAL_DECISION_DAYS", 10)
+# How the force sees the date of a released visit: "week" (the week it was made in) or "day".
+# The day, beside the contact point, lets CCTV and duty rotas identify the volunteers and the staff
+# who served them; see docs/results.md before choosing it.
+MYSTERYSHOP_RELEASED_VISIT_DATES = env.str("MYSTERYSHOP_RELEASED_VISIT_DATES", default="week").strip().lower()
+if MYSTERYSHOP_RELEASED_VISIT_DATES not in ("week", "day"):
+    raise ImproperlyConfigured(
+        f"MYSTERYSHOP_RELEASED_VISIT_DATES={MYSTERYSHOP_RELEASED_VISIT_DATES!r} must be week or day."
+    )

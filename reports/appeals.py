@@ -9,7 +9,7 @@ visits app's own services (`capture.rescore`, `capture.exclude_from_results`),
 which mark the report for a roll-up and send the task after commit, exactly as
 approval does, so the dashboards follow through the usual path.
 
-The force sees a result as `Result`: contact point, day (no time), channel,
+The force sees a result as `Result`: contact point, week (`reports.released`), channel,
 score, each scored question's verdict and the reviewer's redacted quotes —
 never a volunteer's name or their own words.
 """
@@ -29,6 +29,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from visits import capture
 from visits.models import Submission
 
+from . import released
 from .findings import citable_reports, required_text, visit_day
 from .models import Appeal, AppealEvent, AppealGround, AppealStatus
 from .services import is_released
@@ -66,7 +67,7 @@ class Result:
     report_id: int
     contact_point: str
     channel: str
-    day: date
+    when: str  # the week of the visit, as released (`released.visit_date`)
     score: object
     counts: bool
     lines: list[Line] = field(default_factory=list)
@@ -96,7 +97,7 @@ def result_of(submission: Submission, *, user) -> Result | None:
         report_id=submission.pk,
         contact_point=point.name,
         channel=point.get_channel_display(),
-        day=day,
+        when=released.visit_date(day),
         score=submission.overall_score,
         counts=not submission.excluded,
         lines=lines,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
 from visits.models import Submission, Visit, VisitStatus
 
+from . import released
 from .models import ForceFigure, PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
 from .statistics import percent_interval
@@ -201,6 +202,9 @@ def quotes(*, start: date, policing_area_id: int | None = None, for_force: bool 
     found: dict[str, list[Quote]] = {"good_practice": [], "concern": []}
     for quote in chosen.order_by("-visit_day", "-answer_id")[:200]:
         if len(found.get(quote.notable, [None] * QUOTES_SHOWN)) < QUOTES_SHOWN:
+            # The force sees the week of the visit (`released.visit_date`); the OPCC the day.
+            day = quote.visit_day
+            quote.when = released.visit_date(day) if for_force else f"{day.day} {day:%B %Y}"
             found[quote.notable].append(quote)
     return found
 
@@ -274,12 +278,18 @@ class Results:
         return getattr(self, key)
 
 
-def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> Results:
+def dashboard(
+    *, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER, for_force: bool = False
+) -> Results:
     """The figures of one period (a quarter, or for the weekly report a week): force-wide with its
     trend, commitment areas, channels and the league of contact points, in two queries whatever
-    the number of reports. Rows of the whole force are read once and filtered here, so the
-    policing areas with results come with them."""
+    the number of reports (three for the force). Rows of the whole force are read once and filtered
+    here, so the policing areas with results come with them.
+
+    `for_force`: the previous period's figure (and so the trend) only if that period is wholly
+    released too (`released.period_released`); otherwise it is never added up at all."""
     before = previous_period(kind, start)
+    compare = not for_force or released.period_released(kind, before)
     point = ContactPoint.objects.filter(pk=OuterRef("contact_point_id"))
     commitment = CommitmentArea.objects.filter(pk=OuterRef("area_id"))
     rows = (
@@ -307,7 +317,7 @@ def dashboard(*, start: date, policing_area_id: int | None = None, kind: str = P
         if policing_area_id and area_id != policing_area_id:
             continue
         if started != start:
-            if not commitment_area:
+            if not commitment_area and compare:
                 previous.add(*totals)
             continue
         if commitment_area:
@@ -364,22 +374,47 @@ def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> 
     ]
 
 
-def reports_at(*, contact_point: ContactPoint, start: date, user) -> list[Submission]:
-    """The approved reports of one quarter at one contact point, for the drill-down from the league
-    table. OPCC staff see any quarter; force liaison only a released one, and the page shows them
-    no names and no times."""
-    if not user.is_opcc_staff and not Release.objects.filter(period_start=start).exists():
-        return []
+def _quarter_reports(*, contact_point: ContactPoint, start: date):
     tz = timezone.get_current_timezone()
+    return Submission.objects.in_results().filter(
+        assignment__visit__contact_point=contact_point,
+        assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        assignment__visit__starts_at__lt=datetime.combine(period_end(PeriodKind.QUARTER, start), time.min, tzinfo=tz),
+    )
+
+
+def reports_at(*, contact_point: ContactPoint, start: date) -> list[Submission]:
+    """The approved reports of one quarter at one contact point, for the drill-down from the league
+    table: for OPCC staff only, with volunteers and times (the force gets `released_reports_at`)."""
     return list(
-        Submission.objects.in_results()
-        .filter(
-            assignment__visit__contact_point=contact_point,
-            assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
-            assignment__visit__starts_at__lt=datetime.combine(
-                period_end(PeriodKind.QUARTER, start), time.min, tzinfo=tz
-            ),
-        )
+        _quarter_reports(contact_point=contact_point, start=start)
         .select_related("assignment__visit__scenario", "assignment__volunteer")
         .order_by("assignment__visit__starts_at", "pk")
     )
+
+
+@dataclass
+class ReleasedReport:
+    """One report as the force sees it in the drill-down: the week of the visit, the scenario and the score."""
+
+    report_id: int
+    when: str
+    scenario: str
+    score: object
+
+
+def released_reports_at(*, contact_point: ContactPoint, start: date) -> list[ReleasedReport]:
+    """The drill-down for force liaison: nothing unless the quarter is released; no names, no times, and
+    the week rather than the day (`released.visit_date`), in an order that says nothing finer."""
+    if not released.period_released(PeriodKind.QUARTER, start):
+        return []
+    reports = _quarter_reports(contact_point=contact_point, start=start).select_related("assignment__visit__scenario")
+    rows = [
+        (released.sort_key(report.assignment.visit.starts_at), report.assignment.visit.scenario.title, report)
+        for report in reports
+    ]
+    rows.sort(key=lambda row: (row[0], row[1], row[2].overall_score is None, row[2].overall_score or 0, row[2].pk))
+    return [
+        ReleasedReport(report.pk, released.visit_date(report.assignment.visit.starts_at), title, report.overall_score)
+        for _, title, report in rows
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,6 +77,12 @@ def document_make_again(request, pk):
     return redirect(report)
 
 
+def _content_for(request, report: GeneratedReport) -> dict:
+    """What this reader may see of a ready report: all of it for the OPCC; for the force, nothing of a
+    period not released (`documents.as_released`: the comparison with the previous period may go)."""
+    return report.content if request.user.is_opcc_staff else documents.as_released(report.content)
+
+
 @role_required(*READERS)
 def document_detail(request, pk):
     """The report as a page once it is ready; until then, how far it has got."""
@@ -83,7 +90,7 @@ def document_detail(request, pk):
     context = {"report": report, "can_make": request.user.is_opcc_staff}
     if report.is_ready:
         context["content"] = documents.with_charts(
-            report.content, lambda name: reverse("reports:document-chart", args=[report.pk, name])
+            _content_for(request, report), lambda name: reverse("reports:document-chart", args=[report.pk, name])
         )
     return _private(render(request, "reports/documents/document_detail.html", context))
 
@@ -109,11 +116,25 @@ def document_csv(request, pk):
     return _download(request, _get_ready_report(request, pk), "csv", "text/csv; charset=utf-8")
 
 
-def _download(request, report: GeneratedReport, extension: str, content_type: str):
+def _made_now(report: GeneratedReport, content: dict, extension: str) -> bytes:
+    """The force's copy of a file, when it must leave out what is not released (see `_content_for`)."""
+    if extension == "csv":
+        return documents.csv_bytes(content)
     try:
-        handle = getattr(report, extension).open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing; make the report again.") from None
+        return documents.pdf_bytes(content, svgs=report.charts, made_at=report.finished_at or report.requested_at)
+    except documents.DocumentError as error:
+        raise Http404(str(error)) from None
+
+
+def _download(request, report: GeneratedReport, extension: str, content_type: str):
+    content = _content_for(request, report)
+    if content is not report.content:
+        handle = ContentFile(_made_now(report, content, extension))
+    else:
+        try:
+            handle = getattr(report, extension).open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404("The file is missing; make the report again.") from None
     response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=report.file_name(extension))
     audit.record(
         AuditAction.EXPORTED, request=request, obj=report, description=f"{report.file_name(extension)} downloaded"

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from mysteryshop import spreadsheets
 
-from . import charts, dashboard
+from . import charts, dashboard, released
 from .models import PeriodKind, ReportKind
 from .rollups import period_end, period_start
 
@@ -152,6 +152,26 @@ def content(*, kind: str, start: date) -> dict:
     }
 
 
+def as_released(content: dict) -> dict:
+    """A report's content as force liaison may read it: the same, but without the previous period's
+    figure and the change on it unless that period is wholly released too (`released.period_released`).
+
+    Returns `content` itself when nothing needs taking out, so the files kept with the report can be
+    served as they are."""
+    unit = ReportKind(content["kind"]).period_kind
+    before = dashboard.previous_period(unit, date.fromisoformat(content["period_start"]))
+    if released.period_released(unit, before):
+        return content
+    unit_name = PeriodKind(unit).label.lower()
+    return {
+        **content,
+        "previous": None,
+        "previous_period": "",
+        "trend": None,
+        "trend_text": f"No comparison with the previous {unit_name}: its results are not released.",
+    }
+
+
 def with_charts(content: dict, source) -> dict:
     """The content with each chart placed beside its table: `source(name)` gives the image's address."""
     found = {
@@ -179,7 +199,11 @@ def csv_rows(content: dict) -> list[list]:
     """One tidy table: a row per figure, with its section."""
     sections = [
         ("Force-wide", [{**content["force"], "label": content["period"]}]),
-        ("Previous period", [{**content["previous"], "label": content["previous_period"]}]),
+        # (Left out of the force's copy when the previous period is not released: `as_released`.)
+        (
+            "Previous period",
+            [{**content["previous"], "label": content["previous_period"]}] if content["previous"] else [],
+        ),
         ("Commitment area", content["areas"]),
         ("Channel", content["channels"]),
         # Reports kept before intervals were shown have no "unranked" list and no visit counts.

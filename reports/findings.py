@@ -9,8 +9,8 @@ side after the transaction commits.
 The secrecy rule: the force must never learn of a visit that has not been
 released. A finding may cite only approved reports on visits in a quarter the
 commissioner has released (`citable_reports`), and the pages show a cited
-report only as `Citation`: contact point, day, channel, score and the
-reviewer's redacted quotes.
+report only as `Citation`: contact point, week (`reports.released`), channel,
+score and the reviewer's redacted quotes.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Answer, Submission, SubmissionStatus
 
+from . import released
 from .models import Finding, FindingEvent, FindingStatus, PeriodKind
 from .rollups import period_end
 from .services import is_released, released_quarters
@@ -66,12 +67,13 @@ def visit_day(report: Submission) -> date:
 
 @dataclass(frozen=True)
 class Citation:
-    """A cited report as anyone reading a finding may see it: no names, no times, no volunteers' own words."""
+    """A cited report as anyone reading a finding may see it, as released to the force: no names, no
+    times, the week of the visit rather than its day (`released.visit_date`), no volunteers' own words."""
 
     report_id: int
     contact_point: str
     channel: str
-    day: date
+    when: str
     score: object
     quotes: list[str] = field(default_factory=list)
 
@@ -88,14 +90,22 @@ def released_citations(finding: Finding) -> list[Citation]:
         .filter(findings=finding)
         .select_related("assignment__visit__contact_point")
         .prefetch_related(Prefetch("answers", queryset=quotes, to_attr="released_answers"))
-        .order_by("assignment__visit__starts_at", "pk")
+    )
+    # In order of the week (not the time): the order must not say which came first within it.
+    reports = sorted(
+        reports,
+        key=lambda report: (
+            released.sort_key(visit_day(report)),
+            report.assignment.visit.contact_point.name,
+            report.pk,
+        ),
     )
     return [
         Citation(
             report_id=report.pk,
             contact_point=report.assignment.visit.contact_point.name,
             channel=report.assignment.visit.contact_point.get_channel_display(),
-            day=visit_day(report),
+            when=released.visit_date(visit_day(report)),
             score=report.overall_score,
             quotes=[answer.redacted_text for answer in report.released_answers],
         )

@@ -14,7 +14,7 @@ from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 
-from . import dashboard, services
+from . import dashboard, released, services
 from . import force_figures as force_figures_service
 from .forms import ForceFiguresForm
 from .models import ForceFigure
@@ -49,7 +49,7 @@ def _results_context(request, *, for_force: bool) -> dict:
         "for_force": for_force,
     }
     if quarter is not None:
-        results = dashboard.dashboard(start=quarter.start, policing_area_id=area_id)
+        results = dashboard.dashboard(start=quarter.start, policing_area_id=area_id, for_force=for_force)
         if area_id not in dict(results.policing_areas):
             area_id = context["chosen_area"] = None
         context["results"] = results
@@ -83,7 +83,8 @@ def results(request):
 @role_required(Role.FORCE_LIAISON)
 def liaison_home(request):
     """Released results only: quarters the commissioner has released, and nothing else."""
-    return render(request, "reports/liaison_home.html", _results_context(request, for_force=True))
+    context = _results_context(request, for_force=True) | {"shows_days": released.shows_days()}
+    return render(request, "reports/liaison_home.html", context)
 
 
 @require_POST
@@ -110,21 +111,26 @@ def _dashboard_for(start: date) -> str:
 @role_required(*OPCC_ROLES, Role.FORCE_LIAISON)
 def contact_point_results(request, pk, period):
     """Drill down from the league table to a contact point's reports in a quarter. Force liaison:
-    only a released quarter, dates to the day, no volunteers."""
+    only a released quarter, the week of each visit rather than its day, no volunteers."""
     try:
         start = date.fromisoformat(period)
     except ValueError as error:
         raise Http404 from error
     point = get_object_or_404(ContactPoint, pk=pk)
-    reports = dashboard.reports_at(contact_point=point, start=start, user=request.user)
-    if not reports and not request.user.is_opcc_staff:
-        raise Http404("No released results here.")
+    for_force = not request.user.is_opcc_staff
+    if for_force:
+        reports = dashboard.released_reports_at(contact_point=point, start=start)
+        if not reports:
+            raise Http404("No released results here.")
+    else:
+        reports = dashboard.reports_at(contact_point=point, start=start)
     context = {
         "point": point,
         "period": dashboard.quarter_label(start),
         "start": start,
         "reports": reports,
-        "for_force": not request.user.is_opcc_staff,
+        "for_force": for_force,
+        "shows_days": released.shows_days(),
     }
     return render(request, "reports/contact_point_results.html", context)
 

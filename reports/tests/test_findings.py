@@ -407,15 +407,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, coordinator):
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_force_liaison_sees_a_cited_report_only_as_place_day_channel_score_and_checked_quote(
+def test_force_liaison_sees_a_cited_report_only_as_place_week_channel_score_and_checked_quote(
     client_for, coordinator, force_liaison, released_report
 ):
     finding = raise_it(coordinator, cited_reports=[released_report])
     content = client_for(force_liaison).get(finding.get_absolute_url()).content.decode()
     visit = released_report.assignment.visit
     local = timezone.localtime(visit.starts_at)
+    monday = local.date() - timedelta(days=local.weekday())
     assert visit.contact_point.name in content
-    assert f"{local:%-d %b %Y}" in content
+    assert f"Week beginning {monday:%-d %B %Y}" in content
+    assert f"{local:%-d %b %Y}" not in content and f"{local:%-d %B %Y}" not in content, "the week, not the day"
     assert visit.contact_point.get_channel_display() in content
     assert f"{released_report.overall_score}%" in content
     assert REDACTED_TEXT in content
