@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from . import mail
 from .models import WorkerHeartbeat
 
 
@@ -24,3 +25,21 @@ def clear_throttling_records() -> int:
     from .signin import clear_throttling_records
 
     return clear_throttling_records()
+
+
+@shared_task(name="mysteryshop.send_email")
+def send_email(email_ids: list[int]) -> int:
+    """After commit: send these outbox rows, each once (a row another run has claimed is left alone)."""
+    return mail.send_outgoing(email_ids)
+
+
+@shared_task(name="mysteryshop.sweep_email")
+def sweep_email() -> int:
+    """Every minute: send e-mail whose task was lost, or that is due another try."""
+    return mail.sweep()
+
+
+@shared_task(name="mysteryshop.forget_old_email")
+def forget_old_email() -> int:
+    """Daily: delete outbox rows sent or given up more than a month ago."""
+    return mail.forget_old()

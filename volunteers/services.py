@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -16,16 +15,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mysteryshop import audit
+from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -44,16 +42,6 @@ from .models import (
     TrainingSession,
     Volunteer,
 )
-
-logger = logging.getLogger(__name__)
-
-
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Send one e-mail; a mail server that is down is logged, never shown as an error page."""
-    try:
-        send_mail(subject, render_to_string(template, context), None, [to])
-    except Exception:
-        logger.exception("Could not send %r to a volunteer; it can be sent again from their page.", subject)
 
 
 def address_hash(address: str) -> str:
@@ -93,15 +81,15 @@ def apply(*, form, address: str) -> Volunteer:
         with transaction.atomic():
             volunteer.save()
             StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
+            send_email(
+                to=volunteer.email,
+                subject="Thank you for applying to be a mystery shopper",
+                template="volunteers/email/application_received.txt",
+                context={"volunteer": volunteer, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
+            )
     except IntegrityError:
         # Two submissions at once: the unique e-mail constraint kept one.
         raise DuplicateApplication(Volunteer.objects.get(email__iexact=volunteer.email)) from None
-    _send(
-        to=volunteer.email,
-        subject="Thank you for applying to be a mystery shopper",
-        template="volunteers/email/application_received.txt",
-        context={"volunteer": volunteer, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
-    )
     return volunteer
 
 
@@ -168,13 +156,11 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
         },
     )
     link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
-    transaction.on_commit(
-        lambda: _send(
-            to=volunteer.email,
-            subject="You have been invited to train as a mystery shopper",
-            template="volunteers/email/invitation.txt",
-            context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
-        )
+    send_email(
+        to=volunteer.email,
+        subject="You have been invited to train as a mystery shopper",
+        template="volunteers/email/invitation.txt",
+        context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
     )
 
 
@@ -237,17 +223,18 @@ def invite(*, session: TrainingSession, volunteers, by) -> int:
     """Invite volunteers to a session; someone already invited is left as they were."""
     count = 0
     for volunteer in volunteers:
-        _booking, created = TrainingBooking.objects.get_or_create(
-            session=session, volunteer=volunteer, defaults={"invited_at": timezone.now()}
-        )
-        count += created
-        if created:
-            _send(
-                to=volunteer.email,
-                subject=f"Training: {session.module}",
-                template="volunteers/email/training_invitation.txt",
-                context={"volunteer": volunteer, "session": session},
+        with transaction.atomic():
+            _booking, created = TrainingBooking.objects.get_or_create(
+                session=session, volunteer=volunteer, defaults={"invited_at": timezone.now()}
             )
+            count += created
+            if created:
+                send_email(
+                    to=volunteer.email,
+                    subject=f"Training: {session.module}",
+                    template="volunteers/email/training_invitation.txt",
+                    context={"volunteer": volunteer, "session": session},
+                )
     return count
 
 

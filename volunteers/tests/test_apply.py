@@ -24,7 +24,7 @@ def valid(**overrides):
     return data | overrides
 
 
-def test_an_application_is_recorded_and_confirmed_by_email(client, db):
+def test_an_application_is_recorded_and_confirmed_by_email(client, db, sent_email):
     response = client.post(URL, valid())
     assert response["Location"] == reverse("volunteers:application-received")
     volunteer = Volunteer.objects.get()
@@ -32,7 +32,7 @@ def test_an_application_is_recorded_and_confirmed_by_email(client, db):
     assert volunteer.email == "ada@example.org"
     assert volunteer.postcode == "ST16 2DQ"
     assert volunteer.status_changes.get().to_status == Status.APPLIED
-    assert mail.outbox[0].to == ["ada@example.org"]
+    assert sent_email()[0].to == ["ada@example.org"]
     assert "Thank you for applying" in mail.outbox[0].subject
 
 
@@ -93,11 +93,11 @@ def test_applying_twice_with_the_same_email_gives_one_record_and_a_helpful_messa
     assert "We already have an application from this email address" in response.content.decode()
 
 
-def test_a_filled_honeypot_keeps_nothing(client, db):
+def test_a_filled_honeypot_keeps_nothing(client, db, sent_email):
     response = client.post(URL, valid(website="http://spam.example"))
     assert response.status_code == 302
     assert not Volunteer.objects.exists()
-    assert not mail.outbox
+    assert not sent_email()
 
 
 def test_too_many_applications_from_one_address_are_refused(client, db, settings):
