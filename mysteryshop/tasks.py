@@ -1,8 +1,31 @@
+import logging
+
 from celery import shared_task
+from celery.signals import task_failure
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import mail
-from .models import WorkerHeartbeat
+from .models import TaskFailureCount, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+@task_failure.connect
+def count_failure(sender=None, **kwargs) -> None:
+    """Count every task that raised, by name, for the metrics page (monitoring only, not business flow)."""
+    name, now = getattr(sender, "name", str(sender)), timezone.now()
+    try:
+        counted = TaskFailureCount.objects.filter(task=name).update(failures=F("failures") + 1, last_failed_at=now)
+        if not counted:
+            try:
+                with transaction.atomic():
+                    TaskFailureCount.objects.create(task=name, failures=1, last_failed_at=now)
+            except IntegrityError:  # another worker counted the first failure at the same moment
+                TaskFailureCount.objects.filter(task=name).update(failures=F("failures") + 1, last_failed_at=now)
+    except Exception:
+        logger.warning("Could not count the failure of task %s.", name, exc_info=True)
 
 
 @shared_task(name="mysteryshop.record_heartbeat")

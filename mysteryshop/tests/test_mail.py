@@ -110,7 +110,9 @@ def test_two_workers_at_once_send_each_email_once():
     for thread in threads:
         thread.join(timeout=60)
     assert sum(counts) == 30
-    assert sorted(message.to[0] for message in django_mail.outbox) == sorted(f"person{n}@example.org" for n in range(30))
+    assert sorted(message.to[0] for message in django_mail.outbox) == sorted(
+        f"person{n}@example.org" for n in range(30)
+    )
 
 
 def test_through_a_real_smtp_server_with_one_address_refused_for_good(db, smtp):
@@ -204,9 +206,10 @@ def test_the_embedded_site_prints_email_on_the_console_at_commit(tmp_path):
         " context={'assignment': None})\n"
         "    print('still in the transaction', flush=True)\n"
     )
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "EMAIL_URL", "DATABASE_URL")
-    } | {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "DJANGO_DEBUG": "1"}
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "EMAIL_URL", "DATABASE_URL")} | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DJANGO_DEBUG": "1",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=180,
