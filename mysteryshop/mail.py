@@ -32,7 +32,9 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -61,6 +63,18 @@ LONGEST_WAIT = timedelta(hours=1)
 # Sent and given-up rows (without their bodies once sent) are kept this long, then deleted.
 KEEP_DAYS = 30
 
+_suppressed: ContextVar[bool] = ContextVar("email_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """Write no e-mail inside this block (loading demo data: its bookings must not tell anyone)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
 
 def send_email(
     *,
@@ -74,8 +88,10 @@ def send_email(
 
     `template` is a plain-text template; its context always has `site_url`. Empty and
     repeated addresses are skipped. The message is rendered now and kept in the outbox
-    until the mail server has it; returns the outbox rows' ids.
+    until the mail server has it; returns the outbox rows' ids (none inside `suppressed()`).
     """
+    if _suppressed.get():
+        return []
     addresses = [to] if isinstance(to, str) else list(to)
     context = {"site_url": settings.MYSTERYSHOP_SITE_URL, **(context or {})}
     body = render_to_string(template, context)

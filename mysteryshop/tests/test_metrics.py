@@ -76,7 +76,9 @@ def test_the_monitoring_server_reads_the_state_of_the_background_work(client, to
 def test_request_latency_is_counted_by_view(client, token):
     client.get(reverse("healthz"))
     text = scrape(client).content.decode()
-    assert value(text, "django_http_requests_latency_seconds_by_view_method_count", '{method="GET",view="healthz"}') >= 1
+    assert (
+        value(text, "django_http_requests_latency_seconds_by_view_method_count", '{method="GET",view="healthz"}') >= 1
+    )
 
 
 def test_a_task_that_fails_is_counted(db, token, client):
