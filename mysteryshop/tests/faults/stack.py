@@ -77,6 +77,7 @@ class Process:
             os.killpg(self.pid, number)
 
     def group_alive(self) -> bool:
+        self.popen.poll()  # reap the main process if it has ended (a zombie still counts in its group)
         try:
             os.killpg(self.pid, 0)
         except ProcessLookupError:
@@ -164,7 +165,7 @@ def start_worker(env: dict, name: str, log_dir: Path, *, concurrency: int = 2) -
     process = Process(
         name,
         [sys.executable, "-m", "celery", "-A", "mysteryshop", "worker", "--loglevel", "INFO", "--concurrency",
-         str(concurrency), "--hostname", f"{name}@%h"],
+         str(concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"],
         env=env, log_dir=log_dir,
     )  # fmt: skip
     process.wait_for_log(r" ready\.", timeout=90)
