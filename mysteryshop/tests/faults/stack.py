@@ -172,14 +172,16 @@ def start_worker(env: dict, name: str, log_dir: Path, *, concurrency: int = 2) -
     return process
 
 
-def start_beat(env: dict, name: str, log_dir: Path) -> Process:
+def start_beat(env: dict, name: str, log_dir: Path, *, wait: bool = True) -> Process:
+    """Celery beat, checking its schedule every second (each beat sends every due task itself)."""
     process = Process(
         name,
         [sys.executable, "-m", "celery", "-A", "mysteryshop", "beat", "--loglevel", "INFO",
          "--pidfile", str(log_dir / f"{name}.pid"), "--max-interval", "1"],
         env=env, log_dir=log_dir,
     )  # fmt: skip
-    process.wait_for_log(r"beat: Starting", timeout=90)
+    if wait:
+        process.wait_for_log(r"beat: Starting", timeout=90)
     return process
 
 
