@@ -189,6 +189,11 @@ def forget_old(*, now=None) -> int:
     return OutgoingEmail.objects.filter(status__in=done, created_at__lt=now - timedelta(days=KEEP_DAYS)).delete()[0]
 
 
+def forget_address(address: str) -> int:
+    """Delete every outbox row to this address, sent or not (a person's data erased: nothing more goes to them)."""
+    return OutgoingEmail.objects.filter(to__iexact=address).delete()[0] if address else 0
+
+
 def _claim(pk: int) -> OutgoingEmail | None:
     """Take the row for sending if it is waiting; None if another process has it or it is done."""
     claimed = OutgoingEmail.objects.filter(pk=pk, status=OutgoingEmailStatus.PENDING).update(

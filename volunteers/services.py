@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mysteryshop import audit
-from mysteryshop.mail import send_email
+from mysteryshop import audit, mail
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -81,7 +80,7 @@ def apply(*, form, address: str) -> Volunteer:
         with transaction.atomic():
             volunteer.save()
             StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
-            send_email(
+            mail.send_email(
                 to=volunteer.email,
                 subject="Thank you for applying to be a mystery shopper",
                 template="volunteers/email/application_received.txt",
@@ -156,7 +155,7 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
         },
     )
     link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
-    send_email(
+    mail.send_email(
         to=volunteer.email,
         subject="You have been invited to train as a mystery shopper",
         template="volunteers/email/invitation.txt",
@@ -229,7 +228,7 @@ def invite(*, session: TrainingSession, volunteers, by) -> int:
             )
             count += created
             if created:
-                send_email(
+                mail.send_email(
                     to=volunteer.email,
                     subject=f"Training: {session.module}",
                     template="volunteers/email/training_invitation.txt",
@@ -365,6 +364,8 @@ def register_erasure_step(step: Callable[[Volunteer], None]) -> None:
 def anonymise(volunteer: Volunteer) -> None:
     """Remove personal data but keep the record, its history and what it contributed to results."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    for address in {volunteer.email, volunteer.user.email if volunteer.user else ""}:
+        mail.forget_address(address)
     volunteer.first_name, volunteer.last_name = ANONYMOUS, f"volunteer {volunteer.pk}"
     volunteer.email = f"anonymised-{volunteer.pk}@invalid.example"
     volunteer.phone = "+441632960000"  # an Ofcom drama number: never a real person

@@ -20,7 +20,7 @@ from mysteryshop import backups
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def fingerprint() -> dict:

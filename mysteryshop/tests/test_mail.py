@@ -63,7 +63,7 @@ def test_an_email_is_a_row_in_the_callers_transaction_and_nothing_is_sent_there(
     assert len(callbacks) == 1, "one task, sent after commit"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_sends_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
         write()
@@ -91,7 +91,7 @@ def test_the_task_sends_each_email_once_with_its_attachments_and_then_forgets_th
     assert row.sent_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_send_each_email_once():
     ids = [pk for _ in range(30) for pk in write(to=f"person{_}@example.org")]
     start = threading.Barrier(2)
@@ -234,3 +234,32 @@ def test_nothing_but_the_outbox_sends_email():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             offenders += [f"{relative}:{number}: {word}" for word in FORBIDDEN if word in line]
     assert offenders == []
+
+
+def test_an_administrator_sends_a_given_up_email_again_once_its_cause_is_fixed(client, db):
+    from django.urls import reverse
+
+    from conftest import sign_in_as
+    from mysteryshop.tests.factories import UserFactory
+
+    (pk,) = write()
+    OutgoingEmail.objects.filter(pk=pk).update(status=OutgoingEmailStatus.FAILED, attempts=9, last_error="550")
+    sign_in_as(client, UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:mysteryshop_outgoingemail_changelist")).content.decode()
+    assert "Given up" in page and "Hello" in page
+    client.post(
+        reverse("admin:mysteryshop_outgoingemail_changelist"), {"action": "send_again", "_selected_action": [pk]}
+    )
+    assert OutgoingEmail.objects.get(pk=pk).status == OutgoingEmailStatus.PENDING
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert mail.sweep() == 1
+
+
+def test_erasing_a_person_takes_their_email_out_of_the_outbox(db):
+    from volunteers import services
+    from volunteers.tests.factories import VolunteerFactory
+
+    person, other = VolunteerFactory(status="left"), VolunteerFactory()
+    write(to=[person.email.upper(), other.email])
+    services.anonymise(person)
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == [other.email]
