@@ -56,7 +56,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     the cause is fixed.
     """
 
-    list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at", "last_error")
+    list_display = ("created_at", "to", "subject", "status", "attempts", "last_error")
     list_filter = ("status",)
     search_fields = ("to", "subject")
     date_hierarchy = "created_at"

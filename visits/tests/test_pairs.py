@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
@@ -155,6 +156,7 @@ def test_declining_alerts_the_coordinator_and_reopens_the_visit(
     assert visit.status == VisitStatus.PLANNED
     assert sent_email()[-1].to == [coordinator.email]
     assert "Hospital appointment" in mail.outbox[-1].body
+    assert f"{settings.MYSTERYSHOP_SITE_URL}{visit.get_absolute_url()}" in mail.outbox[-1].body, "a link that works"
 
 
 def test_a_volunteer_cannot_answer_for_someone_else(client_for, coordinator, visit):
