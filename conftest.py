@@ -105,7 +105,8 @@ def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback,
     email_dir.mkdir()
     env = {
         **os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": redis_url, "DJANGO_DEBUG": "1",
-        "EMAIL_URL": f"filemail://{email_dir}",
+        # django-environ takes the path after "filemail://" without its first slash: hence four.
+        "EMAIL_URL": f"filemail:///{email_dir}",
     }  # fmt: skip
     worker = subprocess.Popen(
         [

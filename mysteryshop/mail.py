@@ -50,7 +50,7 @@ from .models import OutgoingEmail, OutgoingEmailStatus
 
 logger = logging.getLogger(__name__)
 
-Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+Attachment = tuple[str, bytes | str, str]  # file name, content (text is sent as UTF-8), MIME type
 
 SEND_TASK = "mysteryshop.send_email"
 # A claim this old belongs to a process that died while sending (a send takes seconds: every
@@ -97,7 +97,7 @@ def send_email(
     body = render_to_string(template, context)
     subject = " ".join(subject.split())[:300]  # a header: no line breaks
     stored = [
-        {"name": name, "mimetype": mimetype, "content": base64.b64encode(content).decode("ascii")}
+        {"name": name, "mimetype": mimetype, "content": base64.b64encode(_bytes(content)).decode("ascii")}
         for name, content, mimetype in attachments
     ]
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "mysteryshop.invalid"
@@ -109,6 +109,10 @@ def send_email(
     if ids:
         send_task_on_commit(SEND_TASK, args=[ids])
     return ids
+
+
+def _bytes(content: bytes | str) -> bytes:
+    return content.encode() if isinstance(content, str) else content
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -263,3 +263,19 @@ def test_erasing_a_person_takes_their_email_out_of_the_outbox(db):
     write(to=[person.email.upper(), other.email])
     services.anonymise(person)
     assert list(OutgoingEmail.objects.values_list("to", flat=True)) == [other.email]
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_email_written_in_a_committed_transaction(celery_worker):
+    from conftest import emails_in, wait_until
+
+    with transaction.atomic():
+        write(
+            to="ada@example.org",
+            subject="From the worker",
+            attachments=[("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+        )
+    (message,) = wait_until(lambda: emails_in(celery_worker.email_dir), timeout=60)
+    assert (message["To"], message["Subject"]) == ("ada@example.org", "From the worker")
+    assert [part.get_filename() for part in message.iter_attachments()] == ["visit.ics"]
+    assert OutgoingEmail.objects.get().status == OutgoingEmailStatus.SENT
