@@ -6,6 +6,8 @@ test client signed in as that user.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -90,15 +92,22 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback, transactional_db):
+def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback, transactional_db, tmp_path):
     """A real Celery worker process on Redis and the test PostgreSQL database.
 
     Tests using it must commit their data (the worker is another process), so
-    this fixture implies a transactional database.
+    this fixture implies a transactional database. The worker sends e-mail from the
+    outbox into files in `worker.email_dir` (read them with `emails_in`).
     """
     if connection.vendor != "postgresql":
         pytest.skip("The real worker needs PostgreSQL: another process cannot see an in-memory test database.")
-    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": redis_url, "DJANGO_DEBUG": "1"}
+    email_dir = tmp_path / "worker-email"
+    email_dir.mkdir()
+    env = {
+        **os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": redis_url, "DJANGO_DEBUG": "1",
+        # django-environ takes the path after "filemail://" without its first slash: hence four.
+        "EMAIL_URL": f"filemail:///{email_dir}",
+    }  # fmt: skip
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "mysteryshop", "worker",
@@ -107,6 +116,7 @@ def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback,
         ],
         cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    worker.email_dir = email_dir
     try:
         _wait_for_worker(worker)
         yield worker
@@ -132,6 +142,17 @@ def _wait_for_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError("Celery worker did not start:\n" + "".join(seen[-40:]))
 
 
+def emails_in(directory: Path) -> list[email.message.Message]:
+    """The e-mails that Django's file backend has finished writing into `directory`, oldest first."""
+    separator = b"\n" + b"-" * 79 + b"\n"
+    messages = []
+    for path in sorted(directory.iterdir(), key=lambda path: path.stat().st_mtime_ns):
+        # Each message ends with the separator: a last piece without one is still being written.
+        for raw in path.read_bytes().split(separator)[:-1]:
+            messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+    return messages
+
+
 def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
     """Poll `predicate` until it returns something true, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -141,6 +162,27 @@ def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
             return result
         time.sleep(interval)
     raise AssertionError(f"Condition not met within {timeout} seconds.")
+
+
+@pytest.fixture
+def sent_email(db):
+    """`sent_email()` sends every e-mail waiting in the outbox, as the Celery task would, and returns
+    Django's test outbox (`django.core.mail.outbox`: the messages sent so far, oldest first).
+
+    Services write e-mail to the outbox (`mysteryshop.mail.send_email`); a worker sends it. Tests
+    without a worker call this after the action, where they would read `mail.outbox`.
+    """
+    from django.core import mail as django_mail
+
+    from mysteryshop import mail
+    from mysteryshop.models import OutgoingEmail, OutgoingEmailStatus
+
+    def send():
+        waiting = OutgoingEmail.objects.filter(status=OutgoingEmailStatus.PENDING).order_by("pk")
+        mail.send_outgoing(list(waiting.values_list("pk", flat=True)))
+        return django_mail.outbox
+
+    return send
 
 
 # --- One user per role --------------------------------------------------------

@@ -76,6 +76,8 @@ ACCESS: dict[str, Access] = {
     # --- Site and sign-in (mysteryshop/urls.py, django.contrib.auth.urls) ---------------------------
     "home": public(),  # the welcome page, or a redirect to the person's own landing page
     "healthz": public(),
+    # Prometheus metrics: only with the monitoring token (mysteryshop.metrics), never to a person's session.
+    "metrics": row(anonymous=FORBIDDEN),
     "audit-log": row(),  # system administrators (superusers) only; every role is refused
     "login": public(),
     # Signing out ends at the sign-in page. Walked for anonymous visitors only: it would end the session.

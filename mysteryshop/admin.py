@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 
 from . import signin
-from .models import AuditEvent, User
+from .models import AuditEvent, OutgoingEmail, OutgoingEmailStatus, User
 
 
 @admin.register(AuditEvent)
@@ -45,3 +46,34 @@ class UserAdmin(DjangoUserAdmin):
             f"Reset two-factor sign-in for {queryset.count()} account(s) and signed them out everywhere.",
             messages.SUCCESS,
         )
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The e-mail outbox, read only (bodies are not shown): what waits, what went, what was given up.
+
+    A given-up e-mail (the server refused it, or it stayed unsent too long) can be sent again once
+    the cause is fixed.
+    """
+
+    list_display = ("created_at", "to", "subject", "status", "attempts", "last_error")
+    list_filter = ("status",)
+    search_fields = ("to", "subject")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at", "claimed_at", "sent_at",
+              "last_error", "message_id")  # fmt: skip
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send again (given-up e-mails only)")
+    def send_again(self, request, queryset):
+        count = queryset.filter(status=OutgoingEmailStatus.FAILED).update(
+            status=OutgoingEmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), created_at=timezone.now()
+        )
+        self.message_user(request, f"{count} e-mail(s) will be sent again within two minutes.", messages.SUCCESS)

@@ -1,24 +1,79 @@
-"""The one way the project sends e-mail.
+"""The one way the project sends e-mail: an outbox in PostgreSQL.
 
-Every e-mail goes through `send_email`: it is rendered now, inside the request or
-task that decides to send it, and leaves only once that transaction commits, so a
-rolled-back change never tells anyone anything. A mail server that is down or slow
-must never fail or hold up a request.
+`send_email` renders the message now and writes one `OutgoingEmail` row per address in
+the caller's transaction, so a rolled-back change never tells anyone anything and a
+committed one always does. Nothing talks to the mail server inside a request:
+
+1. After commit, the task `mysteryshop.send_email` is sent by name with the rows' ids
+   (`send_task_on_commit`: a broker that is down costs the request a second at most).
+2. The task claims each row with a conditional UPDATE (pending → sending) and sends it.
+   Only the process whose UPDATE changed the row sends it, so two workers, a task run
+   twice, or the task and the sweeper at once, send a row once.
+3. The sweeper (`mysteryshop.sweep_email`, every minute from beat) sends any row whose
+   task was lost (Redis down, worker killed) and retries rows the mail server refused,
+   waiting longer each time. A row still unsent after MYSTERYSHOP_EMAIL_GIVE_UP_HOURS,
+   or refused for good by the server, is marked failed (the metrics and the admin show it).
+
+If a process dies after the mail server accepted a message but before its row is marked
+sent, nobody can know whether it went. Its claim expires after `CLAIM_LEASE` and the
+sweeper sends it again: at least once rather than at most once, because a safety alert
+or a booking that never arrives does harm and a second copy does not. The copy carries
+the same Message-ID (fixed when the row is written), so mail systems that remove
+duplicates drop it, and the booking's calendar file has the same UID and sequence, so a
+calendar shows one visit. The window is the few milliseconds between the server's
+"250 OK" and one UPDATE; the log says when a claim expired.
+
+The embedded demo (no Redis) runs the task in-process at commit, so e-mail appears on
+the console at once.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
-from collections.abc import Iterable
+import smtplib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.contrib.auth import forms as auth_forms
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .celery import send_task_on_commit
+from .models import OutgoingEmail, OutgoingEmailStatus
 
 logger = logging.getLogger(__name__)
 
-Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+Attachment = tuple[str, bytes | str, str]  # file name, content (text is sent as UTF-8), MIME type
+
+SEND_TASK = "mysteryshop.send_email"
+# A claim this old belongs to a process that died while sending (a send takes seconds: every
+# step of talking to the mail server times out after EMAIL_TIMEOUT).
+CLAIM_LEASE = timedelta(minutes=10)
+# The sweeper leaves rows this young to the task sent when they were committed.
+SWEEP_GRACE = timedelta(minutes=1)
+# After a failed attempt, wait 1, 2, 4, ... minutes before the next, never more than an hour.
+LONGEST_WAIT = timedelta(hours=1)
+# Sent and given-up rows (without their bodies once sent) are kept this long, then deleted.
+KEEP_DAYS = 30
+
+_suppressed: ContextVar[bool] = ContextVar("email_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """Write no e-mail inside this block (loading demo data: its bookings must not tell anyone)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def send_email(
@@ -28,29 +83,169 @@ def send_email(
     template: str,
     context: dict | None = None,
     attachments: Iterable[Attachment] = (),
-) -> None:
+) -> list[int]:
     """Send one e-mail to each address in `to` (each on their own) once the transaction commits.
 
-    `template` is a plain-text template; its context always has `site_url`. Empty
-    addresses are skipped.
+    `template` is a plain-text template; its context always has `site_url`. Empty and
+    repeated addresses are skipped. The message is rendered now and kept in the outbox
+    until the mail server has it; returns the outbox rows' ids (none inside `suppressed()`).
     """
+    if _suppressed.get():
+        return []
     addresses = [to] if isinstance(to, str) else list(to)
     context = {"site_url": settings.MYSTERYSHOP_SITE_URL, **(context or {})}
     body = render_to_string(template, context)
-    attachments = list(attachments)
-    messages = []
-    for address in filter(None, addresses):
-        message = EmailMessage(subject, body, to=[address])
-        for name, content, mimetype in attachments:
-            message.attach(name, content, mimetype)
-        messages.append(message)
-    if messages:
-        transaction.on_commit(lambda: _deliver(messages))
+    subject = " ".join(subject.split())[:300]  # a header: no line breaks
+    stored = [
+        {"name": name, "mimetype": mimetype, "content": base64.b64encode(_bytes(content)).decode("ascii")}
+        for name, content, mimetype in attachments
+    ]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "mysteryshop.invalid"
+    rows = OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(to=address, subject=subject, body=body, attachments=stored, message_id=make_msgid(domain=domain))
+        for address in dict.fromkeys(filter(None, addresses))
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        send_task_on_commit(SEND_TASK, args=[ids])
+    return ids
 
 
-def _deliver(messages: list[EmailMessage]) -> None:
-    for message in messages:
-        try:
-            message.send()
-        except Exception:
-            logger.exception("Could not send %r.", message.subject)
+def _bytes(content: bytes | str) -> bytes:
+    return content.encode() if isinstance(content, str) else content
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password reset form, its e-mail going through the outbox instead of out of the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        subject = render_to_string(subject_template_name, context)
+        send_email(to=to_email, subject=subject, template=email_template_name, context=context)
+
+
+# --- Sending (Celery) ----------------------------------------------------------------------
+
+
+def send_outgoing(ids: Iterable[int]) -> int:
+    """Send the outbox rows with these ids that are still waiting; returns how many were sent.
+
+    Stops at the first failure that is not about one address (the mail server down or
+    refusing): the rest stay waiting for the sweeper.
+    """
+    connection = get_connection(fail_silently=False)
+    opened = False
+    sent = 0
+    try:
+        for pk in ids:
+            email = _claim(pk)
+            if email is None:
+                continue
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+                connection.send_messages([_message(email)])
+            except Exception as error:
+                _give_back(email, error)
+                if _about_the_address(error):
+                    continue
+                break
+            _mark_sent(email)
+            sent += 1
+    finally:
+        if opened:
+            try:
+                connection.close()
+            except Exception:
+                logger.warning("Could not close the connection to the mail server.", exc_info=True)
+    return sent
+
+
+def sweep(*, now=None, limit: int = 200) -> int:
+    """Send what the tasks did not: rows whose task was lost, rows due another try, and rows
+    whose sender died mid-send (sent again, see the module's docstring). Returns how many were sent."""
+    now = now or timezone.now()
+    expired = OutgoingEmail.objects.filter(status=OutgoingEmailStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    for pk in expired.values_list("pk", flat=True):
+        if OutgoingEmail.objects.filter(
+            pk=pk, status=OutgoingEmailStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
+        ).update(status=OutgoingEmailStatus.PENDING, next_attempt_at=now):
+            logger.warning(
+                "E-mail %s was claimed %s ago and never marked sent: its sender died. Sending it again "
+                "(same Message-ID); it may arrive twice.",
+                pk,
+                CLAIM_LEASE,
+            )
+    due = (
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmailStatus.PENDING, next_attempt_at__lte=now, created_at__lte=now - SWEEP_GRACE
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return send_outgoing(list(due[:limit]))
+
+
+def forget_old(*, now=None) -> int:
+    """Delete sent and given-up rows older than KEEP_DAYS (their bodies went when they were sent)."""
+    now = now or timezone.now()
+    done = (OutgoingEmailStatus.SENT, OutgoingEmailStatus.FAILED)
+    return OutgoingEmail.objects.filter(status__in=done, created_at__lt=now - timedelta(days=KEEP_DAYS)).delete()[0]
+
+
+def forget_address(address: str) -> int:
+    """Delete every outbox row to this address, sent or not (a person's data erased: nothing more goes to them)."""
+    return OutgoingEmail.objects.filter(to__iexact=address).delete()[0] if address else 0
+
+
+def _claim(pk: int) -> OutgoingEmail | None:
+    """Take the row for sending if it is waiting; None if another process has it or it is done."""
+    claimed = OutgoingEmail.objects.filter(pk=pk, status=OutgoingEmailStatus.PENDING).update(
+        status=OutgoingEmailStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return OutgoingEmail.objects.get(pk=pk) if claimed else None
+
+
+def _message(email: OutgoingEmail) -> EmailMessage:
+    message = EmailMessage(email.subject, email.body, to=[email.to], headers={"Message-ID": email.message_id})
+    for attachment in email.attachments:
+        message.attach(attachment["name"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+    return message
+
+
+def _mark_sent(email: OutgoingEmail) -> None:
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmailStatus.SENDING).update(
+        status=OutgoingEmailStatus.SENT, sent_at=timezone.now(), body="", attachments=[], last_error=""
+    )
+
+
+def _about_the_address(error: Exception) -> bool:
+    """The server refused this message's address (the next message may well go)."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused)
+
+
+def _refused_for_good(error: Exception) -> bool:
+    """A permanent refusal (5xx) of the address: trying again cannot help."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )
+
+
+def _give_back(email: OutgoingEmail, error: Exception) -> None:
+    """Return a claimed row after a failed attempt: due again later, or given up."""
+    now = timezone.now()
+    give_up_at = email.created_at + timedelta(hours=settings.MYSTERYSHOP_EMAIL_GIVE_UP_HOURS)
+    reason = f"{type(error).__name__}: {error}"[:300]
+    if _refused_for_good(error) or now >= give_up_at:
+        OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmailStatus.SENDING).update(
+            status=OutgoingEmailStatus.FAILED, last_error=reason
+        )
+        logger.error("Gave up sending e-mail %s after %s attempt(s): %s", email.pk, email.attempts, reason)
+        return
+    wait = min(timedelta(minutes=2 ** min(email.attempts - 1, 10)), LONGEST_WAIT)
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmailStatus.SENDING).update(
+        status=OutgoingEmailStatus.PENDING, next_attempt_at=now + wait, last_error=reason
+    )
+    logger.warning(
+        "Could not send e-mail %s (attempt %s), trying again in %s: %s", email.pk, email.attempts, wait, reason
+    )

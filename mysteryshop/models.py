@@ -185,3 +185,63 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return AuditAction(self.action).label if self.action in AuditAction.values else self.action
+
+
+class OutgoingEmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Given up"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one address, written in the transaction that decided to send it (the outbox).
+
+    A Celery task sends it after commit and a beat sweeper sends any whose task was lost
+    (`mysteryshop.mail`). Sending is claimed by a conditional UPDATE from pending to
+    sending, so two workers, or two beats, never send one row twice. Once sent, its body and
+    attachments are emptied: only who, what subject and when are kept, for a month.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    # Each: {"name": file name, "mimetype": MIME type, "content": base64}.
+    attachments = models.JSONField(default=list, blank=True)
+    # Fixed when the row is written, so a copy sent again (see mysteryshop.mail) carries the same
+    # Message-ID and mail systems that remove duplicates can recognise it.
+    message_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=OutgoingEmailStatus.choices, default=OutgoingEmailStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OutgoingEmailStatus.values), name="outgoing_email_known_status"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=OutgoingEmailStatus.SENT, sent_at__isnull=False)
+                | (~models.Q(status=OutgoingEmailStatus.SENT) & models.Q(sent_at__isnull=True)),
+                name="outgoing_email_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject!r} to {self.to} ({self.get_status_display().lower()})"
+
+
+class TaskFailureCount(models.Model):
+    """How many times each Celery task has failed, counted by the worker, for the metrics page."""
+
+    task = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveBigIntegerField(default=0)
+    last_failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.failures} failure(s)"

@@ -14,6 +14,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_prometheus",
     "mysteryshop",
     "volunteers",
     "scenarios",
@@ -86,8 +88,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so every answer carries them: error pages too, such as the 400 for a Host header
-    # the site does not serve, which Django raises inside the middleware below.
+    # First and last: request latency by view for the metrics page (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Outermost but for the metrics, so every answer carries them: error pages too, such as the 400
+    # for a Host header the site does not serve, which Django raises inside the middleware below.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mysteryshop.middleware.SecurityHeadersMiddleware",
@@ -108,8 +112,9 @@ MIDDLEWARE = [
     "mysteryshop.middleware.StaffIdleTimeoutMiddleware",
     "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
-    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    # Last but one, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mysteryshop.urls"
@@ -140,6 +145,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails a request in seconds instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mysteryshop.User"
@@ -233,7 +241,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Source maps are fetched only by developers' tools: not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Uploaded evidence and receipts are private: never served from a public URL,
 # only through views that check who is asking.
 MEDIA_ROOT = Path(env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
@@ -260,6 +270,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Mystery Shop <mysteryshop@opcc.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every step of talking to the mail server gives up after this many seconds (Django's default is to
+# wait for ever). E-mail is sent by Celery from the outbox (mysteryshop.mail), never in a request.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# An e-mail the mail server has not taken after this many hours of retrying is given up (and shown
+# in the metrics and the admin); one refused for good (a 5xx for its address) is given up at once.
+MYSTERYSHOP_EMAIL_GIVE_UP_HOURS = env_int("MYSTERYSHOP_EMAIL_GIVE_UP_HOURS", 72)
 
 # --- Celery -------------------------------------------------------------------
 
@@ -276,29 +292,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Redis re-delivers an unacknowledged task after the visibility timeout; it must
-# be longer than any task may run or a slow task would run twice at once.
+# The longest task is the nightly rebuild of every roll-up (about 10 s on a year of a large
+# force's answers, bench/RESULTS.md) or making a PDF report (seconds); ten minutes is ample.
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Redis hands an unacknowledged task to another worker once this long has passed since it was
+# taken (a worker killed mid-task): longer than any task may run, so a slow task is never run
+# twice at once, and short enough that a task lost with its worker runs again within the quarter
+# hour. Every task is safe to run twice all the same, and the sweepers find lost work sooner.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 2 * 60 * 60,
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
     "socket_timeout": 30,
     "socket_connect_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request must not hang while Redis is down: try briefly, then give up;
-# the sweeper tasks pick up whatever was not sent.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
+# Publishing a task (mysteryshop.celery.publish) uses its own one-second timeouts and no retry,
+# so a request never waits on a broker that is down or frozen.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mysteryshop.record_heartbeat", "schedule": 60.0},
+    # E-mail whose task was lost, or that the mail server refused, is sent from the outbox.
+    "sweep-email": {"task": "mysteryshop.sweep_email", "schedule": 60.0},
+    "forget-old-email": {"task": "mysteryshop.forget_old_email", "schedule": crontab(hour=4, minute=20)},
     "clear-expired-sessions": {"task": "mysteryshop.clear_expired_sessions", "schedule": crontab(hour=4, minute=0)},
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
@@ -376,6 +393,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- Monitoring ---------------------------------------------------------------
+
+# /metrics (Prometheus) answers only a request with "Authorization: Bearer <this token>"; without
+# a token set, it is refused to everyone. Its figures hint at when visits happen: never public.
+MYSTERYSHOP_METRICS_TOKEN = env.str("MYSTERYSHOP_METRICS_TOKEN", default="")
+if MYSTERYSHOP_METRICS_TOKEN and len(MYSTERYSHOP_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("MYSTERYSHOP_METRICS_TOKEN must be at least 32 characters (or unset).")
+# Request latencies in seconds: from a fast page to gunicorn's 30-second timeout.
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, float("inf"))
 
 # --- Logging ------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import signin
+from . import mail, signin
 from .audit import record
 from .models import AuditAction
 from .signin_forms import CodeForm, RecoveryCodeForm
@@ -152,7 +152,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, throttled per client address and per e-mail address.
 
     Whether or not a link is sent, the same page follows, so it never tells whether an address has an account.
+    The e-mail goes through the outbox (`mail.PasswordResetForm`), never from inside the request.
     """
+
+    form_class = mail.PasswordResetForm
 
     def form_valid(self, form):
         if signin.may_send_password_reset(request=self.request, email=form.cleaned_data["email"]):

@@ -1,7 +1,31 @@
+import logging
+
 from celery import shared_task
+from celery.signals import task_failure
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from . import mail
+from .models import TaskFailureCount, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+@task_failure.connect
+def count_failure(sender=None, **kwargs) -> None:
+    """Count every task that raised, by name, for the metrics page (monitoring only, not business flow)."""
+    name, now = getattr(sender, "name", str(sender)), timezone.now()
+    try:
+        counted = TaskFailureCount.objects.filter(task=name).update(failures=F("failures") + 1, last_failed_at=now)
+        if not counted:
+            try:
+                with transaction.atomic():
+                    TaskFailureCount.objects.create(task=name, failures=1, last_failed_at=now)
+            except IntegrityError:  # another worker counted the first failure at the same moment
+                TaskFailureCount.objects.filter(task=name).update(failures=F("failures") + 1, last_failed_at=now)
+    except Exception:
+        logger.warning("Could not count the failure of task %s.", name, exc_info=True)
 
 
 @shared_task(name="mysteryshop.record_heartbeat")
@@ -24,3 +48,21 @@ def clear_throttling_records() -> int:
     from .signin import clear_throttling_records
 
     return clear_throttling_records()
+
+
+@shared_task(name="mysteryshop.send_email")
+def send_email(email_ids: list[int]) -> int:
+    """After commit: send these outbox rows, each once (a row another run has claimed is left alone)."""
+    return mail.send_outgoing(email_ids)
+
+
+@shared_task(name="mysteryshop.sweep_email")
+def sweep_email() -> int:
+    """Every minute: send e-mail whose task was lost, or that is due another try."""
+    return mail.sweep()
+
+
+@shared_task(name="mysteryshop.forget_old_email")
+def forget_old_email() -> int:
+    """Daily: delete outbox rows sent or given up more than a month ago."""
+    return mail.forget_old()

@@ -11,6 +11,7 @@ handler500 = "mysteryshop.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("accounts/password_reset/", signin_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", signin_views.two_factor_verify, name="two-factor-verify"),

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import hmac
+import sys
+
 from django.conf import settings
-from django.http import HttpResponseServerError, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from . import health
+from . import metrics as metrics_page
 from .roles import Role
 
 # Each role's own landing page, in order of precedence for people with several.
@@ -43,6 +50,17 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@require_GET
+@never_cache
+def metrics(request):
+    """Prometheus metrics, for the monitoring server that holds MYSTERYSHOP_METRICS_TOKEN; refused to anyone else."""
+    token = settings.MYSTERYSHOP_METRICS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        raise PermissionDenied("The metrics page needs the monitoring token.")
+    return HttpResponse(metrics_page.latest(), content_type=CONTENT_TYPE_LATEST)
+
+
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
@@ -61,5 +79,14 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without a request context: the error may be the database itself.
+    """A page for an unexpected error, rendered without a request context: the error may be the database itself.
+
+    When the database cannot be reached (restarting, failing over) the answer is 503 with a Retry-After:
+    nothing is wrong with what the person did, and it will work again in a few minutes.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -15,7 +15,6 @@ score and the reviewer's redacted quotes.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -23,12 +22,11 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Answer, Submission, SubmissionStatus
@@ -38,9 +36,6 @@ from .models import Finding, FindingEvent, FindingStatus, PeriodKind
 from .rollups import period_end
 from .services import is_released, released_quarters
 from .workingdays import add_working_days
-
-logger = logging.getLogger(__name__)
-
 
 # --- What a finding may cite, and what the force sees of it -------------------------------
 
@@ -259,9 +254,11 @@ def send_finding_reminders() -> tuple[int, int]:
     """
     now, today = timezone.now(), timezone.localdate()
     soon = add_working_days(today, settings.MYSTERYSHOP_FINDING_REMINDER_DAYS)
-    due_soon = _claim(Finding.objects.awaiting_force().filter(response_due__lte=soon), "reminded_at", now)
-    overdue = _claim(Finding.objects.overdue(today), "overdue_notified_at", now)
+    # The claims and the e-mails in one transaction: all sent once, or (if the task dies) none
+    # claimed and all sent by the next run.
     with transaction.atomic():
+        due_soon = _claim(Finding.objects.awaiting_force().filter(response_due__lte=soon), "reminded_at", now)
+        overdue = _claim(Finding.objects.overdue(today), "overdue_notified_at", now)
         if due_soon:
             _tell(_liaison_users(), due_soon, "reports/email/findings_due.txt", "Findings awaiting your response")
         for user, theirs in _overdue_recipients(overdue):
@@ -305,20 +302,8 @@ def _liaison_users():
 
 
 def _tell(users, about: Finding | list[Finding], template: str, subject: str) -> None:
-    """E-mail each user on their own, once the transaction commits; a failure is logged, never raised."""
-    context = {"site_url": settings.MYSTERYSHOP_SITE_URL, "today": timezone.localdate()}
+    """E-mail each user on their own (addressed by name), once the transaction commits."""
+    context = {"today": timezone.localdate()}
     context |= {"findings": about} if isinstance(about, list) else {"finding": about}
-    messages = [
-        EmailMessage(subject, render_to_string(template, context | {"user": user}), to=[user.email])
-        for user in users
-        if user.email
-    ]
-    if messages:
-        transaction.on_commit(lambda: _send(messages))
-
-
-def _send(messages: list[EmailMessage]) -> None:
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Could not send %r; the finding's page still shows where it stands.", messages[0].subject)
+    for user in users:
+        send_email(to=user.email, subject=subject, template=template, context=context | {"user": user})

@@ -368,9 +368,33 @@ def _visit_between(kind: str, start: date) -> Q:
     )
 
 
+# Advisory locks (PostgreSQL's two-key form, held to the end of the transaction) that serialise the
+# writers of roll-up rows. Each writer deletes a slice's rows and inserts them again; two at once on
+# the same slice would both insert and one would fail on `rollup_one_row_per_key`. So writers of one
+# contact point's slices take that contact point's lock, and the full rebuild takes the lock on all
+# of them, which every slice writer holds shared first (always in that order: no deadlock).
+LOCK_ALL_ROLLUPS = 7301
+LOCK_CONTACT_POINT_ROLLUPS = 7302
+
+
+def _serialise(contact_point_id: int | None) -> None:
+    """Wait until no other transaction writes the roll-ups of this contact point (None: of any)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite lets one writer in at a time anyway
+    with connection.cursor() as cursor:
+        if contact_point_id is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_ALL_ROLLUPS])
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, 0), pg_advisory_xact_lock(%s, %s)",
+                [LOCK_ALL_ROLLUPS, LOCK_CONTACT_POINT_ROLLUPS, contact_point_id % 2**31],
+            )
+
+
 @transaction.atomic
 def replace_slice(kind: str, start: date, contact_point_id: int) -> int:
     """Recompute one slice and replace its rows: running it twice or late changes nothing."""
+    _serialise(contact_point_id)
     RollupRow.objects.filter(period_kind=kind, period_start=start, contact_point_id=contact_point_id).delete()
     return _write({kind: start}, contact_point_id=contact_point_id, scope=_visit_between(kind, start))
 
@@ -383,13 +407,16 @@ def rollup_submission(submission_id: int) -> bool:
     The marker is cleared first with a conditional update, inside the same
     transaction as the recomputation: if anything fails the marker comes back
     for the sweeper, and an approval made meanwhile sets it again for another run.
+    Writers of the same contact point's roll-ups wait for each other (`_serialise`),
+    so two tasks at once, or a task and the sweeper, never collide.
     """
     submission = Submission.objects.select_related("assignment__visit").filter(pk=submission_id).first()
     if submission is None:
         return False
-    Submission.objects.filter(pk=submission_id, needs_rollup=True).update(needs_rollup=False)
     slices = slices_of(submission)
     contact_point_id = slices[0][2]
+    _serialise(contact_point_id)
+    Submission.objects.filter(pk=submission_id, needs_rollup=True).update(needs_rollup=False)
     targets = {kind: start for kind, start, _ in slices}
     stale = Q()
     for kind, start in targets.items():
@@ -413,7 +440,13 @@ def sweep(limit: int = 500) -> int:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Throw every roll-up row away and recompute all of them from the answers."""
+    """Throw every roll-up row away and recompute all of them from the answers.
+
+    Markers are cleared first, in the same transaction: an approval committed while the
+    rebuild runs keeps its marker for its own task or the sweeper.
+    """
+    _serialise(None)
+    Submission.objects.filter(needs_rollup=True).update(needs_rollup=False)
     if connection.vendor == "postgresql":
         # Emptied rather than deleted from, so the new rows go into fresh storage without checking
         # the old ones; readers wait for the commit (a few seconds) and never see it half done.
@@ -421,9 +454,7 @@ def rebuild() -> int:
             cursor.execute(f"TRUNCATE {RollupRow._meta.db_table}")
     else:
         RollupRow.objects.all().delete()
-    count = _write(dict.fromkeys(PeriodKind.values), scope=Q())
-    Submission.objects.filter(needs_rollup=True).update(needs_rollup=False)
-    return count
+    return _write(dict.fromkeys(PeriodKind.values), scope=Q())
 
 
 def differences() -> list[str]:

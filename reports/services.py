@@ -9,13 +9,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mysteryshop.celery import send_task_on_commit
+from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents
@@ -197,12 +196,14 @@ def commissioner_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
+@transaction.atomic
 def send_to_commissioners(*, report_id: int) -> int:
     """E-mail a ready report's PDF and CSV to each commissioner, once, if it was made on the schedule.
 
-    Sending is claimed with a conditional update of `emailed_at`, so the
-    scheduled task and the generation task, whichever gets there first, send it
-    once; if the mail server refuses, the claim is given back for another run.
+    Sending is claimed with a conditional update of `emailed_at` in the same transaction
+    that writes the e-mails to the outbox, so the scheduled task and the generation task,
+    whichever gets there first, send it once; the outbox keeps them until the mail server
+    takes them. Returns how many e-mails were written.
     """
     claimed = GeneratedReport.objects.filter(
         pk=report_id, status=GenerationStatus.READY, email_when_ready=True, emailed_at__isnull=True
@@ -210,31 +211,20 @@ def send_to_commissioners(*, report_id: int) -> int:
     if not claimed:
         return 0
     report = GeneratedReport.objects.get(pk=report_id)
-    recipients = commissioner_emails()
-    try:
-        messages = []
-        for address in recipients:
-            message = EmailMessage(
-                f"{report.get_kind_display()}: {report.period_label}",
-                render_to_string(
-                    "reports/documents/report_email.txt",
-                    {
-                        "report": report,
-                        "site_url": settings.MYSTERYSHOP_SITE_URL,
-                        "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
-                    },
-                ),
-                to=[address],
-            )
-            with report.pdf.open("rb") as pdf, report.csv.open("rb") as csv_file:
-                message.attach(report.file_name("pdf"), pdf.read(), "application/pdf")
-                message.attach(report.file_name("csv"), csv_file.read(), "text/csv")
-            messages.append(message)
-        get_connection().send_messages(messages)
-    except Exception:
-        GeneratedReport.objects.filter(pk=report_id).update(emailed_at=None)
-        raise
-    return len(messages)
+    with report.pdf.open("rb") as pdf, report.csv.open("rb") as csv_file:
+        attachments = [
+            (report.file_name("pdf"), pdf.read(), "application/pdf"),
+            (report.file_name("csv"), csv_file.read(), "text/csv"),
+        ]
+    return len(
+        send_email(
+            to=commissioner_emails(),
+            subject=f"{report.get_kind_display()}: {report.period_label}",
+            template="reports/documents/report_email.txt",
+            context={"report": report, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
+            attachments=attachments,
+        )
+    )
 
 
 def send_scheduled_report(*, kind: str, today: date | None = None) -> GeneratedReport:

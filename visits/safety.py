@@ -3,26 +3,22 @@ pair has not checked out in time, "I think I was recognised", and the mix of peo
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mysteryshop.mail import send_email
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, ContactPoint
 from volunteers.models import AGE_BANDS, Disability, Gender
 
 from . import capture
 from .models import Assignment, SafetyAlert, Submission, SubmissionEvent, Visit, VisitStatus
-
-logger = logging.getLogger(__name__)
 
 # Visits whose check-out deadline passed longer ago than this are not alerted on any more: the
 # alert is for the evening of the visit, not for history from before check-in existed.
@@ -124,24 +120,14 @@ def raise_check_out_alerts(*, now: datetime | None = None) -> int:
             recipients = coordinators_on_duty(visit)
             alert.sent_to = "\n".join(user.email for user in recipients)
             alert.save(update_fields=["sent_to"])
-            assignments = visit.assignments.active().select_related("volunteer")
-            body = render_to_string(
-                "visits/email/not_checked_out.txt",
-                {"visit": visit, "assignments": assignments, "site_url": settings.MYSTERYSHOP_SITE_URL},
+            send_email(
+                to=[user.email for user in recipients],
+                subject="Safety: volunteers have not checked out of a visit",
+                template="visits/email/not_checked_out.txt",
+                context={"visit": visit, "assignments": visit.assignments.active().select_related("volunteer")},
             )
-            message = EmailMessage(
-                "Safety: volunteers have not checked out of a visit", body, to=[user.email for user in recipients]
-            )
-            transaction.on_commit(lambda message=message: _send(message))
         raised += 1
     return raised
-
-
-def _send(message: EmailMessage) -> None:
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not send the check-out alert; it still shows on the visit's page.")
 
 
 @transaction.atomic

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mysteryshop import audit
+from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
@@ -33,8 +31,6 @@ from .models import (
     VisitEvent,
     VisitStatus,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _require_coordinator(user) -> None:
@@ -413,9 +409,12 @@ def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
     visit = assignment.visit
     if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
         visit.move_to(VisitStatus.PLANNED, by=by, reason="A volunteer declined.")
-    coordinator = assignment.assigned_by
-    body = render_to_string("visits/email/declined.txt", {"assignment": assignment})
-    transaction.on_commit(lambda: _send(EmailMessage("A volunteer has declined a visit", body, to=[coordinator.email])))
+    send_email(
+        to=assignment.assigned_by.email,
+        subject="A volunteer has declined a visit",
+        template="visits/email/declined.txt",
+        context={"assignment": assignment},
+    )
     return assignment
 
 
@@ -457,21 +456,16 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
 
 
 def _tell_volunteer(assignment: Assignment, template: str, subject: str, *, cancelled: bool = False) -> None:
-    """E-mail the volunteer after commit, with the calendar file attached."""
-    message = EmailMessage(
-        subject,
-        render_to_string(template, {"assignment": assignment, "site_url": settings.MYSTERYSHOP_SITE_URL}),
-        to=[assignment.volunteer.email],
+    """E-mail the volunteer once the transaction commits, with the calendar file attached."""
+    send_email(
+        to=assignment.volunteer.email,
+        subject=subject,
+        template=template,
+        context={"assignment": assignment},
+        attachments=[
+            ("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
+        ],
     )
-    message.attach("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
-    transaction.on_commit(lambda: _send(message))
-
-
-def _send(message: EmailMessage) -> None:
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not send %r; the volunteer can still see it on their page.", message.subject)
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
@@ -485,11 +479,12 @@ def send_reminders(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for assignment in due.select_related("visit__scenario", "visit__contact_point", "volunteer"):
-        # Claim the reminder first, so a task run twice sends it once.
-        if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(reminded_at=now):
-            with transaction.atomic():
+        # Claim the reminder and write the e-mail in one transaction: a task run twice (or by two
+        # beats at once) sends it once, and a task that dies half way sends it on the next run.
+        with transaction.atomic():
+            if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(reminded_at=now):
                 _tell_volunteer(assignment, "visits/email/reminder.txt", "Reminder: your mystery shop visit")
-            sent += 1
+                sent += 1
     return sent
 
 
@@ -503,13 +498,13 @@ def follow_up_past_visits(*, now: datetime | None = None) -> tuple[int, int]:
     booked = (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
     nudged = missed = 0
     for visit in Visit.objects.filter(status__in=booked, nudged_at__isnull=True, ends_at__lte=now - wait):
-        if Visit.objects.filter(pk=visit.pk, nudged_at__isnull=True).update(nudged_at=now):
-            with transaction.atomic():
+        with transaction.atomic():  # the claim and the e-mails together, as for reminders
+            if Visit.objects.filter(pk=visit.pk, nudged_at__isnull=True).update(nudged_at=now):
                 for assignment in visit.assignments.active().select_related(
                     "volunteer", "visit__scenario", "visit__contact_point"
                 ):
                     _tell_volunteer(assignment, "visits/email/nudge.txt", "Please send your mystery shop report")
-            nudged += 1
+                nudged += 1
     for visit in Visit.objects.filter(status__in=booked, nudged_at__isnull=False, ends_at__lte=now - 2 * wait):
         with transaction.atomic():
             locked = Visit.objects.select_for_update().get(pk=visit.pk)

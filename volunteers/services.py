@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -14,17 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mysteryshop import audit
-from mysteryshop.mail import send_email
+from mysteryshop import audit, mail
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -44,16 +40,6 @@ from .models import (
     TrainingSession,
     Volunteer,
 )
-
-logger = logging.getLogger(__name__)
-
-
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Send one e-mail; a mail server that is down is logged, never shown as an error page."""
-    try:
-        send_mail(subject, render_to_string(template, context), None, [to])
-    except Exception:
-        logger.exception("Could not send %r to a volunteer; it can be sent again from their page.", subject)
 
 
 def address_hash(address: str) -> str:
@@ -103,14 +89,14 @@ def apply(*, form) -> Volunteer:
     context = {"scheme_name": settings.MYSTERYSHOP_SCHEME_NAME}
     if existing is not None:
         # Named as they gave it now: nothing held about the person goes to whoever typed the address.
-        send_email(
+        mail.send_email(
             to=existing.email,
             subject="Your application to be a mystery shopper",
             template="volunteers/email/application_already_held.txt",
             context={**context, "first_name": volunteer.first_name},
         )
         return existing
-    send_email(
+    mail.send_email(
         to=volunteer.email,
         subject="Thank you for applying to be a mystery shopper",
         template="volunteers/email/application_received.txt",
@@ -182,13 +168,11 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
         },
     )
     link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
-    transaction.on_commit(
-        lambda: _send(
-            to=volunteer.email,
-            subject="You have been invited to train as a mystery shopper",
-            template="volunteers/email/invitation.txt",
-            context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
-        )
+    mail.send_email(
+        to=volunteer.email,
+        subject="You have been invited to train as a mystery shopper",
+        template="volunteers/email/invitation.txt",
+        context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
     )
 
 
@@ -251,17 +235,18 @@ def invite(*, session: TrainingSession, volunteers, by) -> int:
     """Invite volunteers to a session; someone already invited is left as they were."""
     count = 0
     for volunteer in volunteers:
-        _booking, created = TrainingBooking.objects.get_or_create(
-            session=session, volunteer=volunteer, defaults={"invited_at": timezone.now()}
-        )
-        count += created
-        if created:
-            _send(
-                to=volunteer.email,
-                subject=f"Training: {session.module}",
-                template="volunteers/email/training_invitation.txt",
-                context={"volunteer": volunteer, "session": session},
+        with transaction.atomic():
+            _booking, created = TrainingBooking.objects.get_or_create(
+                session=session, volunteer=volunteer, defaults={"invited_at": timezone.now()}
             )
+            count += created
+            if created:
+                mail.send_email(
+                    to=volunteer.email,
+                    subject=f"Training: {session.module}",
+                    template="volunteers/email/training_invitation.txt",
+                    context={"volunteer": volunteer, "session": session},
+                )
     return count
 
 
@@ -388,6 +373,8 @@ def register_erasure_step(step: Callable[[Volunteer], None]) -> None:
 def anonymise(volunteer: Volunteer) -> None:
     """Remove personal data but keep the record, its history and what it contributed to results."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    for address in {volunteer.email, volunteer.user.email if volunteer.user else ""}:
+        mail.forget_address(address)
     volunteer.first_name, volunteer.last_name = ANONYMOUS, f"volunteer {volunteer.pk}"
     volunteer.email = f"anonymised-{volunteer.pk}@invalid.example"
     volunteer.phone = "+441632960000"  # an Ofcom drama number: never a real person

@@ -38,6 +38,7 @@ def test_a_broker_that_is_down_never_breaks_the_saved_work():
         "with transaction.atomic():\n"
         "    WorkerHeartbeat.objects.create(name='saved', seen_at=timezone.now())\n"
         "    send_task_on_commit('mysteryshop.record_heartbeat', kwargs={'name': 'lost'})\n"
+        "    send_task_on_commit('mysteryshop.record_heartbeat', kwargs={'name': 'lost too'})\n"
         "print('saved rows:', WorkerHeartbeat.objects.filter(name='saved').count())\n"
     )
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": "sqlite:///:memory:"}
@@ -49,5 +50,7 @@ def test_a_broker_that_is_down_never_breaks_the_saved_work():
     assert result.returncode == 0, result.stderr
     assert "saved rows: 1" in result.stdout
     assert "sweeper will pick the work up" in result.stderr
+    # After one failure the process leaves the broker alone for a while: the second task is not even tried.
+    assert "the broker failed moments ago" in result.stderr
     # Trying the broker is brief, so a request does not hang while Redis is down.
     assert time.monotonic() - started < 30

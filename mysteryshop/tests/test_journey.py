@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from conftest import wait_until
+from conftest import emails_in, wait_until
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from mysteryshop.tests.journey import PHONE, Journey, Person, answer_questionnaire_page
@@ -125,10 +125,15 @@ def screen_and_start_training(j: Journey, coordinator: Person, people: list[Pers
     j.press("Send invitations")
 
 
-def set_password_from_invitation(j: Journey, person: Person) -> None:
-    """The applicant follows the link in their invitation e-mail and chooses a password."""
-    invitation = next(m for m in mail.outbox if person.username in m.to and "invited to train" in m.subject)
-    link = re.search(r"https?://\S+", invitation.body).group(0)
+def set_password_from_invitation(j: Journey, person: Person, mailbox: Path) -> None:
+    """The applicant follows the link in their invitation e-mail (sent by the worker) and chooses a password."""
+    invitation = wait_until(
+        lambda: next(
+            (m for m in emails_in(mailbox) if person.username in m["To"] and "invited to train" in m["Subject"]), None
+        ),
+        timeout=60,
+    )
+    link = re.search(r"https?://\S+", invitation.get_body(("plain",)).get_content()).group(0)
     j.become(person)
     j.visit(link.removeprefix(j.base_url), check=False)
     j.check_page()
@@ -378,7 +383,7 @@ def test_the_whole_scheme_in_a_browser(browser, browser_without_javascript, cele
         apply_on_the_public_form(j, derek, email="derek.okafor@example.org")
         screen_and_start_training(j, coordinator, pair, session)
         for person in pair:
-            set_password_from_invitation(j, person)
+            set_password_from_invitation(j, person, celery_worker.email_dir)
             book_training(j, person)
         record_attendance_and_activate(j, coordinator, pair, session)
         for person in pair:

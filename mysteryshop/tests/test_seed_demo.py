@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mysteryshop.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_totp_key
+from mysteryshop.models import OutgoingEmail
 from scenarios.models import ContactPoint, Scenario
 from volunteers.models import Volunteer
 
@@ -27,6 +28,7 @@ def test_seed_demo_creates_every_demo_sign_in_and_can_run_twice(db, settings):
     first = counts()
     call_command("seed_demo")
     assert counts() == first, "running it again adds nothing"
+    assert not OutgoingEmail.objects.exists(), "the demo's bookings e-mail nobody"
     User = get_user_model()
     for username, _first, _last, role in DEMO_USERS:
         user = User.objects.get(username=username)

@@ -39,6 +39,8 @@ def test_celery_is_configured_not_to_lose_work():
     # Redis re-delivers unacknowledged tasks after the visibility timeout: it
     # must outlast the longest a task may run.
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    # ...and be short enough that a task lost with a killed worker runs again within the quarter hour.
+    assert conf.broker_transport_options["visibility_timeout"] <= 15 * 60
 
 
 def test_tasks_run_in_process_only_without_redis():

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -298,9 +297,9 @@ def test_the_code_pages_ask_anonymous_visitors_to_sign_in(client, db):
 # --- Password reset does not skip the code -------------------------------------------
 
 
-def test_a_password_reset_leads_to_sign_in_and_then_the_code_step(client, coordinator, app):
+def test_a_password_reset_leads_to_sign_in_and_then_the_code_step(client, coordinator, app, sent_email):
     client.post(reverse("password_reset"), {"email": coordinator.email})
-    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", sent_email()[0].body).group(1)
     set_password_page = client.get(link)["Location"]
     response = client.post(
         set_password_page, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True

@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
@@ -111,11 +112,13 @@ def test_a_forged_booking_of_someone_who_may_not_go_is_refused(client_for, coord
     assert not Assignment.objects.exists()
 
 
-def test_booking_emails_the_volunteer_a_calendar_file(coordinator, visit, django_capture_on_commit_callbacks):
+def test_booking_emails_the_volunteer_a_calendar_file(
+    coordinator, visit, django_capture_on_commit_callbacks, sent_email
+):
     person = ready_volunteer()
     with django_capture_on_commit_callbacks(execute=True):
         assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
-    message = mail.outbox[-1]
+    message = sent_email()[-1]
     assert message.to == [person.email]
     assert assignment.get_absolute_url() in message.body
     name, content, mimetype = message.attachments[0]
@@ -139,7 +142,7 @@ def test_the_volunteer_accepts_and_the_visit_is_confirmed_when_all_have(client_f
 
 
 def test_declining_alerts_the_coordinator_and_reopens_the_visit(
-    client_for, coordinator, visit, django_capture_on_commit_callbacks
+    client_for, coordinator, visit, django_capture_on_commit_callbacks, sent_email
 ):
     first, second = ready_volunteer(), ready_volunteer()
     for person in (first, second):
@@ -151,8 +154,9 @@ def test_declining_alerts_the_coordinator_and_reopens_the_visit(
         )
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED
-    assert mail.outbox[-1].to == [coordinator.email]
+    assert sent_email()[-1].to == [coordinator.email]
     assert "Hospital appointment" in mail.outbox[-1].body
+    assert f"{settings.MYSTERYSHOP_SITE_URL}{visit.get_absolute_url()}" in mail.outbox[-1].body, "a link that works"
 
 
 def test_a_volunteer_cannot_answer_for_someone_else(client_for, coordinator, visit):

@@ -1,7 +1,6 @@
 """Coordinators move people through the lifecycle; each step has who, when and why."""
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -43,7 +42,7 @@ def test_rejecting_needs_a_reason(coordinator, applied):
 
 
 def test_entering_training_creates_an_account_and_emails_an_invitation(
-    coordinator, applied, django_capture_on_commit_callbacks
+    coordinator, applied, django_capture_on_commit_callbacks, sent_email
 ):
     services.transition(volunteer=applied, to=Status.SCREENING, by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -51,7 +50,7 @@ def test_entering_training_creates_an_account_and_emails_an_invitation(
     applied.refresh_from_db()
     assert applied.user.has_role("Applicant")
     assert not applied.user.has_usable_password()
-    assert "/accounts/reset/" in mail.outbox[-1].body
+    assert "/accounts/reset/" in sent_email()[-1].body
 
 
 def test_becoming_active_gives_the_volunteer_role_and_leaving_ends_access(coordinator, db):

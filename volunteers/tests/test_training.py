@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +11,11 @@ from volunteers.models import TrainingBooking, Volunteer
 from .factories import TrainingSessionFactory, VolunteerFactory
 
 
-def test_coordinator_invites_and_the_volunteer_books_a_place(client_for, coordinator, volunteer):
+def test_coordinator_invites_and_the_volunteer_books_a_place(client_for, coordinator, volunteer, sent_email):
     session = TrainingSessionFactory()
     own = Volunteer.objects.get(user=volunteer)
     client_for(coordinator).post(reverse("volunteers:training-invite", args=[session.pk]), {"volunteers": [own.pk]})
-    assert mail.outbox[-1].to == [own.email]
+    assert sent_email()[-1].to == [own.email]
     client_for(volunteer).post(reverse("volunteers:training-book", args=[session.pk]))
     assert TrainingBooking.objects.get(session=session, volunteer=own).booked_at is not None
 

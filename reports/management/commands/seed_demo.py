@@ -7,9 +7,8 @@ call every other app's demo module. Running it again changes nothing new.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.test.utils import override_settings
 
-from mysteryshop import demo
+from mysteryshop import demo, mail
 from reports import demo as reports_demo
 from reports import rollups
 from scenarios import demo as scenarios_demo
@@ -32,7 +31,7 @@ class Command(BaseCommand):
                 "Use --force only on a machine that is not in production."
             )
         # Demo bookings would otherwise e-mail every demo volunteer.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+        with mail.suppressed(), transaction.atomic():
             demo.seed_users()
             volunteers_demo.seed()
             scenarios_demo.seed()
