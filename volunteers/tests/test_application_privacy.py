@@ -54,9 +54,7 @@ def whole_answer(email: str) -> dict:
 
 
 @pytest.mark.parametrize("status", KNOWN)
-def test_an_application_from_a_known_address_gets_exactly_the_answer_a_new_one_gets(
-    people, status, sent_email
-):
+def test_an_application_from_a_known_address_gets_exactly_the_answer_a_new_one_gets(people, status, sent_email):
     # One moment for both, so the Expires header of a page not to be cached is the same too.
     with time_machine.travel(timezone.now(), tick=False):
         new = whole_answer("never-seen@example.org")

@@ -107,9 +107,7 @@ def test_consent_to_the_privacy_notice_is_required(client, db):
     assert "Tick the box to agree" in client.post(URL, data).content.decode()
 
 
-def test_applying_twice_with_the_same_email_gives_one_record_and_tells_the_person_by_email(
-    client, db, sent_email
-):
+def test_applying_twice_with_the_same_email_gives_one_record_and_tells_the_person_by_email(client, db, sent_email):
     client.post(URL, valid())
     response = client.post(URL, valid(email="ADA@example.org", first_name="Ada Augusta", phone="01785 232385"))
     assert response["Location"] == reverse("volunteers:application-received")
