@@ -11,6 +11,8 @@ volunteer's visit must not learn of it, or of the planned visit, from any page a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +51,18 @@ def request(client, method: str, url: str):
 
 def leaks(content: str, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in content]
+
+
+def title_problem(response) -> str | None:
+    """A page's <title> is plain text, once: a stray tag in a title block shows its markup in the tab."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    titles = re.findall(r"<title>(.*?)</title>", response.content.decode(errors="replace"), flags=re.DOTALL)
+    if len(titles) != 1 or not titles[0].strip():
+        return f"has {len(titles)} titles"
+    if "<" in titles[0] or "\n" in titles[0].strip():
+        return f"has markup in its title: {titles[0][:80]!r}"
+    return None
 
 
 def url_for(name: str, world) -> str:
@@ -104,6 +118,8 @@ def test_every_url_answers_each_role_as_the_matrix_says(role, world, client):
                 problems.append(f"{method} {name} ({url}): refused by {access.method} but {method} gave {got}")
             elif response.status_code >= 500:
                 problems.append(f"{method} {name} ({url}): server error {response.status_code}")
+            if response.status_code == 200 and (problem := title_problem(response)):
+                problems.append(f"{method} {name} ({url}) {problem}")
             content = response.content.decode(errors="replace") if not response.streaming else ""
             refused_secrets = []
             if got in REFUSALS:
