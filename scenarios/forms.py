@@ -5,8 +5,9 @@ from datetime import date, time
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from localflavor.gb.forms import GBPostcodeField
 
@@ -248,25 +249,82 @@ class SectionBuilderForm(forms.ModelForm):
         help_texts = {"intro": "Shown at the top of the page, before the questions."}
 
 
+class QuestionTypeForm(forms.Form):
+    """The builder's first step: the type of question decides which of its other fields there are."""
+
+    kind = forms.ChoiceField(
+        label="What type of question is it?",
+        choices=QuestionType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of question", "invalid_choice": "Choose the type of question"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# The builder's fields that only some types of question use; the others are always there.
+RULE_FIELDS = {
+    "expected": ["expected_choice"],
+    "minimum": ["minimum"],
+    "options": ["expected_answer_text"],
+    "range": ["minimum", "maximum"],
+    "maximum": ["target_duration"],
+}
+YES_NO_WORDS = {"yes": True, "no": False}
+
+
 class QuestionBuilderForm(forms.ModelForm):
-    """A question with its condition and scoring rule, checked by the model's rules."""
+    """One question of a type chosen first: only the fields that type uses, each error on its own field.
+
+    The model's rules (`Question.clean`) decide what is allowed; their errors on model
+    fields are moved onto the fields this form shows in their place.
+    """
 
     options_text = forms.CharField(
         label="Options",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For choice questions: one option per line.",
+        help_text="One option per line, as the volunteer will see it.",
     )
     condition_values_text = forms.CharField(
-        label="Show only when the earlier answer is",
+        label="…has one of these answers",
         required=False,
-        help_text="One answer per line: yes, no or na, a rating 1–5, or an option exactly as written.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One answer per line, as the volunteer sees it: Yes, No, Not applicable, a rating from 1 to 5, "
+        "or an option exactly as written.",
+    )
+    expected_choice = forms.ChoiceField(
+        label="It meets the commitment when the answer is",
+        required=False,
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
     )
     expected_answer_text = forms.CharField(
-        label="Meets the commitment when the answer is",
+        label="It meets the commitment when the answer is one of these options",
         required=False,
-        help_text="For yes/no questions: yes or no. For choice questions: the options that meet it, one per line.",
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, exactly as written in the options above.",
+    )
+    target_duration = DurationField(
+        label="It meets the commitment when it takes no longer than",
+        required=False,
+        help_text="Minutes and seconds, for example 5 minutes 0 seconds.",
+    )
+    weight = forms.IntegerField(
+        label="Weight",
+        min_value=1,
+        max_value=10,
+        initial=1,
+        help_text="How much this question counts in its commitment area, from 1 (usual) to 10.",
+        error_messages={
+            "required": "Enter a weight from 1 to 10",
+            "min_value": "The weight must be from 1 to 10",
+            "max_value": "The weight must be from 1 to 10",
+            "invalid": "Enter the weight as a whole number from 1 to 10",
+        },
     )
 
     class Meta:
@@ -284,94 +342,182 @@ class QuestionBuilderForm(forms.ModelForm):
             "minimum",
             "maximum",
         ]
+        widgets = {"kind": forms.HiddenInput}
         labels = {
             "label": "Question",
-            "help_text": "Hint",
+            "help_text": "Hint (optional)",
             "required": "The volunteer must answer this",
-            "condition_question": "Show only if this earlier question…",
-            "commitment_area": "Scores towards commitment area",
-            "minimum": "Lowest value that meets it",
-            "maximum": "Highest value (or, for a duration, the target in seconds) that meets it",
+            "rating_low_label": "Words beside 1",
+            "rating_high_label": "Words beside 5",
+            "condition_question": "Show this question only if the answer to this earlier question…",
+            "commitment_area": "Scores towards this commitment area",
         }
-        help_texts = {"commitment_area": "Leave blank if the question is not scored."}
+        help_texts = {
+            "help_text": "Shown under the question, to help the volunteer answer.",
+            "commitment_area": "Leave blank if the question is not scored.",
+            "condition_question": "Leave blank to show the question always.",
+        }
 
-    def __init__(self, *args, section: Section, **kwargs):
+    def __init__(self, *args, section: Section, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = QuestionType(kind)
+        self.rule = SCORING_RULES.get(self.kind)
         self.instance.section = section
+        self.instance.kind = self.kind
         if not self.instance.pk:
             # A new question goes last, so the model's rules see its real position.
             self.instance.order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+        self.initial["kind"] = self.kind
+        if self.is_bound:
+            # The type is the one chosen in the first step, whatever is posted.
+            self.data = self.data.copy()
+            self.data["kind"] = self.kind
+        self._keep_fields_for_type()
         earlier = Question.objects.filter(section__version=section.version_id).select_related("section")
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
         self.fields["condition_question"].queryset = earlier.order_by("section__order", "section__pk", "order", "pk")
         self.fields["condition_question"].label_from_instance = lambda q: f"{q.section.title}: {q.label}"
+        self.fields["condition_question"].empty_label = "(Always show it)"
+        if "commitment_area" in self.fields:
+            self.fields["commitment_area"].empty_label = "(Not scored)"
+        if self.rule == "minimum":
+            self.fields["minimum"].label = "It meets the commitment when the rating is at least"
+            self.fields["minimum"].help_text = "A rating from 1 to 5."
+        elif self.rule == "range":
+            self.fields["minimum"].label = "It meets the commitment when the number is at least"
+            self.fields["maximum"].label = "…and at most"
+            self.fields["minimum"].help_text = "Give a lowest number, a highest number, or both."
         if self.instance.pk:
-            question = self.instance
-            self.initial["options_text"] = "\n".join(o["label"] for o in question.options)
-            self.initial["condition_values_text"] = "\n".join(self._value_to_text(question.condition_question, v) for v in question.condition_values) if question.condition_question_id else ""  # fmt: skip
-            expected = question.expected_answer
-            if isinstance(expected, list):
-                labels = {o["key"]: o["label"] for o in question.options}
-                self.initial["expected_answer_text"] = "\n".join(labels.get(k, k) for k in expected)
-            elif expected is not None:
-                self.initial["expected_answer_text"] = {True: "yes", False: "no"}.get(expected, str(expected))
+            self._initial_from(self.instance)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = self._layout()
 
-    @staticmethod
-    def _value_to_text(question, value) -> str:
-        if question and question.kind in CHOICE_TYPES:
-            return next((o["label"] for o in question.options if o["key"] == value), str(value))
-        return {True: "yes", False: "no"}.get(value, str(value))
+    def _layout(self) -> Layout:
+        groups = [
+            ("The question", ["kind", "label", "help_text", "required"]),
+            ("Its answers", ["rating_low_label", "rating_high_label", "options_text"]),
+            ("When to show it", ["condition_question", "condition_values_text"]),
+            ("Scoring", ["commitment_area", "weight", *RULE_FIELDS.get(self.rule, [])]),
+        ]
+        return Layout(
+            *(
+                Fieldset(legend, *present)
+                for legend, names in groups
+                if (present := [n for n in names if n in self.fields])
+            )
+        )
+
+    def _keep_fields_for_type(self) -> None:
+        used = {"kind", "label", "help_text", "required", "condition_question", "condition_values_text"}
+        if self.kind == QuestionType.RATING:
+            used |= {"rating_low_label", "rating_high_label"}
+        if self.kind in CHOICE_TYPES:
+            used.add("options_text")
+        if self.rule:
+            used |= {"commitment_area", "weight", *RULE_FIELDS[self.rule]}
+        for name in list(self.fields):
+            if name not in used:
+                del self.fields[name]
+
+    def _initial_from(self, question: Question) -> None:
+        self.initial["options_text"] = "\n".join(o["label"] for o in question.options)
+        if question.condition_question_id:
+            condition = question.condition_question
+            self.initial["condition_values_text"] = "\n".join(
+                condition.answer_text(v) for v in question.condition_values
+            )
+        expected = question.expected_answer
+        if self.rule == "expected" and expected is not None:
+            self.initial["expected_choice"] = {True: "yes", False: "no"}.get(expected, expected)
+        elif self.rule == "options" and isinstance(expected, list):
+            self.initial["expected_answer_text"] = "\n".join(question.answer_text(key) for key in expected)
+        elif self.rule == "maximum" and question.maximum is not None:
+            self.initial["target_duration"] = int(question.maximum)
 
     @staticmethod
     def _text_to_value(question, text: str):
+        """An answer as the coordinator typed it (Yes, Not applicable, an option's label) as the stored value."""
         text = text.strip()
+        words = text.lower()
         if question.kind == QuestionType.YES_NO:
-            return {"yes": True, "no": False}.get(text.lower(), text)
+            return YES_NO_WORDS.get(words, text)
         if question.kind == QuestionType.YES_NO_NA:
-            return text.lower()
+            return {"yes": "yes", "no": "no", "na": "na", "n/a": "na", "not applicable": "na"}.get(words, text)
         if question.kind == QuestionType.RATING:
             return int(text) if text.isdigit() else text
         if question.kind in CHOICE_TYPES:
-            return next((o["key"] for o in question.options if o["label"].lower() == text.lower()), text)
+            return next(
+                (o["key"] for o in question.options if o["label"].lower() == words or str(o["key"]) == text), text
+            )
         return text
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
+        question = self.instance
         lines = [line.strip() for line in cleaned.get("options_text", "").splitlines() if line.strip()]
-        self.instance.options = (
+        question.options = (
             [{"key": _option_key(label, n), "label": label} for n, label in enumerate(lines, 1)]
-            if kind in CHOICE_TYPES
+            if self.kind in CHOICE_TYPES
             else []
         )
         condition = cleaned.get("condition_question")
         texts = [t for t in cleaned.get("condition_values_text", "").splitlines() if t.strip()]
-        self.instance.condition_values = [self._text_to_value(condition, t) for t in texts] if condition else texts
-        expected_lines = [t for t in cleaned.get("expected_answer_text", "").splitlines() if t.strip()]
-        self.instance.expected_answer = None
-        if cleaned.get("commitment_area") and kind:
-            rule = SCORING_RULES.get(kind)
-            self.instance.kind = kind
-            if rule == "expected" and expected_lines:
-                self.instance.expected_answer = self._text_to_value(self.instance, expected_lines[0])
-            elif rule == "options":
-                self.instance.expected_answer = [self._text_to_value(self.instance, t) for t in expected_lines]
+        question.condition_values = [self._text_to_value(condition, t) for t in texts] if condition else texts
+        self._clean_scoring(cleaned)
         return cleaned
 
-    def _post_clean(self):
-        super()._post_clean()
-        # The model's errors on fields the form shows under other names go to those fields.
-        for model_field, form_field in (
-            ("options", "options_text"),
-            ("condition_values", "condition_values_text"),
-            ("expected_answer", "expected_answer_text"),
-        ):
-            if model_field in self._errors:
-                for error in self._errors.pop(model_field):
-                    self.add_error(form_field, error)
+    def _clean_scoring(self, cleaned) -> None:
+        """Set the rule for this type from its fields; values of fields the type does not use are cleared."""
+        question, rule = self.instance, self.rule
+        question.expected_answer = None
+        if rule != "minimum" and rule != "range":
+            question.minimum = None
+        if rule != "range":
+            question.maximum = None
+        if rule is None:
+            question.commitment_area = None
+            return
+        if rule == "expected" and cleaned.get("expected_choice"):
+            answer = cleaned["expected_choice"]
+            question.expected_answer = YES_NO_WORDS[answer] if self.kind == QuestionType.YES_NO else answer
+        elif rule == "options":
+            lines = [t.strip() for t in cleaned.get("expected_answer_text", "").splitlines() if t.strip()]
+            question.expected_answer = [self._text_to_value(question, t) for t in lines]
+            unknown = [t for t in lines if self._text_to_value(question, t) not in question.option_keys()]
+            if unknown and question.options:
+                self.add_error(
+                    "expected_answer_text",
+                    f"“{unknown[0]}” is not one of the options. Write each option exactly as in the list of options.",
+                )
+        elif rule == "maximum":
+            question.maximum = cleaned.get("target_duration")
+        given = any(cleaned.get(name) not in (None, "") for name in RULE_FIELDS[rule])
+        if given and not cleaned.get("commitment_area") and "commitment_area" not in self.errors:
+            self.add_error(
+                "commitment_area",
+                "Choose the commitment area this question scores towards, or clear the rule for meeting it.",
+            )
+
+    # Where the model's errors go: a model field the form shows under another name, or not at all.
+    def _error_field(self, model_field: str) -> str | None:
+        shown_as = {
+            "options": "options_text",
+            "condition_values": "condition_values_text",
+            "expected_answer": "expected_choice" if self.rule == "expected" else "expected_answer_text",
+            "maximum": "target_duration" if self.rule == "maximum" else "maximum",
+        }.get(model_field, model_field)
+        return shown_as if shown_as in self.fields else None
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                target = NON_FIELD_ERRORS if field == NON_FIELD_ERRORS else self._error_field(field)
+                moved.setdefault(target or NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
 
 
 def _option_key(label: str, number: int) -> str:
