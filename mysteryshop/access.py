@@ -201,6 +201,7 @@ ACCESS: dict[str, Access] = {
     "visits:report-autosave": row(method="POST", **OWN),
     "visits:report-check": row(**OWN),
     "visits:report-submit": row(method="POST", **OWN),
+    "visits:report-sent": row(**OWN),
     "visits:evidence-add": row(method="POST", **OWN),
     "visits:evidence-file": row(**OWN, **OPCC),
     "visits:review-queue": row(**OPCC),

@@ -45,17 +45,35 @@ class DurationWidget(forms.MultiWidget):
 
 
 class DurationField(forms.MultiValueField):
-    """Minutes and seconds typed in two boxes, cleaned to whole seconds."""
+    """Minutes and seconds typed in two boxes, cleaned to whole seconds; either box may be left empty (0).
+
+    `name` is what the messages call the duration, such as a question's wording.
+    """
 
     widget = DurationWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name: str = "", **kwargs):
+        of = f" for {name}" if name else ""
         fields = (
-            forms.IntegerField(min_value=0, max_value=600, error_messages={"invalid": "Enter minutes as a number"}),
             forms.IntegerField(
+                required=False,
+                min_value=0,
+                max_value=600,
+                error_messages={
+                    "invalid": f"Enter the minutes{of} as a whole number",
+                    "min_value": f"The minutes{of} cannot be less than 0",
+                    "max_value": f"The minutes{of} must be 600 or fewer",
+                },
+            ),
+            forms.IntegerField(
+                required=False,
                 min_value=0,
                 max_value=59,
-                error_messages={"invalid": "Enter seconds as a number", "max_value": "Seconds must be 59 or fewer"},
+                error_messages={
+                    "invalid": f"Enter the seconds{of} as a whole number",
+                    "min_value": f"The seconds{of} cannot be less than 0",
+                    "max_value": f"The seconds{of} must be 59 or fewer",
+                },
             ),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
@@ -67,9 +85,20 @@ class DurationField(forms.MultiValueField):
         return minutes * 60 + seconds
 
 
+def quoted(question: Question) -> str:
+    """A question's wording as messages name it."""
+    return f"“{question.label.strip()}”"
+
+
 def _answer_field(question: Question) -> forms.Field:
-    """The form field a volunteer answers a question with."""
-    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    """The form field a volunteer answers a question with; every message names the question."""
+    name = quoted(question)
+    common = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": False,
+        "error_messages": {"invalid_choice": f"Select one of the answers given for {name}"},
+    }
     kind = question.kind
     if kind == QuestionType.YES_NO:
         return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common)
@@ -87,15 +116,24 @@ def _answer_field(question: Question) -> forms.Field:
         choices = [(str(o["key"]), o["label"]) for o in question.options]
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind == QuestionType.NUMBER:
+        common["error_messages"] |= {
+            "invalid": f"Enter a number for {name}, like 3 or 2.5",
+            "max_digits": f"Enter a smaller number for {name}",
+            "max_whole_digits": f"Enter a smaller number for {name}",
+            "max_decimal_places": f"Enter a number for {name} with at most 2 decimal places",
+        }
         return forms.DecimalField(
             max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}), **common
         )
     if kind == QuestionType.DURATION:
-        return DurationField(**common)
+        return DurationField(name=name, **common)
     if kind == QuestionType.TIME:
+        common["error_messages"] |= {"invalid": f"Enter the time for {name} like 14:30"}
         return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
     if kind == QuestionType.DATE:
+        common["error_messages"] |= {"invalid": f"Enter a real date for {name}, like 27 3 2026"}
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+    common["error_messages"] |= {"max_length": f"Your answer to {name} must be 5,000 characters or fewer"}
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
 
 
@@ -135,6 +173,18 @@ def to_initial(question: Question, value):
     return value
 
 
+def wire_value(value) -> str:
+    """A stored answer value as the form posts it: true → "yes", 4 → "4", an option's key as it is."""
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def wire_values(value) -> list[str]:
+    """A stored answer (one value or a list, or none) as the values the form posts."""
+    if value is None:
+        return []
+    return [wire_value(v) for v in value] if isinstance(value, list) else [wire_value(value)]
+
+
 REQUIRED_MESSAGES = {
     QuestionType.YES_NO: "Select yes or no",
     QuestionType.YES_NO_NA: "Select yes, no or not applicable",
@@ -159,6 +209,8 @@ class SectionForm(forms.Form):
 
     def __init__(self, section: Section, *, answers_so_far: dict[int, object] | None = None, **kwargs):
         self.section = section
+        # The preview shows every page at once, with no saved answers: every condition is decided in the browser.
+        self.previewing = answers_so_far is None
         self.answers_so_far = dict(answers_so_far or {})
         self.questions = list(section.questions.all())
         initial = kwargs.pop("initial", None) or {}
@@ -168,38 +220,39 @@ class SectionForm(forms.Form):
         for question in self.questions:
             self.fields[self.field_name(question)] = _answer_field(question)
 
-    @staticmethod
-    def field_name(question: Question) -> str:
-        return f"q_{question.pk}"
+    @classmethod
+    def field_name(cls, question: Question) -> str:
+        return cls.field_name_for(question.pk)
 
     def rows(self):
-        """Each field with the condition the browser script uses to show or hide it."""
+        """Each field with the condition the browser script uses to show or hide it.
+
+        A condition on a question of this page is decided in the browser, as answers change;
+        without JavaScript the question shows, with a hint saying when to answer it. A condition
+        on an earlier page is decided here from the saved answer, which the page also carries
+        (`earlier`) so the script decides exactly as the server does.
+        """
+        here = {question.pk for question in self.questions}
         for question in self.questions:
             condition = None
             if question.condition_question_id:
+                on_this_page = question.condition_question_id in here or self.previewing
                 condition = {
-                    "question": f"q_{question.condition_question_id}",
-                    "values": json.dumps(
-                        ["yes" if v is True else "no" if v is False else str(v) for v in question.condition_values]
-                    ),
-                    "shown": question.is_shown({**self.answers_so_far, **self._current_answers()}),
+                    "question": self.field_name_for(question.condition_question_id),
+                    "values": json.dumps([wire_value(v) for v in question.condition_values]),
+                    "shown": on_this_page or question.is_shown(self.answers_so_far),
+                    "earlier": None
+                    if on_this_page
+                    else json.dumps(wire_values(self.answers_so_far.get(question.condition_question_id))),
+                    "hint": question.describe_condition().replace("Shown only when", "Answer this only if")
+                    if on_this_page
+                    else "",
                 }
             yield {"field": self[self.field_name(question)], "question": question, "condition": condition}
 
-    def _current_answers(self) -> dict[int, object]:
-        """Answers as they stand (submitted data if any, else initial), for showing conditions."""
-        values = {}
-        for question in self.questions:
-            if self.is_bound:
-                raw = self[self.field_name(question)].value()
-                try:
-                    values[question.pk] = to_answer_value(question, self.fields[self.field_name(question)].clean(raw))
-                except ValidationError:
-                    values[question.pk] = None
-            else:
-                values[question.pk] = self.initial.get(self.field_name(question))
-                values[question.pk] = to_answer_value(question, values[question.pk]) if values[question.pk] else None
-        return values
+    @staticmethod
+    def field_name_for(question_id: int) -> str:
+        return f"q_{question_id}"
 
     def clean(self):
         cleaned = super().clean()
@@ -215,7 +268,7 @@ class SectionForm(forms.Form):
                 continue
             value = to_answer_value(question, cleaned.get(name)) if name in cleaned else None
             if value is None and question.required and name not in self._errors:
-                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)])
+                self.add_error(name, f"{REQUIRED_MESSAGES[QuestionType(question.kind)]} for {quoted(question)}")
             answers[question.pk] = value
             if value is not None:
                 self._values[question.pk] = value

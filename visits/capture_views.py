@@ -131,10 +131,21 @@ def report_submit(request, pk):
     submission = get_object_or_404(Submission, assignment=assignment)
     try:
         capture.submit(submission=submission, by=request.user)
-        messages.success(request, "Thank you. Your report has been sent to the OPCC.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("visits:report-check", pk=pk)
+        return redirect("visits:report-check", pk=pk)
+    return redirect("visits:report-sent", pk=pk)
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def report_sent(request, pk):
+    """The confirmation after sending: the report's reference and what happens next."""
+    assignment = _own_assignment(request, pk)
+    submission = Submission.objects.filter(assignment=assignment).first()
+    if submission is None or submission.is_editable:
+        return redirect("visits:report-check", pk=pk)
+    return render(request, "visits/report_sent.html", {"assignment": assignment, "submission": submission})
 
 
 # --- Review ------------------------------------------------------------------------------------

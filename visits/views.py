@@ -22,7 +22,7 @@ from volunteers.models import Volunteer
 
 from . import safety, services
 from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, RecognisedForm, ResolveAlertForm, VisitForm
-from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, Visit, VisitStatus
+from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, SubmissionStatus, Visit, VisitStatus
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -275,14 +275,26 @@ def _own_assignments(request):
 @never_cache
 @role_required(Role.VOLUNTEER)
 def my_visits(request):
+    """Reports to correct first, then reports to send, then visits to come, then the past."""
     now = timezone.now()
-    mine = _own_assignments(request).filter(declined_at__isnull=True)
+    mine = _own_assignments(request).filter(declined_at__isnull=True).select_related("submission")
+    unsent = Q(submission__isnull=True) | Q(submission__status=SubmissionStatus.DRAFT)
+    to_send = (
+        mine.filter(unsent, visit__starts_at__lte=now)
+        .exclude(visit__status__in=[VisitStatus.CANCELLED, VisitStatus.MISSED])
+        .order_by("visit__starts_at")
+    )
     return render(
         request,
         "visits/my_visits.html",
         {
-            "upcoming": mine.filter(visit__ends_at__gte=now).exclude(visit__status=VisitStatus.CANCELLED),
-            "past": mine.filter(visit__ends_at__lt=now).order_by("-visit__starts_at")[:20],
+            "to_correct": mine.filter(submission__status=SubmissionStatus.RETURNED).order_by("visit__starts_at"),
+            "to_send": to_send,
+            "upcoming": mine.filter(visit__starts_at__gt=now).exclude(visit__status=VisitStatus.CANCELLED),
+            "past": mine.filter(visit__starts_at__lte=now)
+            .exclude(pk__in=to_send.values("pk"))
+            .exclude(submission__status=SubmissionStatus.RETURNED)
+            .order_by("-visit__starts_at")[:20],
         },
     )
 

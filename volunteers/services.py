@@ -8,6 +8,7 @@ import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -372,6 +373,31 @@ def register_erasure_step(step: Callable[[Volunteer], None]) -> None:
     """Add a step to anonymisation: `step(volunteer)` removes what its app holds that identifies them."""
     if step not in _erasure_steps:
         _erasure_steps.append(step)
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """Something waiting for the volunteer, shown first on their home page, with a link to do it."""
+
+    title: str
+    text: str
+    url: str
+    link_text: str
+
+
+# Sections other apps add to the volunteer's home page (heading, collect), in the order added.
+_home_sections: list[tuple[str, Callable[[Volunteer], list[HomeItem]]]] = []
+
+
+def register_home_section(heading: str, collect: Callable[[Volunteer], list[HomeItem]]) -> None:
+    """Add a section to the top of every volunteer's home page, shown when `collect(volunteer)` finds items."""
+    if (heading, collect) not in _home_sections:
+        _home_sections.append((heading, collect))
+
+
+def home_sections(volunteer: Volunteer) -> list[tuple[str, list[HomeItem]]]:
+    found = [(heading, collect(volunteer)) for heading, collect in _home_sections]
+    return [(heading, items) for heading, items in found if items]
 
 
 @transaction.atomic

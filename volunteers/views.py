@@ -112,7 +112,11 @@ def volunteer_home(request):
     upcoming = TrainingSession.objects.filter(
         bookings__volunteer=volunteer, bookings__booked_at__isnull=False, starts_at__gte=timezone.now()
     ).select_related("module")
-    return render(request, "volunteers/volunteer_home.html", {"volunteer": volunteer, "upcoming_training": upcoming})
+    return render(
+        request,
+        "volunteers/volunteer_home.html",
+        {"volunteer": volunteer, "upcoming_training": upcoming, "to_do": services.home_sections(volunteer)},
+    )
 
 
 @role_required(Role.APPLICANT)
