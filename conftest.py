@@ -272,6 +272,27 @@ def browser(_chromium, django_db_serialized_rollback, live_server):
     _chromium.delete_all_cookies()
 
 
+@pytest.fixture
+def browser_without_javascript(live_server, tmp_path):
+    """A second Chromium, with JavaScript switched off as some people have it."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = shutil.which("chromium")
+    for argument in (*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'no-js'}"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.page_javascript = False
+    driver.base_url = live_server.url
+    yield driver
+    driver.quit()
+
+
 def browser_sign_in(browser, client) -> None:
     """Give the browser the session of a signed-in test client (see `client_for`: staff are past the code step)."""
     browser.get(browser.base_url + "/healthz")
