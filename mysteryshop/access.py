@@ -177,7 +177,7 @@ ACCESS: dict[str, Access] = {
     "visits:plan-detail": row(**OPCC),
     "visits:plan-confirm": row(method="POST", coordinator=OK),
     "visits:plan-fill": row(method="POST", coordinator=OK),
-    "visits:plan-discard": row(method="POST", coordinator=OK),
+    "visits:plan-discard": row(coordinator=OK),  # GET asks to confirm; POST discards
     "visits:coverage": row(**OPCC),
     "visits:conflict-list": row(**OPCC),  # the commissioner reads it; only coordinators record conflicts
     "visits:my-visits": row(volunteer=OK, other_volunteer=OK),

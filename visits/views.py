@@ -111,6 +111,8 @@ def visit_detail(request, pk):
     }
     if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
         context["candidates"] = services.candidates(visit)[:30]
+        context["left_out"] = services.left_out(visit)
+        context["in_draft_plan"] = visit.plan is not None and visit.plan.state == QuarterPlan.State.DRAFT
     return render(request, "visits/visit_detail.html", context)
 
 
@@ -216,15 +218,20 @@ def plan_confirm(request, pk):
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_fill(request, pk):
-    return _plan_action(
-        request, pk, services.fill_plan, "Pairs suggested and booked (visits filled, left open): {result}."
-    )
+    return _plan_action(request, pk, services.fill_plan, "{result}")
 
 
-@require_POST
 @role_required(Role.COORDINATOR)
 def plan_discard(request, pk):
-    return _plan_action(request, pk, services.discard_plan, "Draft plan discarded.")
+    """Ask first: discarding deletes the draft's visits, and anyone booked on them is sent a cancellation."""
+    plan = get_object_or_404(QuarterPlan, pk=pk)
+    if request.method == "POST":
+        return _plan_action(request, pk, services.discard_plan, "Draft plan discarded. Cancellations sent: {result}.")
+    if plan.state != QuarterPlan.State.DRAFT:
+        messages.error(request, "A confirmed plan cannot be discarded; cancel its visits one by one.")
+        return redirect(plan)
+    context = {"plan": plan, "visit_count": plan.visits.count(), "told": services.discard_plan_notices(plan)}
+    return render(request, "visits/plan_discard.html", context)
 
 
 @never_cache
