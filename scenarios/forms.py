@@ -5,7 +5,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
@@ -625,19 +625,88 @@ class ContactPointForm(forms.ModelForm):
         }
 
 
-class OpeningHoursForm(forms.ModelForm):
-    class Meta:
-        model = OpeningHours
-        fields = ["weekday", "opens", "closes", "lunch_starts", "lunch_ends"]
-        widgets = {
-            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            for name in ("opens", "closes", "lunch_starts", "lunch_ends")
-        }
+class WeekHoursForm(forms.Form):
+    """A front desk's opening hours, one row of times per weekday; a day left empty is closed.
 
+    Every message names its day, so the error summary at the top of the page says where to look.
+    """
 
-OpeningHoursFormSet = forms.inlineformset_factory(
-    ContactPoint, OpeningHours, form=OpeningHoursForm, extra=7, max_num=7, can_delete=True
-)
+    PARTS = (
+        ("opens", "Opens"),
+        ("closes", "Closes"),
+        ("lunch_starts", "Closed for lunch from"),
+        ("lunch_ends", "Lunch ends"),
+    )
+
+    def __init__(self, *args, contact_point: ContactPoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_point = contact_point
+        rows = {row.weekday: row for row in contact_point.opening_hours.all()} if contact_point.pk else {}
+        for weekday, day in OpeningHours.WEEKDAYS:
+            for part, label in self.PARTS:
+                name = self.name(weekday, part)
+                self.fields[name] = forms.TimeField(
+                    label=label,
+                    required=False,
+                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    error_messages={"invalid": f"{day}: enter the time like 09:30"},
+                )
+                if weekday in rows:
+                    self.initial[name] = getattr(rows[weekday], part)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(
+                Fieldset(
+                    day, Row(*(Column(self.name(weekday, part), css_class="col-6 col-lg-3") for part, _ in self.PARTS))
+                )
+                for weekday, day in OpeningHours.WEEKDAYS
+            )
+        )
+
+    @staticmethod
+    def name(weekday: int, part: str) -> str:
+        return f"{OpeningHours.WEEKDAYS[weekday][1].lower()}_{part}"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.days: dict[int, dict] = {}
+        for weekday, day in OpeningHours.WEEKDAYS:
+            names = {part: self.name(weekday, part) for part, _ in self.PARTS}
+            if any(names[part] in self.errors for part in names):
+                continue
+            times = {part: cleaned.get(name) for part, name in names.items()}
+            opens, closes, lunch_starts, lunch_ends = (times[part] for part, _ in self.PARTS)
+            if not any(times.values()):
+                continue  # closed that day
+            if not opens or not closes:
+                missing = "opens" if not opens else "closes"
+                self.add_error(
+                    names[missing],
+                    f"{day}: enter the {'opening' if missing == 'opens' else 'closing'} time too, "
+                    "or leave the day empty if it is closed",
+                )
+            elif closes <= opens:
+                self.add_error(names["closes"], f"{day}: the closing time must be after the opening time")
+            elif bool(lunch_starts) != bool(lunch_ends):
+                missing = "lunch_ends" if lunch_starts else "lunch_starts"
+                self.add_error(
+                    names[missing], f"{day}: give both the start and the end of the lunch closure, or neither"
+                )
+            elif lunch_starts and not (opens < lunch_starts < lunch_ends < closes):
+                self.add_error(
+                    names["lunch_starts"], f"{day}: the lunch closure must start and end between opening and closing"
+                )
+            else:
+                self.days[weekday] = times
+        return cleaned
+
+    def save(self, contact_point: ContactPoint) -> None:
+        """Keep a row for each open day and none for a closed one."""
+        contact_point.opening_hours.exclude(weekday__in=self.days).delete()
+        for weekday, times in self.days.items():
+            OpeningHours.objects.update_or_create(contact_point=contact_point, weekday=weekday, defaults=times)
 
 
 class CommitmentAreaForm(forms.ModelForm):

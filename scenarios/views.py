@@ -20,7 +20,6 @@ from .forms import (
     ContactPointForm,
     ImportForm,
     LawfulnessForm,
-    OpeningHoursFormSet,
     QuestionBuilderForm,
     QuestionnaireCreateForm,
     QuestionTypeForm,
@@ -29,6 +28,7 @@ from .forms import (
     SectionBuilderForm,
     SectionForm,
     SuggestionForm,
+    WeekHoursForm,
 )
 from .models import (
     CommitmentArea,
@@ -69,14 +69,18 @@ def contact_point_detail(request, pk):
 def contact_point_edit(request, pk=None):
     contact_point = get_object_or_404(ContactPoint, pk=pk) if pk else ContactPoint()
     form = ContactPointForm(request.POST or None, instance=contact_point)
-    formset = OpeningHoursFormSet(request.POST or None, instance=contact_point, prefix="hours")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = form.save()
-        formset.instance = saved
-        formset.save()
+    hours = WeekHoursForm(request.POST or None, contact_point=contact_point)
+    if request.method == "POST" and all([form.is_valid(), hours.is_valid()]):
+        saved = services.save_contact_point(form=form, hours=hours)
         messages.success(request, f"{saved.name} saved.")
         return redirect(saved)
-    return render(request, "scenarios/contact_point_form.html", {"form": form, "formset": formset})
+    context = {
+        "form": form,
+        "hours": hours,
+        "error_forms": [form, hours],
+        "has_errors": bool(form.errors or hours.errors),
+    }
+    return render(request, "scenarios/contact_point_form.html", context)
 
 
 # --- Commitment areas -------------------------------------------------------------------

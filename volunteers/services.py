@@ -126,6 +126,11 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
         )
     if to in (Status.REJECTED, Status.LEFT, Status.PAUSED) and not reason.strip():
         raise ValidationError("Give a reason for this step.")
+    if to == Status.ACTIVE and not reason.strip() and (missing := training_missing(volunteer)):
+        raise ValidationError(
+            f"{volunteer} has not done the required training: {', '.join(missing)}. Record attendance first, "
+            "or give the reason to make them active anyway (they still cannot be booked on visits until it is done)."
+        )
     StatusChange.objects.create(
         volunteer=volunteer, from_status=volunteer.status, to_status=to, by=by, reason=reason.strip()
     )
@@ -211,6 +216,12 @@ def eligible_volunteers(*, on: date):
             attended = attended.filter(session__starts_at__date__gte=since)
         eligible = eligible.filter(Exists(attended))
     return eligible
+
+
+def training_missing(volunteer: Volunteer, *, record: list[dict] | None = None) -> list[str]:
+    """The required modules a volunteer has not done, or must refresh, as of today."""
+    record = record if record is not None else training_record(volunteer, on=timezone.localdate())
+    return [row["module"].name for row in record if row["module"].required and not row["current"]]
 
 
 def training_record(volunteer: Volunteer, *, on: date) -> list[dict]:

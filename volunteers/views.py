@@ -198,6 +198,7 @@ def my_training(request):
         "volunteers/my_training.html",
         {
             "record": services.training_record(volunteer, on=timezone.localdate()),
+            "training_missing": services.training_missing(volunteer),
             "bookings": bookings,
             "open_sessions": open_sessions,
         },
@@ -296,13 +297,15 @@ def volunteer_detail(request, pk):
         ),
         pk=pk,
     )
+    record = services.training_record(volunteer, on=timezone.localdate())
     return render(
         request,
         "volunteers/volunteer_detail.html",
         {
             "volunteer": volunteer,
             "transition_form": TransitionForm(volunteer=volunteer),
-            "record": services.training_record(volunteer, on=timezone.localdate()),
+            "record": record,
+            "training_missing": services.training_missing(volunteer, record=record),
             "claims": volunteer.expense_claims.prefetch_related("items"),
         },
     )

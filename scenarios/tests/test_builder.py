@@ -128,7 +128,7 @@ def test_loading_the_starter_set_twice_adds_nothing(db):
     services.load_starter_questionnaires()
     count = Questionnaire.objects.count()
     services.load_starter_questionnaires()
-    assert Questionnaire.objects.count() == count == 4
+    assert Questionnaire.objects.count() == count == 5
 
 
 def test_export_downloads_a_json_file(client_for, coordinator, section):
