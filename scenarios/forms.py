@@ -186,16 +186,16 @@ def wire_values(value) -> list[str]:
 
 
 REQUIRED_MESSAGES = {
-    QuestionType.YES_NO: "Select yes or no",
-    QuestionType.YES_NO_NA: "Select yes, no or not applicable",
-    QuestionType.RATING: "Select a rating from 1 to 5",
-    QuestionType.SINGLE_CHOICE: "Select an answer",
-    QuestionType.MULTIPLE_CHOICE: "Select at least one answer",
-    QuestionType.NUMBER: "Enter a number",
-    QuestionType.DURATION: "Enter the minutes and seconds",
-    QuestionType.TIME: "Enter a time, for example 14:30",
-    QuestionType.DATE: "Enter a date",
-    QuestionType.TEXT: "Enter your answer",
+    QuestionType.YES_NO: "Select yes or no for {name}",
+    QuestionType.YES_NO_NA: "Select yes, no or not applicable for {name}",
+    QuestionType.RATING: "Select a rating from 1 to 5 for {name}",
+    QuestionType.SINGLE_CHOICE: "Select an answer for {name}",
+    QuestionType.MULTIPLE_CHOICE: "Select at least one answer for {name}",
+    QuestionType.NUMBER: "Enter a number for {name}",
+    QuestionType.DURATION: "Enter the minutes and seconds for {name}",
+    QuestionType.TIME: "Enter the time for {name}, for example 14:30",
+    QuestionType.DATE: "Enter the date for {name}",
+    QuestionType.TEXT: "Enter your answer to {name}",
 }
 
 
@@ -268,7 +268,7 @@ class SectionForm(forms.Form):
                 continue
             value = to_answer_value(question, cleaned.get(name)) if name in cleaned else None
             if value is None and question.required and name not in self._errors:
-                self.add_error(name, f"{REQUIRED_MESSAGES[QuestionType(question.kind)]} for {quoted(question)}")
+                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)].format(name=quoted(question)))
             answers[question.pk] = value
             if value is not None:
                 self._values[question.pk] = value

@@ -21,7 +21,7 @@ from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
-from volunteers.models import AwayPeriod, Disability, Gender, Status, Volunteer, adult_born_by
+from volunteers.models import AwayPeriod, Band, Disability, Gender, Status, Volunteer, adult_born_by, bands_covering
 from volunteers.services import eligible_volunteers
 
 from . import planning
@@ -212,7 +212,7 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         ),
         BookingRule("is away that day", lambda found: found.exclude(Exists(away))),
         BookingRule(
-            "does not usually help at this time of the week (their usual times)",
+            f"does not usually help {_when_in_the_week(start, end)} (their usual times)",
             lambda found: found.filter(pk__in=Volunteer.objects.available_between(start, end).values("pk")),
         ),
         BookingRule(
@@ -246,6 +246,15 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
             lambda found: found.filter(date_of_birth__lte=adult_born_by(local.date())) if minors else found,
         ),
     ]
+
+
+def _when_in_the_week(start, end) -> str:
+    """When in a volunteer's usual week a visit falls: "on Saturday afternoons"."""
+    bands = bands_covering(start, end)
+    if bands is None:
+        return "at this time of day (volunteers give their times between 8am and 9pm)"
+    parts = " and ".join(Band(band).label.split(" (")[0].lower() + "s" for band in bands)
+    return f"on {timezone.localtime(start):%A} {parts}"
 
 
 def candidates_queryset(visit: Visit):

@@ -176,7 +176,7 @@ def test_each_active_volunteer_not_offered_is_shown_with_the_rule_that_leaves_th
     assert reasons == {
         "Baker": "has not done all the required training (or it needs refreshing)",
         "Carter": "is away that day",
-        "Dixon": "does not usually help at this time of the week (their usual times)",
+        "Dixon": f"does not usually help on {day:%A} mornings (their usual times)",
         "Evans": "is booked on another visit within 60 minutes of this one",
         "Fisher": "has a declared conflict of interest with this contact point",
         "Green": "has a visit to this contact point within 90 days of this one",
