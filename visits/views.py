@@ -199,10 +199,11 @@ def plan_detail(request, pk):
 
 
 def _plan_action(request, pk, action, success):
+    """Run `action` on the plan; `success` is the message, or makes it from the action's result."""
     plan = get_object_or_404(QuarterPlan, pk=pk)
     try:
         result = action(plan=plan, by=request.user)
-        messages.success(request, success.format(result=result))
+        messages.success(request, success(result) if callable(success) else success)
     except ValidationError as error:
         _messages_from(request, error)
         return redirect(plan)
@@ -212,13 +213,19 @@ def _plan_action(request, pk, action, success):
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_confirm(request, pk):
-    return _plan_action(request, pk, services.confirm_plan, "Plan confirmed.")
+    return _plan_action(request, pk, services.confirm_plan, "Plan confirmed. You can now book volunteers for its visits.")
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_fill(request, pk):
-    return _plan_action(request, pk, services.fill_plan, "{result}")
+    return _plan_action(request, pk, services.fill_plan, str)
+
+
+def _discarded(told: int) -> str:
+    if not told:
+        return "Draft plan discarded."
+    return f"Draft plan discarded. {told} volunteer{'s' * (told != 1)} booked on its visits {'were' if told != 1 else 'was'} e-mailed a cancellation."
 
 
 @role_required(Role.COORDINATOR)
@@ -226,7 +233,7 @@ def plan_discard(request, pk):
     """Ask first: discarding deletes the draft's visits, and anyone booked on them is sent a cancellation."""
     plan = get_object_or_404(QuarterPlan, pk=pk)
     if request.method == "POST":
-        return _plan_action(request, pk, services.discard_plan, "Draft plan discarded. Cancellations sent: {result}.")
+        return _plan_action(request, pk, services.discard_plan, _discarded)
     if plan.state != QuarterPlan.State.DRAFT:
         messages.error(request, "A confirmed plan cannot be discarded; cancel its visits one by one.")
         return redirect(plan)

@@ -194,7 +194,7 @@ def test_a_coordinator_plans_books_and_discards_safely(browser):
     j.press("Discard this draft")
     assert str(booked) in j.page_text() and "will be cancelled" in j.page_text()
     j.press("Yes, discard this draft")
-    assert "Draft plan discarded. Cancellations sent: 1." in j.message()
+    assert "Draft plan discarded. 1 volunteer booked on its visits was e-mailed a cancellation." in j.message()
     assert not QuarterPlan.objects.filter(pk=draft.pk).exists()
     (message,) = mail.outbox
     assert message.to == [booked.email]
