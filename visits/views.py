@@ -109,7 +109,9 @@ def visit_detail(request, pk):
         "safety_alert": SafetyAlert.objects.filter(visit=visit).select_related("resolved_by").first(),
         "resolve_form": ResolveAlertForm(),
     }
-    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+    open_places = context["needed"] - sum(1 for a in assignments if a.declined_at is None)
+    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED) and open_places > 0:
+        # The picker only while there is a place to fill: a full visit refuses another booking anyway.
         context["candidates"] = services.candidates(visit)[:30]
         context["left_out"] = services.left_out(visit)
         context["in_draft_plan"] = visit.plan is not None and visit.plan.state == QuarterPlan.State.DRAFT

@@ -226,3 +226,13 @@ def test_left_out_matches_the_picker_for_every_volunteer(coordinator):
     offered = {c.volunteer for c in services.candidates(visit)}
     left = {volunteer for volunteer, _reason in services.left_out(visit)}
     assert offered | left == set(people) and not offered & left
+
+
+def test_a_visit_with_every_place_booked_offers_no_picker(client_for, coordinator):
+    """Found while using the site: a full visit still offered "Suggest a pair" and a list to book from."""
+    visit = make_visit(coordinator=coordinator)
+    for _ in range(2):
+        services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
+    ready_volunteer()
+    page = client_for(coordinator).get(reverse("visits:visit-detail", args=[visit.pk])).content.decode()
+    assert "Suggest a pair and book them" not in page and "Who cannot go, and why" not in page
