@@ -215,7 +215,9 @@ def _plan_action(request, pk, action, success):
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_confirm(request, pk):
-    return _plan_action(request, pk, services.confirm_plan, "Plan confirmed. You can now book volunteers for its visits.")
+    return _plan_action(
+        request, pk, services.confirm_plan, "Plan confirmed. You can now book volunteers for its visits."
+    )
 
 
 @require_POST

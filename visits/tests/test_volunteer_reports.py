@@ -202,3 +202,29 @@ def test_a_corrected_report_leaves_the_list_once_sent_again(client, returned):
     client.post(reverse("visits:report-submit", args=[returned.pk]))
     assert "Reports to correct" not in client.get(reverse("visits:my-visits")).content.decode()
     assert list(capture.reports_to_correct(returned.volunteer)) == []
+
+
+# --- Found while using the site: answers shown as the volunteer gave them -------------------------
+
+
+def test_check_your_answers_shows_each_answer_as_it_was_given(client_for, coordinator):
+    """An option whose key is inside another's ("easy" in "very-easy") was shown as both; dates were ISO."""
+    from scenarios.tests.factories import QuestionFactory, QuestionnaireVersionFactory, SectionFactory
+    from visits.models import Answer
+
+    version = QuestionnaireVersionFactory()
+    section = SectionFactory(version=version, order=1, title="The form")
+    options = [{"key": "very-easy", "label": "Very easy"}, {"key": "easy", "label": "Easy"}]
+    how_easy = QuestionFactory(section=section, order=1, kind="single_choice", label="How easy?", options=options)
+    which = QuestionFactory(section=section, order=2, kind="multiple_choice", label="Which?", options=options)
+    when = QuestionFactory(section=section, order=3, kind="date", label="What day?")
+    rating = QuestionFactory(section=section, order=4, kind="rating", label="Overall?")
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=version))
+    assignment = services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
+    with time_machine.travel(visit.starts_at + timedelta(minutes=10), tick=True):
+        submission = capture.start(assignment=assignment, by=assignment.volunteer.user)
+        for question, value in ((how_easy, "very-easy"), (which, ["easy"]), (when, "2026-12-03"), (rating, 5)):
+            Answer.objects.create(submission=submission, question=question, value=value)
+        page = client_for(assignment.volunteer.user).get(reverse("visits:report-check", args=[assignment.pk]))
+    answers = re.findall(r"<dd[^>]*>(.*?)</dd>", page.content.decode(), flags=re.DOTALL)
+    assert answers == ["Very easy", "Easy", "3 December 2026", "5 – Excellent"]
