@@ -15,8 +15,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP) static/vendor/.built
 
 # Front-end packages come from the npm registry, pinned in package-lock.json,
-# and are copied into static/vendor: no CDN at run time.
-static/vendor/.built: package.json package-lock.json
+# and are copied into static/vendor: no CDN at run time. A minified file that names its
+# source map needs the map beside it, or collectstatic with DJANGO_DEBUG=0 fails.
+static/vendor/.built: package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/chartjs static/vendor/axe
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/

@@ -61,7 +61,9 @@ def test_bench_quarter_plan_with_pairs_for_a_large_force(db):
     started = time.perf_counter()
     plan = services.draft_quarter_plan(year=year, quarter=2, targets=targets, by=coordinator, seed=1)
     drafted = time.perf_counter()
-    filled, unfilled = services.fill_plan(plan=plan, by=coordinator)
+    services.confirm_plan(plan=plan, by=coordinator)
+    result = services.fill_plan(plan=plan, by=coordinator)
+    filled, unfilled = result.booked, result.left_open
     finished = time.perf_counter()
     visit = plan.visits.first()
     with CaptureQueriesContext(connection) as queries:

@@ -179,7 +179,7 @@ ACCESS: dict[str, Access] = {
     "visits:plan-detail": row(**OPCC),
     "visits:plan-confirm": row(method="POST", coordinator=OK),
     "visits:plan-fill": row(method="POST", coordinator=OK),
-    "visits:plan-discard": row(method="POST", coordinator=OK),
+    "visits:plan-discard": row(coordinator=OK),  # GET asks to confirm; POST discards
     "visits:coverage": row(**OPCC),
     "visits:conflict-list": row(**OPCC),  # the commissioner reads it; only coordinators record conflicts
     "visits:my-visits": row(volunteer=OK, other_volunteer=OK),
@@ -203,6 +203,7 @@ ACCESS: dict[str, Access] = {
     "visits:report-autosave": row(method="POST", **OWN),
     "visits:report-check": row(**OWN),
     "visits:report-submit": row(method="POST", **OWN),
+    "visits:report-sent": row(**OWN),
     "visits:evidence-add": row(method="POST", **OWN),
     "visits:evidence-file": row(**OWN, **OPCC),
     "visits:review-queue": row(**OPCC),

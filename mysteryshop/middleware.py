@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.security import SecurityMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -142,3 +142,23 @@ class TwoFactorRequiredMiddleware:
             return None
         step = "two-factor-verify" if signin.has_two_factor(user) else "two-factor-setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a refused method (405, e.g. opening by link what only a form may do) a page, not a blank screen.
+
+    Django's `require_POST` answers with an empty body, which a browser shows as a blank error.
+    Someone who followed an old link or bookmark gets the site's own page with a way on instead;
+    the status and the `Allow` header stay as Django set them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method in ("GET", "HEAD"):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

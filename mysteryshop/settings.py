@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "mysteryshop.middleware.StaffIdleTimeoutMiddleware",
     "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
+    "mysteryshop.middleware.MethodNotAllowedPageMiddleware",
     # Last but one, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -241,9 +242,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where `collectstatic` gathers the files for whitenoise to serve.
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Source maps are fetched only by developers' tools: not worth compressing at every deployment.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+# Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploaded evidence and receipts are private: never served from a public URL,
 # only through views that check who is asking.
 MEDIA_ROOT = Path(env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))

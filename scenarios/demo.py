@@ -38,6 +38,12 @@ SCENARIOS = [
     (Channel.PHONE_101, "Noise nuisance: who deals with it?", "101 call", ScenarioStatus.APPROVED),
     (Channel.WEBSITE, "Finding your neighbourhood team", "Website task", ScenarioStatus.APPROVED),
     (Channel.WEBSITE, "Reporting a minor road traffic collision online", "Website task", ScenarioStatus.DRAFT),
+    (
+        Channel.ONLINE_REPORTING,
+        "Trying the online form for a lost bicycle",
+        "Online reporting",
+        ScenarioStatus.APPROVED,
+    ),
     (Channel.NEIGHBOURHOOD_MEETING, "Attending a PACT meeting", "Neighbourhood meeting", ScenarioStatus.APPROVED),
     (Channel.FRONT_DESK, "Asking about a firearms licence renewal", "Front desk visit", ScenarioStatus.SUBMITTED),
 ]

@@ -5,8 +5,9 @@ from datetime import date, time
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.utils.html import escape
 from localflavor.gb.forms import GBPostcodeField
@@ -45,17 +46,35 @@ class DurationWidget(forms.MultiWidget):
 
 
 class DurationField(forms.MultiValueField):
-    """Minutes and seconds typed in two boxes, cleaned to whole seconds."""
+    """Minutes and seconds typed in two boxes, cleaned to whole seconds; either box may be left empty (0).
+
+    `name` is what the messages call the duration, such as a question's wording.
+    """
 
     widget = DurationWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name: str = "", **kwargs):
+        of = f" for {name}" if name else ""
         fields = (
-            forms.IntegerField(min_value=0, max_value=600, error_messages={"invalid": "Enter minutes as a number"}),
             forms.IntegerField(
+                required=False,
+                min_value=0,
+                max_value=600,
+                error_messages={
+                    "invalid": f"Enter the minutes{of} as a whole number",
+                    "min_value": f"The minutes{of} cannot be less than 0",
+                    "max_value": f"The minutes{of} must be 600 or fewer",
+                },
+            ),
+            forms.IntegerField(
+                required=False,
                 min_value=0,
                 max_value=59,
-                error_messages={"invalid": "Enter seconds as a number", "max_value": "Seconds must be 59 or fewer"},
+                error_messages={
+                    "invalid": f"Enter the seconds{of} as a whole number",
+                    "min_value": f"The seconds{of} cannot be less than 0",
+                    "max_value": f"The seconds{of} must be 59 or fewer",
+                },
             ),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
@@ -67,11 +86,22 @@ class DurationField(forms.MultiValueField):
         return minutes * 60 + seconds
 
 
+def quoted(question: Question) -> str:
+    """A question's wording as messages name it."""
+    return f"“{question.label.strip()}”"
+
+
 def _answer_field(question: Question) -> forms.Field:
-    """The form field a volunteer answers a question with."""
+    """The form field a volunteer answers a question with; every message names the question."""
+    name = quoted(question)
     # A form field's help text is trusted as HTML by Django's and crispy's templates; a question's hint
     # is people's text (or an imported file's), so it goes in escaped.
-    common = {"label": question.label, "help_text": escape(question.help_text), "required": False}
+    common = {
+        "label": question.label,
+        "help_text": escape(question.help_text),
+        "required": False,
+        "error_messages": {"invalid_choice": f"Select one of the answers given for {name}"},
+    }
     kind = question.kind
     if kind == QuestionType.YES_NO:
         return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common)
@@ -89,15 +119,24 @@ def _answer_field(question: Question) -> forms.Field:
         choices = [(str(o["key"]), o["label"]) for o in question.options]
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind == QuestionType.NUMBER:
+        common["error_messages"] |= {
+            "invalid": f"Enter a number for {name}, like 3 or 2.5",
+            "max_digits": f"Enter a smaller number for {name}",
+            "max_whole_digits": f"Enter a smaller number for {name}",
+            "max_decimal_places": f"Enter a number for {name} with at most 2 decimal places",
+        }
         return forms.DecimalField(
             max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}), **common
         )
     if kind == QuestionType.DURATION:
-        return DurationField(**common)
+        return DurationField(name=name, **common)
     if kind == QuestionType.TIME:
+        common["error_messages"] |= {"invalid": f"Enter the time for {name} like 14:30"}
         return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
     if kind == QuestionType.DATE:
+        common["error_messages"] |= {"invalid": f"Enter a real date for {name}, like 27 3 2026"}
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+    common["error_messages"] |= {"max_length": f"Your answer to {name} must be 5,000 characters or fewer"}
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
 
 
@@ -137,17 +176,29 @@ def to_initial(question: Question, value):
     return value
 
 
+def wire_value(value) -> str:
+    """A stored answer value as the form posts it: true → "yes", 4 → "4", an option's key as it is."""
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def wire_values(value) -> list[str]:
+    """A stored answer (one value or a list, or none) as the values the form posts."""
+    if value is None:
+        return []
+    return [wire_value(v) for v in value] if isinstance(value, list) else [wire_value(value)]
+
+
 REQUIRED_MESSAGES = {
-    QuestionType.YES_NO: "Select yes or no",
-    QuestionType.YES_NO_NA: "Select yes, no or not applicable",
-    QuestionType.RATING: "Select a rating from 1 to 5",
-    QuestionType.SINGLE_CHOICE: "Select an answer",
-    QuestionType.MULTIPLE_CHOICE: "Select at least one answer",
-    QuestionType.NUMBER: "Enter a number",
-    QuestionType.DURATION: "Enter the minutes and seconds",
-    QuestionType.TIME: "Enter a time, for example 14:30",
-    QuestionType.DATE: "Enter a date",
-    QuestionType.TEXT: "Enter your answer",
+    QuestionType.YES_NO: "Select yes or no for {name}",
+    QuestionType.YES_NO_NA: "Select yes, no or not applicable for {name}",
+    QuestionType.RATING: "Select a rating from 1 to 5 for {name}",
+    QuestionType.SINGLE_CHOICE: "Select an answer for {name}",
+    QuestionType.MULTIPLE_CHOICE: "Select at least one answer for {name}",
+    QuestionType.NUMBER: "Enter a number for {name}",
+    QuestionType.DURATION: "Enter the minutes and seconds for {name}",
+    QuestionType.TIME: "Enter the time for {name}, for example 14:30",
+    QuestionType.DATE: "Enter the date for {name}",
+    QuestionType.TEXT: "Enter your answer to {name}",
 }
 
 
@@ -161,6 +212,8 @@ class SectionForm(forms.Form):
 
     def __init__(self, section: Section, *, answers_so_far: dict[int, object] | None = None, **kwargs):
         self.section = section
+        # The preview shows every page at once, with no saved answers: every condition is decided in the browser.
+        self.previewing = answers_so_far is None
         self.answers_so_far = dict(answers_so_far or {})
         self.questions = list(section.questions.all())
         initial = kwargs.pop("initial", None) or {}
@@ -170,38 +223,39 @@ class SectionForm(forms.Form):
         for question in self.questions:
             self.fields[self.field_name(question)] = _answer_field(question)
 
-    @staticmethod
-    def field_name(question: Question) -> str:
-        return f"q_{question.pk}"
+    @classmethod
+    def field_name(cls, question: Question) -> str:
+        return cls.field_name_for(question.pk)
 
     def rows(self):
-        """Each field with the condition the browser script uses to show or hide it."""
+        """Each field with the condition the browser script uses to show or hide it.
+
+        A condition on a question of this page is decided in the browser, as answers change;
+        without JavaScript the question shows, with a hint saying when to answer it. A condition
+        on an earlier page is decided here from the saved answer, which the page also carries
+        (`earlier`) so the script decides exactly as the server does.
+        """
+        here = {question.pk for question in self.questions}
         for question in self.questions:
             condition = None
             if question.condition_question_id:
+                on_this_page = question.condition_question_id in here or self.previewing
                 condition = {
-                    "question": f"q_{question.condition_question_id}",
-                    "values": json.dumps(
-                        ["yes" if v is True else "no" if v is False else str(v) for v in question.condition_values]
-                    ),
-                    "shown": question.is_shown({**self.answers_so_far, **self._current_answers()}),
+                    "question": self.field_name_for(question.condition_question_id),
+                    "values": json.dumps([wire_value(v) for v in question.condition_values]),
+                    "shown": on_this_page or question.is_shown(self.answers_so_far),
+                    "earlier": None
+                    if on_this_page
+                    else json.dumps(wire_values(self.answers_so_far.get(question.condition_question_id))),
+                    "hint": question.describe_condition().replace("Shown only when", "Answer this only if")
+                    if on_this_page
+                    else "",
                 }
             yield {"field": self[self.field_name(question)], "question": question, "condition": condition}
 
-    def _current_answers(self) -> dict[int, object]:
-        """Answers as they stand (submitted data if any, else initial), for showing conditions."""
-        values = {}
-        for question in self.questions:
-            if self.is_bound:
-                raw = self[self.field_name(question)].value()
-                try:
-                    values[question.pk] = to_answer_value(question, self.fields[self.field_name(question)].clean(raw))
-                except ValidationError:
-                    values[question.pk] = None
-            else:
-                values[question.pk] = self.initial.get(self.field_name(question))
-                values[question.pk] = to_answer_value(question, values[question.pk]) if values[question.pk] else None
-        return values
+    @staticmethod
+    def field_name_for(question_id: int) -> str:
+        return f"q_{question_id}"
 
     def clean(self):
         cleaned = super().clean()
@@ -217,7 +271,7 @@ class SectionForm(forms.Form):
                 continue
             value = to_answer_value(question, cleaned.get(name)) if name in cleaned else None
             if value is None and question.required and name not in self._errors:
-                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)])
+                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)].format(name=quoted(question)))
             answers[question.pk] = value
             if value is not None:
                 self._values[question.pk] = value
@@ -251,25 +305,82 @@ class SectionBuilderForm(forms.ModelForm):
         help_texts = {"intro": "Shown at the top of the page, before the questions."}
 
 
+class QuestionTypeForm(forms.Form):
+    """The builder's first step: the type of question decides which of its other fields there are."""
+
+    kind = forms.ChoiceField(
+        label="What type of question is it?",
+        choices=QuestionType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of question", "invalid_choice": "Choose the type of question"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# The builder's fields that only some types of question use; the others are always there.
+RULE_FIELDS = {
+    "expected": ["expected_choice"],
+    "minimum": ["minimum"],
+    "options": ["expected_answer_text"],
+    "range": ["minimum", "maximum"],
+    "maximum": ["target_duration"],
+}
+YES_NO_WORDS = {"yes": True, "no": False}
+
+
 class QuestionBuilderForm(forms.ModelForm):
-    """A question with its condition and scoring rule, checked by the model's rules."""
+    """One question of a type chosen first: only the fields that type uses, each error on its own field.
+
+    The model's rules (`Question.clean`) decide what is allowed; their errors on model
+    fields are moved onto the fields this form shows in their place.
+    """
 
     options_text = forms.CharField(
         label="Options",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For choice questions: one option per line.",
+        help_text="One option per line, as the volunteer will see it.",
     )
     condition_values_text = forms.CharField(
-        label="Show only when the earlier answer is",
+        label="…has one of these answers",
         required=False,
-        help_text="One answer per line: yes, no or na, a rating 1–5, or an option exactly as written.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One answer per line, as the volunteer sees it: Yes, No, Not applicable, a rating from 1 to 5, "
+        "or an option exactly as written.",
+    )
+    expected_choice = forms.ChoiceField(
+        label="It meets the commitment when the answer is",
+        required=False,
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
     )
     expected_answer_text = forms.CharField(
-        label="Meets the commitment when the answer is",
+        label="It meets the commitment when the answer is one of these options",
         required=False,
-        help_text="For yes/no questions: yes or no. For choice questions: the options that meet it, one per line.",
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, exactly as written in the options above.",
+    )
+    target_duration = DurationField(
+        label="It meets the commitment when it takes no longer than",
+        required=False,
+        help_text="Minutes and seconds, for example 5 minutes 0 seconds.",
+    )
+    weight = forms.IntegerField(
+        label="Weight",
+        min_value=1,
+        max_value=10,
+        initial=1,
+        help_text="How much this question counts in its commitment area, from 1 (usual) to 10.",
+        error_messages={
+            "required": "Enter a weight from 1 to 10",
+            "min_value": "The weight must be from 1 to 10",
+            "max_value": "The weight must be from 1 to 10",
+            "invalid": "Enter the weight as a whole number from 1 to 10",
+        },
     )
 
     class Meta:
@@ -287,94 +398,182 @@ class QuestionBuilderForm(forms.ModelForm):
             "minimum",
             "maximum",
         ]
+        widgets = {"kind": forms.HiddenInput}
         labels = {
             "label": "Question",
-            "help_text": "Hint",
+            "help_text": "Hint (optional)",
             "required": "The volunteer must answer this",
-            "condition_question": "Show only if this earlier question…",
-            "commitment_area": "Scores towards commitment area",
-            "minimum": "Lowest value that meets it",
-            "maximum": "Highest value (or, for a duration, the target in seconds) that meets it",
+            "rating_low_label": "Words beside 1",
+            "rating_high_label": "Words beside 5",
+            "condition_question": "Show this question only if the answer to this earlier question…",
+            "commitment_area": "Scores towards this commitment area",
         }
-        help_texts = {"commitment_area": "Leave blank if the question is not scored."}
+        help_texts = {
+            "help_text": "Shown under the question, to help the volunteer answer.",
+            "commitment_area": "Leave blank if the question is not scored.",
+            "condition_question": "Leave blank to show the question always.",
+        }
 
-    def __init__(self, *args, section: Section, **kwargs):
+    def __init__(self, *args, section: Section, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = QuestionType(kind)
+        self.rule = SCORING_RULES.get(self.kind)
         self.instance.section = section
+        self.instance.kind = self.kind
         if not self.instance.pk:
             # A new question goes last, so the model's rules see its real position.
             self.instance.order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+        self.initial["kind"] = self.kind
+        if self.is_bound:
+            # The type is the one chosen in the first step, whatever is posted.
+            self.data = self.data.copy()
+            self.data["kind"] = self.kind
+        self._keep_fields_for_type()
         earlier = Question.objects.filter(section__version=section.version_id).select_related("section")
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
         self.fields["condition_question"].queryset = earlier.order_by("section__order", "section__pk", "order", "pk")
         self.fields["condition_question"].label_from_instance = lambda q: f"{q.section.title}: {q.label}"
+        self.fields["condition_question"].empty_label = "(Always show it)"
+        if "commitment_area" in self.fields:
+            self.fields["commitment_area"].empty_label = "(Not scored)"
+        if self.rule == "minimum":
+            self.fields["minimum"].label = "It meets the commitment when the rating is at least"
+            self.fields["minimum"].help_text = "A rating from 1 to 5."
+        elif self.rule == "range":
+            self.fields["minimum"].label = "It meets the commitment when the number is at least"
+            self.fields["maximum"].label = "…and at most"
+            self.fields["minimum"].help_text = "Give a lowest number, a highest number, or both."
         if self.instance.pk:
-            question = self.instance
-            self.initial["options_text"] = "\n".join(o["label"] for o in question.options)
-            self.initial["condition_values_text"] = "\n".join(self._value_to_text(question.condition_question, v) for v in question.condition_values) if question.condition_question_id else ""  # fmt: skip
-            expected = question.expected_answer
-            if isinstance(expected, list):
-                labels = {o["key"]: o["label"] for o in question.options}
-                self.initial["expected_answer_text"] = "\n".join(labels.get(k, k) for k in expected)
-            elif expected is not None:
-                self.initial["expected_answer_text"] = {True: "yes", False: "no"}.get(expected, str(expected))
+            self._initial_from(self.instance)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = self._layout()
 
-    @staticmethod
-    def _value_to_text(question, value) -> str:
-        if question and question.kind in CHOICE_TYPES:
-            return next((o["label"] for o in question.options if o["key"] == value), str(value))
-        return {True: "yes", False: "no"}.get(value, str(value))
+    def _layout(self) -> Layout:
+        groups = [
+            ("The question", ["kind", "label", "help_text", "required"]),
+            ("Its answers", ["rating_low_label", "rating_high_label", "options_text"]),
+            ("When to show it", ["condition_question", "condition_values_text"]),
+            ("Scoring", ["commitment_area", "weight", *RULE_FIELDS.get(self.rule, [])]),
+        ]
+        return Layout(
+            *(
+                Fieldset(legend, *present)
+                for legend, names in groups
+                if (present := [n for n in names if n in self.fields])
+            )
+        )
+
+    def _keep_fields_for_type(self) -> None:
+        used = {"kind", "label", "help_text", "required", "condition_question", "condition_values_text"}
+        if self.kind == QuestionType.RATING:
+            used |= {"rating_low_label", "rating_high_label"}
+        if self.kind in CHOICE_TYPES:
+            used.add("options_text")
+        if self.rule:
+            used |= {"commitment_area", "weight", *RULE_FIELDS[self.rule]}
+        for name in list(self.fields):
+            if name not in used:
+                del self.fields[name]
+
+    def _initial_from(self, question: Question) -> None:
+        self.initial["options_text"] = "\n".join(o["label"] for o in question.options)
+        if question.condition_question_id:
+            condition = question.condition_question
+            self.initial["condition_values_text"] = "\n".join(
+                condition.answer_text(v) for v in question.condition_values
+            )
+        expected = question.expected_answer
+        if self.rule == "expected" and expected is not None:
+            self.initial["expected_choice"] = {True: "yes", False: "no"}.get(expected, expected)
+        elif self.rule == "options" and isinstance(expected, list):
+            self.initial["expected_answer_text"] = "\n".join(question.answer_text(key) for key in expected)
+        elif self.rule == "maximum" and question.maximum is not None:
+            self.initial["target_duration"] = int(question.maximum)
 
     @staticmethod
     def _text_to_value(question, text: str):
+        """An answer as the coordinator typed it (Yes, Not applicable, an option's label) as the stored value."""
         text = text.strip()
+        words = text.lower()
         if question.kind == QuestionType.YES_NO:
-            return {"yes": True, "no": False}.get(text.lower(), text)
+            return YES_NO_WORDS.get(words, text)
         if question.kind == QuestionType.YES_NO_NA:
-            return text.lower()
+            return {"yes": "yes", "no": "no", "na": "na", "n/a": "na", "not applicable": "na"}.get(words, text)
         if question.kind == QuestionType.RATING:
             return int(text) if text.isdigit() else text
         if question.kind in CHOICE_TYPES:
-            return next((o["key"] for o in question.options if o["label"].lower() == text.lower()), text)
+            return next(
+                (o["key"] for o in question.options if o["label"].lower() == words or str(o["key"]) == text), text
+            )
         return text
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
+        question = self.instance
         lines = [line.strip() for line in cleaned.get("options_text", "").splitlines() if line.strip()]
-        self.instance.options = (
+        question.options = (
             [{"key": _option_key(label, n), "label": label} for n, label in enumerate(lines, 1)]
-            if kind in CHOICE_TYPES
+            if self.kind in CHOICE_TYPES
             else []
         )
         condition = cleaned.get("condition_question")
         texts = [t for t in cleaned.get("condition_values_text", "").splitlines() if t.strip()]
-        self.instance.condition_values = [self._text_to_value(condition, t) for t in texts] if condition else texts
-        expected_lines = [t for t in cleaned.get("expected_answer_text", "").splitlines() if t.strip()]
-        self.instance.expected_answer = None
-        if cleaned.get("commitment_area") and kind:
-            rule = SCORING_RULES.get(kind)
-            self.instance.kind = kind
-            if rule == "expected" and expected_lines:
-                self.instance.expected_answer = self._text_to_value(self.instance, expected_lines[0])
-            elif rule == "options":
-                self.instance.expected_answer = [self._text_to_value(self.instance, t) for t in expected_lines]
+        question.condition_values = [self._text_to_value(condition, t) for t in texts] if condition else texts
+        self._clean_scoring(cleaned)
         return cleaned
 
-    def _post_clean(self):
-        super()._post_clean()
-        # The model's errors on fields the form shows under other names go to those fields.
-        for model_field, form_field in (
-            ("options", "options_text"),
-            ("condition_values", "condition_values_text"),
-            ("expected_answer", "expected_answer_text"),
-        ):
-            if model_field in self._errors:
-                for error in self._errors.pop(model_field):
-                    self.add_error(form_field, error)
+    def _clean_scoring(self, cleaned) -> None:
+        """Set the rule for this type from its fields; values of fields the type does not use are cleared."""
+        question, rule = self.instance, self.rule
+        question.expected_answer = None
+        if rule != "minimum" and rule != "range":
+            question.minimum = None
+        if rule != "range":
+            question.maximum = None
+        if rule is None:
+            question.commitment_area = None
+            return
+        if rule == "expected" and cleaned.get("expected_choice"):
+            answer = cleaned["expected_choice"]
+            question.expected_answer = YES_NO_WORDS[answer] if self.kind == QuestionType.YES_NO else answer
+        elif rule == "options":
+            lines = [t.strip() for t in cleaned.get("expected_answer_text", "").splitlines() if t.strip()]
+            question.expected_answer = [self._text_to_value(question, t) for t in lines]
+            unknown = [t for t in lines if self._text_to_value(question, t) not in question.option_keys()]
+            if unknown and question.options:
+                self.add_error(
+                    "expected_answer_text",
+                    f"“{unknown[0]}” is not one of the options. Write each option exactly as in the list of options.",
+                )
+        elif rule == "maximum":
+            question.maximum = cleaned.get("target_duration")
+        given = any(cleaned.get(name) not in (None, "") for name in RULE_FIELDS[rule])
+        if given and not cleaned.get("commitment_area") and "commitment_area" not in self.errors:
+            self.add_error(
+                "commitment_area",
+                "Choose the commitment area this question scores towards, or clear the rule for meeting it.",
+            )
+
+    # Where the model's errors go: a model field the form shows under another name, or not at all.
+    def _error_field(self, model_field: str) -> str | None:
+        shown_as = {
+            "options": "options_text",
+            "condition_values": "condition_values_text",
+            "expected_answer": "expected_choice" if self.rule == "expected" else "expected_answer_text",
+            "maximum": "target_duration" if self.rule == "maximum" else "maximum",
+        }.get(model_field, model_field)
+        return shown_as if shown_as in self.fields else None
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                target = NON_FIELD_ERRORS if field == NON_FIELD_ERRORS else self._error_field(field)
+                moved.setdefault(target or NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
 
 
 def _option_key(label: str, number: int) -> str:
@@ -429,19 +628,88 @@ class ContactPointForm(forms.ModelForm):
         }
 
 
-class OpeningHoursForm(forms.ModelForm):
-    class Meta:
-        model = OpeningHours
-        fields = ["weekday", "opens", "closes", "lunch_starts", "lunch_ends"]
-        widgets = {
-            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            for name in ("opens", "closes", "lunch_starts", "lunch_ends")
-        }
+class WeekHoursForm(forms.Form):
+    """A front desk's opening hours, one row of times per weekday; a day left empty is closed.
 
+    Every message names its day, so the error summary at the top of the page says where to look.
+    """
 
-OpeningHoursFormSet = forms.inlineformset_factory(
-    ContactPoint, OpeningHours, form=OpeningHoursForm, extra=7, max_num=7, can_delete=True
-)
+    PARTS = (
+        ("opens", "Opens"),
+        ("closes", "Closes"),
+        ("lunch_starts", "Closed for lunch from"),
+        ("lunch_ends", "Lunch ends"),
+    )
+
+    def __init__(self, *args, contact_point: ContactPoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_point = contact_point
+        rows = {row.weekday: row for row in contact_point.opening_hours.all()} if contact_point.pk else {}
+        for weekday, day in OpeningHours.WEEKDAYS:
+            for part, label in self.PARTS:
+                name = self.name(weekday, part)
+                self.fields[name] = forms.TimeField(
+                    label=label,
+                    required=False,
+                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    error_messages={"invalid": f"{day}: enter the time like 09:30"},
+                )
+                if weekday in rows:
+                    self.initial[name] = getattr(rows[weekday], part)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(
+                Fieldset(
+                    day, Row(*(Column(self.name(weekday, part), css_class="col-6 col-lg-3") for part, _ in self.PARTS))
+                )
+                for weekday, day in OpeningHours.WEEKDAYS
+            )
+        )
+
+    @staticmethod
+    def name(weekday: int, part: str) -> str:
+        return f"{OpeningHours.WEEKDAYS[weekday][1].lower()}_{part}"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.days: dict[int, dict] = {}
+        for weekday, day in OpeningHours.WEEKDAYS:
+            names = {part: self.name(weekday, part) for part, _ in self.PARTS}
+            if any(names[part] in self.errors for part in names):
+                continue
+            times = {part: cleaned.get(name) for part, name in names.items()}
+            opens, closes, lunch_starts, lunch_ends = (times[part] for part, _ in self.PARTS)
+            if not any(times.values()):
+                continue  # closed that day
+            if not opens or not closes:
+                missing = "opens" if not opens else "closes"
+                self.add_error(
+                    names[missing],
+                    f"{day}: enter the {'opening' if missing == 'opens' else 'closing'} time too, "
+                    "or leave the day empty if it is closed",
+                )
+            elif closes <= opens:
+                self.add_error(names["closes"], f"{day}: the closing time must be after the opening time")
+            elif bool(lunch_starts) != bool(lunch_ends):
+                missing = "lunch_ends" if lunch_starts else "lunch_starts"
+                self.add_error(
+                    names[missing], f"{day}: give both the start and the end of the lunch closure, or neither"
+                )
+            elif lunch_starts and not (opens < lunch_starts < lunch_ends < closes):
+                self.add_error(
+                    names["lunch_starts"], f"{day}: the lunch closure must start and end between opening and closing"
+                )
+            else:
+                self.days[weekday] = times
+        return cleaned
+
+    def save(self, contact_point: ContactPoint) -> None:
+        """Keep a row for each open day and none for a closed one."""
+        contact_point.opening_hours.exclude(weekday__in=self.days).delete()
+        for weekday, times in self.days.items():
+            OpeningHours.objects.update_or_create(contact_point=contact_point, weekday=weekday, defaults=times)
 
 
 class CommitmentAreaForm(forms.ModelForm):

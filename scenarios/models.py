@@ -452,30 +452,65 @@ class Question(models.Model):
             return Decimal(value) <= self.maximum
         return None
 
+    def answer_text(self, value) -> str:
+        """One stored answer value as the volunteer saw it: Yes, Not applicable, an option's label."""
+        if self.kind == QuestionType.YES_NO:
+            return {True: "Yes", False: "No"}.get(value, str(value))
+        if self.kind == QuestionType.YES_NO_NA:
+            return {"yes": "Yes", "no": "No", "na": "Not applicable"}.get(value, str(value))
+        if self.kind in CHOICE_TYPES:
+            return next((str(o["label"]) for o in self.options if o["key"] == value), str(value))
+        if self.kind == QuestionType.RATING:
+            label = {1: self.rating_low_label, 5: self.rating_high_label}.get(value)
+            return f"{value} – {label}" if label else str(value)
+        return str(value)
+
+    def describe_condition(self) -> str:
+        """When the question shows, in words, for the builder."""
+        if not self.condition_question_id:
+            return ""
+        condition = self.condition_question
+        answers = " or ".join(f"“{condition.answer_text(value)}”" for value in self.condition_values)
+        return f"Shown only when the answer to “{condition.label}” is {answers}."
+
     def describe_rule(self) -> str:
-        """The scoring rule in words, for the builder and the preview."""
+        """The scoring rule in plain words, for the builder."""
         if not self.is_scored:
-            return "Not scored"
+            return "Not scored."
         rule = SCORING_RULES.get(self.kind)
         if rule == "expected":
-            answer = {True: "Yes", False: "No"}.get(self.expected_answer, str(self.expected_answer).capitalize())
-            target = f"answer is “{answer}”"
+            met = f"the answer is “{self.answer_text(self.expected_answer)}”"
+            if self.kind == QuestionType.YES_NO_NA:
+                met += " (“Not applicable” is left out of the score)"
         elif rule == "minimum":
-            target = f"rating is {self.minimum:.0f} or more"
+            met = f"the rating is {self.minimum:.0f} or higher"
         elif rule == "options":
-            labels = [str(o["label"]) for o in self.options if o["key"] in (self.expected_answer or [])]
-            target = "answer is " + " or ".join(f"“{label}”" for label in labels)
+            labels = " or ".join(f"“{self.answer_text(key)}”" for key in self.expected_answer or [])
+            met = (
+                f"the answer includes {labels}"
+                if self.kind == QuestionType.MULTIPLE_CHOICE
+                else f"the answer is {labels}"
+            )
         elif rule == "range":
-            parts = []
-            if self.minimum is not None:
-                parts.append(f"at least {self.minimum.normalize()}")
-            if self.maximum is not None:
-                parts.append(f"at most {self.maximum.normalize()}")
-            target = "number is " + " and ".join(parts)
+            low, high = (
+                None if n is None else f"{Decimal(str(n)).normalize():f}" for n in (self.minimum, self.maximum)
+            )
+            if low is not None and high is not None:
+                met = f"the number is between {low} and {high}"
+            else:
+                met = f"the number is {low} or more" if low is not None else f"the number is {high} or less"
         else:
-            minutes, seconds = divmod(int(self.maximum or 0), 60)
-            target = f"within {minutes} min {seconds:02d} s"
-        return f"{self.commitment_area}: meets when the {target} (weight {self.weight})"
+            met = f"it takes {duration_in_words(int(self.maximum or 0))} or less"
+        return f"Scored for “{self.commitment_area}”, weight {self.weight}: met when {met}."
+
+
+def duration_in_words(seconds: int) -> str:
+    """5 minutes; 1 minute 30 seconds; 45 seconds."""
+    minutes, seconds = divmod(seconds, 60)
+    parts = [f"{minutes} minute{'s' * (minutes != 1)}"] if minutes else []
+    if seconds or not minutes:
+        parts.append(f"{seconds} second{'s' * (seconds != 1)}")
+    return " ".join(parts)
 
 
 # --- Scenarios --------------------------------------------------------------------

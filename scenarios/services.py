@@ -14,6 +14,7 @@ from .models import (
     CONTENT_FIELDS,
     LAWFULNESS_CHECKLIST,
     CommitmentArea,
+    ContactPoint,
     LawfulnessCheck,
     Question,
     Questionnaire,
@@ -185,6 +186,14 @@ def add_section(*, version: QuestionnaireVersion, form) -> Section:
     form.instance.version = version
     form.instance.order = (version.sections.aggregate(m=Max("order"))["m"] or 0) + 1
     return form.save()
+
+
+@transaction.atomic
+def save_contact_point(*, form, hours) -> ContactPoint:
+    """Save a contact point and its opening hours together (both forms already valid)."""
+    contact_point = form.save()
+    hours.save(contact_point)
+    return contact_point
 
 
 def save_question(*, section: Section, form) -> Question:

@@ -157,6 +157,38 @@ def website():
     )  # fmt: skip
 
 
+def online_reporting():
+    return _questionnaire(
+        "Online reporting",
+        "online_reporting",
+        "Trying the force's online reporting form up to its last page, without sending a report.",
+        [
+            (
+                "Finding the form",
+                "Start from the force's home page. Never send the form: stop at its last page.",
+                [
+                    _q("date", "What day did you try the form?"),
+                    _q("single_choice", "Which device did you use?", options=[("phone", "A phone"), ("tablet", "A tablet"), ("computer", "A computer")]),
+                    _q("yes_no", "Could you find the online reporting form?", area="easy-to-contact", weight=2, expected=True, ref="o-found"),
+                    _q("duration", "How long did it take to find it?", area="easy-to-contact", maximum=120, help_text="From the home page to the start of the form.", when=("o-found", [True])),
+                ],
+            ),
+            (
+                "Using the form",
+                "Go through the form as far as its last page, then close it without sending.",
+                [
+                    _q("yes_no", "Did the form say when to call 999 instead?", area="easy-to-contact", expected=True, when=("o-found", [True])),
+                    _q("yes_no", "Did the form say what happens after you send it?", area="keeping-informed", weight=2, expected=True, when=("o-found", [True])),
+                    _q("yes_no", "Did the form say how soon someone would be in touch?", area="keeping-informed", expected=True, when=("o-found", [True])),
+                    _q("yes_no_na", "Could you save your answers and come back later?", area="easy-to-contact", expected="yes", when=("o-found", [True])),
+                    _q("single_choice", "How easy was the form to fill in?", area="professional-service", expected=["very-easy", "easy"], options=[("very-easy", "Very easy"), ("easy", "Easy"), ("hard", "Hard"), ("very-hard", "Very hard")], when=("o-found", [True])),
+                ],
+            ),
+            _overall(),
+        ],
+    )  # fmt: skip
+
+
 def neighbourhood_meeting():
     return _questionnaire(
         "Neighbourhood meeting",
@@ -188,4 +220,4 @@ def neighbourhood_meeting():
     )  # fmt: skip
 
 
-STARTER_QUESTIONNAIRES = (front_desk, phone_101, website, neighbourhood_meeting)
+STARTER_QUESTIONNAIRES = (front_desk, phone_101, website, online_reporting, neighbourhood_meeting)

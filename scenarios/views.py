@@ -20,14 +20,15 @@ from .forms import (
     ContactPointForm,
     ImportForm,
     LawfulnessForm,
-    OpeningHoursFormSet,
     QuestionBuilderForm,
     QuestionnaireCreateForm,
+    QuestionTypeForm,
     ReturnForm,
     ScenarioForm,
     SectionBuilderForm,
     SectionForm,
     SuggestionForm,
+    WeekHoursForm,
 )
 from .models import (
     CommitmentArea,
@@ -35,6 +36,7 @@ from .models import (
     Question,
     Questionnaire,
     QuestionnaireVersion,
+    QuestionType,
     Scenario,
     ScenarioStatus,
     ScenarioSuggestion,
@@ -67,14 +69,18 @@ def contact_point_detail(request, pk):
 def contact_point_edit(request, pk=None):
     contact_point = get_object_or_404(ContactPoint, pk=pk) if pk else ContactPoint()
     form = ContactPointForm(request.POST or None, instance=contact_point)
-    formset = OpeningHoursFormSet(request.POST or None, instance=contact_point, prefix="hours")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = form.save()
-        formset.instance = saved
-        formset.save()
+    hours = WeekHoursForm(request.POST or None, contact_point=contact_point)
+    if request.method == "POST" and all([form.is_valid(), hours.is_valid()]):
+        saved = services.save_contact_point(form=form, hours=hours)
         messages.success(request, f"{saved.name} saved.")
         return redirect(saved)
-    return render(request, "scenarios/contact_point_form.html", {"form": form, "formset": formset})
+    context = {
+        "form": form,
+        "hours": hours,
+        "error_forms": [form, hours],
+        "has_errors": bool(form.errors or hours.errors),
+    }
+    return render(request, "scenarios/contact_point_form.html", context)
 
 
 # --- Commitment areas -------------------------------------------------------------------
@@ -166,9 +172,20 @@ def section_edit(request, pk):
 
 @role_required(Role.COORDINATOR)
 def question_edit(request, section_pk, pk=None):
+    """Add or change a question in two steps, its type and then its other fields, so each type shows only
+    the fields it uses without any JavaScript. `?kind=` carries the type; `?change-type` asks again."""
     section = get_object_or_404(Section.objects.select_related("version__questionnaire"), pk=section_pk)
     question = get_object_or_404(Question, pk=pk, section=section) if pk else None
-    form = QuestionBuilderForm(request.POST or None, instance=question, section=section)
+    asked = request.POST if request.method == "POST" else request.GET
+    kind = asked.get("kind") or (question.kind if question and "change-type" not in request.GET else "")
+    context = {"section": section, "question": question}
+    if kind not in QuestionType.values:
+        type_form = QuestionTypeForm(
+            request.GET if "kind" in request.GET else None, initial={"kind": question.kind if question else None}
+        )
+        type_form.is_valid()  # a type not chosen gets its message
+        return render(request, "scenarios/question_type.html", context | {"form": type_form})
+    form = QuestionBuilderForm(request.POST or None, instance=question, section=section, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_question(section=section, form=form)
@@ -176,7 +193,7 @@ def question_edit(request, section_pk, pk=None):
             return redirect(section.version)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "scenarios/question_form.html", {"form": form, "section": section, "question": question})
+    return render(request, "scenarios/question_form.html", context | {"form": form, "kind": QuestionType(kind)})
 
 
 @require_POST

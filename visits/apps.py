@@ -18,9 +18,11 @@ class VisitsConfig(AppConfig):
         # What this app holds about a volunteer goes in their subject-access export and goes when they are erased.
         from volunteers import services as volunteer_services
 
-        from . import privacy
+        from . import capture, privacy
 
         volunteer_services.register_subject_access_section("visits", privacy.subject_access_visits)
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
         volunteer_services.register_audited_objects("visits.assignment", privacy.audited_assignments)
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)
+        # A report returned for correction is the first thing on the volunteer's home page.
+        volunteer_services.register_home_section("Reports to correct", capture.to_correct_on_home)

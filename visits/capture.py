@@ -7,12 +7,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mysteryshop.celery import send_task_on_commit
+from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.forms import SectionForm
 from scenarios.models import Question, Section
+from volunteers.services import HomeItem
 
 from .models import Answer, Assignment, Submission, SubmissionEvent, SubmissionStatus, VisitStatus
 
@@ -220,7 +223,36 @@ def return_for_correction(*, submission: Submission, by, comment: str) -> Submis
     SubmissionEvent.objects.create(submission=submission, action="returned", by=by, comment=comment.strip())
     if was_approved:
         send_task_on_commit(ROLLUP_TASK, args=[submission.pk])
+    assignment = submission.assignment
+    send_email(
+        to=assignment.volunteer.email,
+        subject="Please correct your mystery shop report",
+        template="visits/email/report_returned.txt",
+        context={"submission": submission, "assignment": assignment, "visit": assignment.visit},
+    )
     return submission
+
+
+def reports_to_correct(volunteer):
+    """A volunteer's reports returned for correction, oldest visit first."""
+    return (
+        Submission.objects.filter(assignment__volunteer=volunteer, status=SubmissionStatus.RETURNED)
+        .select_related("assignment__visit__scenario", "assignment__visit__contact_point")
+        .order_by("assignment__visit__starts_at", "pk")
+    )
+
+
+def to_correct_on_home(volunteer) -> list:
+    """The volunteer's home lists these first (see `volunteers.services.register_home_section`)."""
+    return [
+        HomeItem(
+            title=f"{report.assignment.visit.scenario.title}, {timezone.localtime(report.assignment.visit.starts_at):%-d %B %Y}",
+            text=f"The OPCC asks: “{report.review_comment}”",
+            url=reverse("visits:report-section", args=[report.assignment_id, 1]),
+            link_text="Correct this report",
+        )
+        for report in reports_to_correct(volunteer)
+    ]
 
 
 @transaction.atomic

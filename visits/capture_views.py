@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -108,25 +111,26 @@ def report_check(request, pk):
     return render(request, "visits/report_check.html", _summary(assignment, submission))
 
 
-def _shown(question, value):
-    """An answer as a person reads it (choices are shown through the form's labels)."""
+def _shown(question, value) -> str:
+    """An answer as a person reads it: Yes, an option's label, 1 min 30 s, 3 December 2026."""
+    if value is None:
+        return "—"
     if question.kind == "duration" and isinstance(value, int):
         minutes, seconds = divmod(value, 60)
         return f"{minutes} min {seconds:02d} s"
-    return value
+    if question.kind == "date":
+        return date_format(date.fromisoformat(value), "j F Y")
+    if isinstance(value, list):
+        return ", ".join(question.answer_text(item) for item in value)
+    return question.answer_text(value)
 
 
 def _summary(assignment, submission):
     saved = capture.answers(submission)
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
-        form = SectionForm(section, initial=saved)
         rows = [
-            {
-                "label": question.label,
-                "answer": form[form.field_name(question)],
-                "value": _shown(question, saved[question.pk]),
-            }
+            {"label": question.label, "value": _shown(question, saved[question.pk])}
             for question in section.questions.all()
             if question.pk in saved
         ]
@@ -150,10 +154,21 @@ def report_submit(request, pk):
     submission = get_object_or_404(Submission, assignment=assignment)
     try:
         capture.submit(submission=submission, by=request.user)
-        messages.success(request, "Thank you. Your report has been sent to the OPCC.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("visits:report-check", pk=pk)
+        return redirect("visits:report-check", pk=pk)
+    return redirect("visits:report-sent", pk=pk)
+
+
+@never_cache
+@role_required(Role.VOLUNTEER)
+def report_sent(request, pk):
+    """The confirmation after sending: the report's reference and what happens next."""
+    assignment = _own_assignment(request, pk)
+    submission = Submission.objects.filter(assignment=assignment).first()
+    if submission is None or submission.is_editable:
+        return redirect("visits:report-check", pk=pk)
+    return render(request, "visits/report_sent.html", {"assignment": assignment, "submission": submission})
 
 
 # --- Review ------------------------------------------------------------------------------------

@@ -351,6 +351,11 @@ class Submission(models.Model):
     def is_editable(self) -> bool:
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
+    @property
+    def reference(self) -> str:
+        """What the volunteer and the OPCC quote to each other about this report."""
+        return f"MS-{self.pk:06d}"
+
 
 class Notable(models.TextChoices):
     NONE = "", "Nothing notable"

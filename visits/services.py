@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
-from volunteers.models import Disability, Gender, Volunteer, adult_born_by
+from volunteers.models import AwayPeriod, Band, Disability, Gender, Status, Volunteer, adult_born_by, bands_covering
 from volunteers.services import eligible_volunteers
 
 from . import planning
@@ -151,24 +152,33 @@ class Candidate:
         return (self.recent_visits, not self.near, self.volunteer.last_name, self.volunteer.pk)
 
 
-def candidates_queryset(visit: Visit):
-    """Volunteers who may go on this visit, as one queryset.
+@dataclass(frozen=True)
+class BookingRule:
+    """One rule for who may go on a visit: `keep` narrows a queryset of volunteers to those it lets go,
+    and `reason` says, to a coordinator, why someone it leaves out cannot go."""
 
-    Eligible (active, trained), free in the window, not booked within the
-    travel buffer, no declared conflict with the contact point, not at this
-    contact point within the lockout period, not kept away from it after
-    saying they may have been recognised there, under the monthly cap, not
-    already on this visit, and not a second volunteer under 18 (an under-18
-    is only ever paired with an adult).
+    reason: str
+    keep: Callable
+
+
+def booking_rules(visit: Visit) -> list[BookingRule]:
+    """Every rule for who may go on this visit, in the order a coordinator would check them.
+
+    Eligible (active, with the required training), not away that day, free at that time in their
+    usual week, not already on this visit, not booked within the travel buffer, no declared
+    conflict with the contact point, not at this contact point within the lockout period, not kept
+    away from it after saying they may have been recognised there, under the monthly cap, and not a
+    second volunteer under 18 (an under-18 is only ever paired with an adult).
     """
     start, end = visit.starts_at, visit.ends_at
+    local = timezone.localtime(start)
     blocked_from, blocked_until = Assignment.block_for(visit)
     lockout = timedelta(days=settings.MYSTERYSHOP_LOCKOUT_DAYS)
-    local = timezone.localtime(start)
     booked = (
         Assignment.objects.active()
         .filter(volunteer=OuterRef("pk"), blocked_from__lt=blocked_until, blocked_until__gt=blocked_from)
         .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(visit=visit)
     )
     recently_here = (
         Assignment.objects.active()
@@ -179,33 +189,108 @@ def candidates_queryset(visit: Visit):
             visit__starts_at__lt=start + lockout,
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(visit=visit)
     )
     conflict = Conflict.objects.filter(volunteer=OuterRef("pk"), contact_point=visit.contact_point_id)
     recognised_here = _recognised_at(visit).filter(volunteer=OuterRef("pk"))
+    away = AwayPeriod.objects.filter(volunteer=OuterRef("pk"), starts_on__lte=local.date(), ends_on__gte=local.date())
     live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
-    found = (
-        eligible_volunteers(on=local.date())
-        .filter(pk__in=Volunteer.objects.available_between(start, end).values("pk"))
-        .exclude(Exists(booked))
-        .exclude(Exists(recently_here))
-        .exclude(Exists(recognised_here))
-        .exclude(Exists(conflict))
-        .exclude(assignments__visit=visit, assignments__declined_at__isnull=True)
-        .annotate(
-            visits_this_month=Count(
-                "assignments",
-                filter=live
-                & Q(assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month),
-            ),
-            recent_visits=Count(
-                "assignments", filter=live & Q(assignments__visit__starts_at__gte=start - timedelta(days=90))
-            ),
-        )
-        .filter(visits_this_month__lt=settings.MYSTERYSHOP_MONTHLY_CAP)
+    this_month = live & Q(
+        assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month
     )
-    if _minors_on(visit):
-        found = found.filter(date_of_birth__lte=adult_born_by(local.date()))
-    return found
+    buffer = settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES
+    minors = bool(_minors_on(visit))
+    return [
+        BookingRule(
+            "has not done all the required training (or it needs refreshing)",
+            lambda found: found.filter(pk__in=eligible_volunteers(on=local.date()).values("pk")),
+        ),
+        BookingRule("is away that day", lambda found: found.exclude(Exists(away))),
+        BookingRule(
+            f"does not usually help {_when_in_the_week(start, end)} (their usual times)",
+            lambda found: found.filter(pk__in=Volunteer.objects.available_between(start, end).values("pk")),
+        ),
+        BookingRule(
+            "is already on this visit",
+            lambda found: found.exclude(assignments__visit=visit, assignments__declined_at__isnull=True),
+        ),
+        BookingRule(
+            f"is booked on another visit within {buffer} minutes of this one",
+            lambda found: found.exclude(Exists(booked)),
+        ),
+        BookingRule(
+            "has a declared conflict of interest with this contact point",
+            lambda found: found.exclude(Exists(conflict)),
+        ),
+        BookingRule(
+            f"has a visit to this contact point within {settings.MYSTERYSHOP_LOCKOUT_DAYS} days of this one",
+            lambda found: found.exclude(Exists(recently_here)),
+        ),
+        BookingRule(
+            "said they may have been recognised here, so stays away for a while",
+            lambda found: found.exclude(Exists(recognised_here)),
+        ),
+        BookingRule(
+            f"already has {settings.MYSTERYSHOP_MONTHLY_CAP} visits that month (the monthly limit)",
+            lambda found: found.annotate(visits_this_month=Count("assignments", filter=this_month)).filter(
+                visits_this_month__lt=settings.MYSTERYSHOP_MONTHLY_CAP
+            ),
+        ),
+        BookingRule(
+            "is under 18, and someone under 18 is already booked: an under-18 only goes with an adult",
+            lambda found: found.filter(date_of_birth__lte=adult_born_by(local.date())) if minors else found,
+        ),
+    ]
+
+
+def _when_in_the_week(start, end) -> str:
+    """When in a volunteer's usual week a visit falls: "on Saturday afternoons"."""
+    bands = bands_covering(start, end)
+    if bands is None:
+        return "at this time of day (volunteers give their times between 8am and 9pm)"
+    parts = " and ".join(Band(band).label.split(" (")[0].lower() + "s" for band in bands)
+    return f"on {timezone.localtime(start):%A} {parts}"
+
+
+def candidates_queryset(visit: Visit):
+    """Volunteers who may go on this visit, as one queryset: everyone every booking rule lets go."""
+    found = Volunteer.objects.all()
+    for rule in booking_rules(visit):
+        found = rule.keep(found)
+    live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
+    return found.annotate(
+        recent_visits=Count(
+            "assignments", filter=live & Q(assignments__visit__starts_at__gte=visit.starts_at - timedelta(days=90))
+        ),
+    )
+
+
+def left_out(visit: Visit) -> list[tuple[Volunteer, str]]:
+    """Each active volunteer who is not offered for this visit (and not on it), with the one rule that
+    leaves them out: the first, in `booking_rules` order, they do not meet."""
+    on_visit = Assignment.objects.active().filter(visit=visit).values("volunteer")
+    remaining = Volunteer.objects.filter(status=Status.ACTIVE).exclude(pk__in=on_visit)
+    everyone = {volunteer.pk: volunteer for volunteer in remaining}
+    reasons: dict[int, str] = {}
+    pks = set(everyone)
+    for rule in booking_rules(visit):
+        if not pks:
+            break
+        kept = set(rule.keep(Volunteer.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+        reasons.update(dict.fromkeys(pks - kept, rule.reason))
+        pks = kept
+    found = [(everyone[pk], reason) for pk, reason in reasons.items()]
+    return sorted(found, key=lambda pair: (pair[0].last_name, pair[0].first_name, pair[0].pk))
+
+
+def why_not(visit: Visit, volunteer: Volunteer) -> str | None:
+    """The first booking rule that keeps this volunteer off this visit, or None if they may go."""
+    if volunteer.status != Status.ACTIVE:
+        return f"is not active (they are “{volunteer.get_status_display().lower()}”)"
+    for rule in booking_rules(visit):
+        if not rule.keep(Volunteer.objects.filter(pk=volunteer.pk)).exists():
+            return rule.reason
+    return None
 
 
 def _recognised_at(visit: Visit):
@@ -345,14 +430,16 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     if visit.status not in OPEN_STATUSES:
         raise ValidationError("This visit is no longer open for booking.")
+    if visit.plan_id and QuarterPlan.objects.filter(pk=visit.plan_id, state=QuarterPlan.State.DRAFT).exists():
+        raise ValidationError(
+            "This visit is in a draft plan. Confirm the plan before booking volunteers: booking e-mails them."
+        )
     if visit.assignments.active().count() >= volunteers_needed(visit.scenario):
         raise ValidationError("This visit already has all the volunteers it needs.")
     check_pairing(visit=visit, volunteer=volunteer)
-    if not candidates_queryset(visit).filter(pk=volunteer.pk).exists():
-        raise ValidationError(
-            f"{volunteer} cannot go on this visit: they may be booked nearby, unavailable, not fully trained, "
-            "recently at this contact point, over the monthly limit, or have a conflict with it."
-        )
+    reason = why_not(visit, volunteer)
+    if reason:
+        raise ValidationError(f"{volunteer} cannot go on this visit: {volunteer.first_name} {reason}.")
     blocked_from, blocked_until = Assignment.block_for(visit)
     try:
         with transaction.atomic():
@@ -456,12 +543,15 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
 
 
 def _tell_volunteer(assignment: Assignment, template: str, subject: str, *, cancelled: bool = False) -> None:
-    """E-mail the volunteer once the transaction commits, with the calendar file attached."""
+    """E-mail the volunteer once the transaction commits, with the calendar file attached.
+
+    Rendered now, so it still works when the booking is deleted in the same transaction.
+    """
     send_email(
         to=assignment.volunteer.email,
         subject=subject,
         template=template,
-        context={"assignment": assignment},
+        context={"assignment": assignment, "visit": assignment.visit},
         attachments=[
             ("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
         ],
@@ -577,15 +667,64 @@ def confirm_plan(*, plan: QuarterPlan, by) -> QuarterPlan:
     return plan
 
 
-def discard_plan(*, plan: QuarterPlan, by) -> None:
+def discard_plan_notices(plan: QuarterPlan) -> list[Assignment]:
+    """The bookings on a draft plan's visits whose volunteers were told of them and must hear it is off."""
+    return list(
+        Assignment.objects.active()
+        .filter(visit__plan=plan)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .select_related("volunteer", "visit__scenario", "visit__contact_point")
+    )
+
+
+@transaction.atomic
+def discard_plan(*, plan: QuarterPlan, by) -> int:
+    """Delete a draft plan and its visits. Anyone booked on one of them (before booking needed a
+    confirmed plan) is sent a cancellation with the calendar file that removes the event.
+    Returns how many volunteers were told."""
     _require_coordinator(by)
+    plan = QuarterPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != QuarterPlan.State.DRAFT:
         raise ValidationError("A confirmed plan cannot be discarded; cancel its visits one by one.")
+    told = discard_plan_notices(plan)
+    for assignment in told:
+        assignment.calendar_sequence += 1
+        _tell_volunteer(
+            assignment, "visits/email/plan_discarded.txt", "A mystery shop visit has been cancelled", cancelled=True
+        )
     plan.delete()
+    return len(told)
 
 
-def fill_plan(*, plan: QuarterPlan, by) -> tuple[int, int]:
-    """Suggest and book pairs for every open visit of a plan. Returns (filled, left unfilled)."""
+@dataclass(frozen=True)
+class FillResult:
+    booked: int
+    left_open: int
+
+    def __str__(self) -> str:
+        if not self.booked and not self.left_open:
+            return "Every visit in the plan already has its volunteers."
+        said = (
+            f"Booked {self.booked} visit{'s' * (self.booked != 1)}; each volunteer booked has been e-mailed "
+            "an invitation with a calendar file."
+            if self.booked
+            else "No visit could be booked."
+        )
+        if self.left_open:
+            verb = "is" if self.left_open == 1 else "are"
+            said += (
+                f" {self.left_open} visit{'s' * (self.left_open != 1)} {verb} still open because not enough "
+                "volunteers could go: open a visit to see who cannot go, and why."
+            )
+        return said
+
+
+def fill_plan(*, plan: QuarterPlan, by) -> FillResult:
+    """Suggest and book pairs for every open visit of a confirmed plan, e-mailing each volunteer booked."""
+    _require_coordinator(by)
+    plan.refresh_from_db(fields=["state"])
+    if plan.state != QuarterPlan.State.CONFIRMED:
+        raise ValidationError("Confirm the plan before booking volunteers: booking e-mails each of them an invitation.")
     filled = unfilled = 0
     for visit in plan.visits.filter(status=VisitStatus.PLANNED).select_related("scenario", "contact_point"):
         assignments = fill_visit(visit=visit, by=by)
@@ -594,7 +733,7 @@ def fill_plan(*, plan: QuarterPlan, by) -> tuple[int, int]:
             filled += 1
         elif not assignments or visit.status == VisitStatus.PLANNED:
             unfilled += 1
-    return filled, unfilled
+    return FillResult(booked=filled, left_open=unfilled)
 
 
 def coverage(*, year: int) -> list[dict]:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("mine/<int:pk>/report/page-<int:number>/autosave/", capture_views.report_autosave, name="report-autosave"),
     path("mine/<int:pk>/report/check/", capture_views.report_check, name="report-check"),
     path("mine/<int:pk>/report/send/", capture_views.report_submit, name="report-submit"),
+    path("mine/<int:pk>/report/sent/", capture_views.report_sent, name="report-sent"),
     path("mine/<int:pk>/report/photos/", capture_views.evidence_add, name="evidence-add"),
     path("photos/<int:pk>/", capture_views.evidence_file, name="evidence-file"),
     path("reports/", capture_views.review_queue, name="review-queue"),

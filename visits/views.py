@@ -22,7 +22,7 @@ from volunteers.models import Volunteer
 
 from . import safety, services
 from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, RecognisedForm, ResolveAlertForm, VisitForm
-from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, Visit, VisitStatus
+from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, SubmissionStatus, Visit, VisitStatus
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -109,8 +109,12 @@ def visit_detail(request, pk):
         "safety_alert": SafetyAlert.objects.filter(visit=visit).select_related("resolved_by").first(),
         "resolve_form": ResolveAlertForm(),
     }
-    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
+    open_places = context["needed"] - sum(1 for a in assignments if a.declined_at is None)
+    if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED) and open_places > 0:
+        # The picker only while there is a place to fill: a full visit refuses another booking anyway.
         context["candidates"] = services.candidates(visit)[:30]
+        context["left_out"] = services.left_out(visit)
+        context["in_draft_plan"] = visit.plan is not None and visit.plan.state == QuarterPlan.State.DRAFT
     return render(request, "visits/visit_detail.html", context)
 
 
@@ -197,10 +201,11 @@ def plan_detail(request, pk):
 
 
 def _plan_action(request, pk, action, success):
+    """Run `action` on the plan; `success` is the message, or makes it from the action's result."""
     plan = get_object_or_404(QuarterPlan, pk=pk)
     try:
         result = action(plan=plan, by=request.user)
-        messages.success(request, success.format(result=result))
+        messages.success(request, success(result) if callable(success) else success)
     except ValidationError as error:
         _messages_from(request, error)
         return redirect(plan)
@@ -210,21 +215,34 @@ def _plan_action(request, pk, action, success):
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_confirm(request, pk):
-    return _plan_action(request, pk, services.confirm_plan, "Plan confirmed.")
-
-
-@require_POST
-@role_required(Role.COORDINATOR)
-def plan_fill(request, pk):
     return _plan_action(
-        request, pk, services.fill_plan, "Pairs suggested and booked (visits filled, left open): {result}."
+        request, pk, services.confirm_plan, "Plan confirmed. You can now book volunteers for its visits."
     )
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
+def plan_fill(request, pk):
+    return _plan_action(request, pk, services.fill_plan, str)
+
+
+def _discarded(told: int) -> str:
+    if not told:
+        return "Draft plan discarded."
+    return f"Draft plan discarded. {told} volunteer{'s' * (told != 1)} booked on its visits {'were' if told != 1 else 'was'} e-mailed a cancellation."
+
+
+@role_required(Role.COORDINATOR)
 def plan_discard(request, pk):
-    return _plan_action(request, pk, services.discard_plan, "Draft plan discarded.")
+    """Ask first: discarding deletes the draft's visits, and anyone booked on them is sent a cancellation."""
+    plan = get_object_or_404(QuarterPlan, pk=pk)
+    if request.method == "POST":
+        return _plan_action(request, pk, services.discard_plan, _discarded)
+    if plan.state != QuarterPlan.State.DRAFT:
+        messages.error(request, "A confirmed plan cannot be discarded; cancel its visits one by one.")
+        return redirect(plan)
+    context = {"plan": plan, "visit_count": plan.visits.count(), "told": services.discard_plan_notices(plan)}
+    return render(request, "visits/plan_discard.html", context)
 
 
 @never_cache
@@ -275,14 +293,26 @@ def _own_assignments(request):
 @never_cache
 @role_required(Role.VOLUNTEER)
 def my_visits(request):
+    """Reports to correct first, then reports to send, then visits to come, then the past."""
     now = timezone.now()
-    mine = _own_assignments(request).filter(declined_at__isnull=True)
+    mine = _own_assignments(request).filter(declined_at__isnull=True).select_related("submission")
+    unsent = Q(submission__isnull=True) | Q(submission__status=SubmissionStatus.DRAFT)
+    to_send = (
+        mine.filter(unsent, visit__starts_at__lte=now)
+        .exclude(visit__status__in=[VisitStatus.CANCELLED, VisitStatus.MISSED])
+        .order_by("visit__starts_at")
+    )
     return render(
         request,
         "visits/my_visits.html",
         {
-            "upcoming": mine.filter(visit__ends_at__gte=now).exclude(visit__status=VisitStatus.CANCELLED),
-            "past": mine.filter(visit__ends_at__lt=now).order_by("-visit__starts_at")[:20],
+            "to_correct": mine.filter(submission__status=SubmissionStatus.RETURNED).order_by("visit__starts_at"),
+            "to_send": to_send,
+            "upcoming": mine.filter(visit__starts_at__gt=now).exclude(visit__status=VisitStatus.CANCELLED),
+            "past": mine.filter(visit__starts_at__lte=now)
+            .exclude(pk__in=to_send.values("pk"))
+            .exclude(submission__status=SubmissionStatus.RETURNED)
+            .order_by("-visit__starts_at")[:20],
         },
     )
 

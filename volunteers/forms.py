@@ -226,7 +226,13 @@ class ApplicationForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label="Move to")
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text="Needed to reject, pause or end, and to make someone active before their required training is done.",
+    )
 
     def __init__(self, *args, volunteer: Volunteer, **kwargs):
         super().__init__(*args, **kwargs)

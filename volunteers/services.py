@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -125,6 +126,11 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
         )
     if to in (Status.REJECTED, Status.LEFT, Status.PAUSED) and not reason.strip():
         raise ValidationError("Give a reason for this step.")
+    if to == Status.ACTIVE and not reason.strip() and (missing := training_missing(volunteer)):
+        raise ValidationError(
+            f"{volunteer} has not done the required training: {', '.join(missing)}. Record attendance first, "
+            "or give the reason to make them active anyway (they still cannot be booked on visits until it is done)."
+        )
     StatusChange.objects.create(
         volunteer=volunteer, from_status=volunteer.status, to_status=to, by=by, reason=reason.strip()
     )
@@ -208,6 +214,12 @@ def eligible_volunteers(*, on: date):
             attended = attended.filter(session__starts_at__date__gte=since)
         eligible = eligible.filter(Exists(attended))
     return eligible
+
+
+def training_missing(volunteer: Volunteer, *, record: list[dict] | None = None) -> list[str]:
+    """The required modules a volunteer has not done, or must refresh, as of today."""
+    record = record if record is not None else training_record(volunteer, on=timezone.localdate())
+    return [row["module"].name for row in record if row["module"].required and not row["current"]]
 
 
 def training_record(volunteer: Volunteer, *, on: date) -> list[dict]:
@@ -367,6 +379,31 @@ def register_erasure_step(step: Callable[[Volunteer], None]) -> None:
     """Add a step to anonymisation: `step(volunteer)` removes what its app holds that identifies them."""
     if step not in _erasure_steps:
         _erasure_steps.append(step)
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """Something waiting for the volunteer, shown first on their home page, with a link to do it."""
+
+    title: str
+    text: str
+    url: str
+    link_text: str
+
+
+# Sections other apps add to the volunteer's home page (heading, collect), in the order added.
+_home_sections: list[tuple[str, Callable[[Volunteer], list[HomeItem]]]] = []
+
+
+def register_home_section(heading: str, collect: Callable[[Volunteer], list[HomeItem]]) -> None:
+    """Add a section to the top of every volunteer's home page, shown when `collect(volunteer)` finds items."""
+    if (heading, collect) not in _home_sections:
+        _home_sections.append((heading, collect))
+
+
+def home_sections(volunteer: Volunteer) -> list[tuple[str, list[HomeItem]]]:
+    found = [(heading, collect(volunteer)) for heading, collect in _home_sections]
+    return [(heading, items) for heading, items in found if items]
 
 
 @transaction.atomic

@@ -110,7 +110,11 @@ def volunteer_home(request):
     upcoming = TrainingSession.objects.filter(
         bookings__volunteer=volunteer, bookings__booked_at__isnull=False, starts_at__gte=timezone.now()
     ).select_related("module")
-    return render(request, "volunteers/volunteer_home.html", {"volunteer": volunteer, "upcoming_training": upcoming})
+    return render(
+        request,
+        "volunteers/volunteer_home.html",
+        {"volunteer": volunteer, "upcoming_training": upcoming, "to_do": services.home_sections(volunteer)},
+    )
 
 
 @role_required(Role.APPLICANT)
@@ -192,6 +196,7 @@ def my_training(request):
         "volunteers/my_training.html",
         {
             "record": services.training_record(volunteer, on=timezone.localdate()),
+            "training_missing": services.training_missing(volunteer),
             "bookings": bookings,
             "open_sessions": open_sessions,
         },
@@ -289,13 +294,15 @@ def volunteer_detail(request, pk):
         ),
         pk=pk,
     )
+    record = services.training_record(volunteer, on=timezone.localdate())
     return render(
         request,
         "volunteers/volunteer_detail.html",
         {
             "volunteer": volunteer,
             "transition_form": TransitionForm(volunteer=volunteer),
-            "record": services.training_record(volunteer, on=timezone.localdate()),
+            "record": record,
+            "training_missing": services.training_missing(volunteer, record=record),
             "claims": volunteer.expense_claims.prefetch_related("items"),
         },
     )

@@ -178,7 +178,8 @@ class Journey:
         """Click a link or button and wait for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element)
-        WebDriverWait(self.driver, 10, poll_frequency=0.05).until(lambda d: _stale(old))
+        # Generous: on a busy shared machine a page can take many seconds; the wait ends as soon as it loads.
+        WebDriverWait(self.driver, 60, poll_frequency=0.05).until(lambda d: _stale(old))
         if check:
             self.check_page()
 
@@ -311,3 +312,22 @@ def _answer(journey: Journey, question, wanted: str | None = None) -> None:
             element.send_keys("1" if re.search(r"_0$", element.get_attribute("id") or "") else "30")
         elif kind in ("text", "textarea", None) or element.tag_name == "textarea":
             element.send_keys("The officer at the desk was calm and explained the next steps clearly.")
+
+
+def question_on_page(journey: Journey, label: str):
+    """The wrapper of the question whose wording starts with `label`, whether it shows or not."""
+    for element in journey.driver.find_elements(By.CSS_SELECTOR, "main .question"):
+        heading = element.find_elements(By.CSS_SELECTOR, "legend, label")
+        if heading and heading[0].get_attribute("textContent").strip().startswith(label):
+            return element
+    raise NoSuchElementException(f"No question {label!r} on {journey.driver.current_url}")
+
+
+def pick(journey: Journey, label: str, value: str) -> None:
+    """Choose the answer with this value (yes, no, na, 4, an option's key) to the question `label`."""
+    question = question_on_page(journey, label)
+    journey.click(question.find_element(By.CSS_SELECTOR, f"input[value='{value}']"))
+
+
+def errors_on_page(journey: Journey) -> str:
+    return " ".join(e.text for e in journey.driver.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))

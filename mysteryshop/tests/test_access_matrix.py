@@ -11,6 +11,8 @@ volunteer's visit must not learn of it, or of the planned visit, from any page a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +51,18 @@ def request(client, method: str, url: str):
 
 def leaks(content: str, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in content]
+
+
+def title_problem(response) -> str | None:
+    """A page's <title> is plain text, once: a stray tag in a title block shows its markup in the tab."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    titles = re.findall(r"<title>(.*?)</title>", response.content.decode(errors="replace"), flags=re.DOTALL)
+    if len(titles) != 1 or not titles[0].strip():
+        return f"has {len(titles)} titles"
+    if "<" in titles[0] or "\n" in titles[0].strip():
+        return f"has markup in its title: {titles[0][:80]!r}"
+    return None
 
 
 def url_for(name: str, world) -> str:
@@ -104,6 +118,8 @@ def test_every_url_answers_each_role_as_the_matrix_says(role, world, client):
                 problems.append(f"{method} {name} ({url}): refused by {access.method} but {method} gave {got}")
             elif response.status_code >= 500:
                 problems.append(f"{method} {name} ({url}): server error {response.status_code}")
+            if response.status_code == 200 and (problem := title_problem(response)):
+                problems.append(f"{method} {name} ({url}) {problem}")
             content = response.content.decode(errors="replace") if not response.streaming else ""
             refused_secrets = []
             if got in REFUSALS:
@@ -114,3 +130,25 @@ def test_every_url_answers_each_role_as_the_matrix_says(role, world, client):
         checked += 1
     assert not problems, f"{len(problems)} problems for {role}:\n" + "\n".join(problems)
     assert checked > 100
+
+
+def test_no_link_or_email_leads_to_a_url_that_only_takes_a_form():
+    """A link (or a URL in an e-mail) to a POST-only view opens a 405: a dead end for the person following it.
+
+    Every `{% url %}` in an `href`, and every one in a plain-text e-mail, must name a view that
+    answers GET; buttons post to the rest.
+    """
+    from pathlib import Path
+
+    post_only = {name for name, access in ACCESS.items() if access.method == "POST"}
+    templates = Path(settings.BASE_DIR) / "templates"
+    problems = []
+    for path in templates.rglob("*"):
+        if path.suffix not in (".html", ".txt"):
+            continue
+        text = path.read_text()
+        pattern = r"\{%\s*url\s+'([^']+)'" if path.suffix == ".txt" else r"href=\"\{%\s*url\s+'([^']+)'"
+        for name in re.findall(pattern, text):
+            if name in post_only:
+                problems.append(f"{path.relative_to(templates)} links to {name}, which only takes a form (POST)")
+    assert not problems, "\n".join(problems)

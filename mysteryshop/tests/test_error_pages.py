@@ -45,3 +45,10 @@ def test_a_server_error_has_a_page_that_needs_nothing():
     response = views.server_error(RequestFactory().get("/"))
     content = looks_right(response, 500, "Sorry, there is a problem with the service")
     assert "<main>" in content
+
+
+def test_opening_by_link_what_only_a_button_does_has_its_own_page(client_for, volunteer):
+    # A bookmark or an old e-mail may lead to a URL that only takes a form: not a blank screen.
+    response = client_for(volunteer).get(reverse("visits:report-start", args=[1]))
+    looks_right(response, 405, "This page is a button, not a link")
+    assert response["Allow"] == "POST"

@@ -95,7 +95,7 @@ def test_the_questionnaire_can_be_completed_with_the_keyboard_alone(browser, cli
 
         done, not_visible, pages = set(), [], 0
         for _ in range(400):
-            if "Sent on" in browser.find_element(By.TAG_NAME, "main").text:
+            if "Your reference is" in browser.find_element(By.TAG_NAME, "main").text:
                 break
             element = focused(browser)
             if element.tag_name != "body" and not browser.execute_script(FOCUS_STYLE, element):

@@ -47,7 +47,7 @@ def test_demo_data_has_volunteers_in_every_state_and_approved_scenarios_per_chan
     }  # fmt: skip
     assert Volunteer.objects.get(user__username="volunteer1").status == "active"
     approved_channels = set(Scenario.objects.approved().values_list("channel", flat=True))
-    assert {"front_desk", "phone_101", "website", "neighbourhood_meeting"} <= approved_channels
+    assert {"front_desk", "phone_101", "website", "online_reporting", "neighbourhood_meeting"} <= approved_channels
 
 
 def test_demo_staff_accounts_share_the_printed_demo_secret_and_volunteers_have_none(db, settings):

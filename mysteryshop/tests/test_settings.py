@@ -69,3 +69,12 @@ def test_seed_demo_is_refused_with_debug_off():
     result = _manage("seed_demo", extra_env={**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///:memory:"})
     assert result.returncode != 0
     assert "Refusing to load demo data" in result.stderr
+
+
+def test_collectstatic_works_with_production_settings(tmp_path):
+    """`make up` collects static files with DJANGO_DEBUG=0, where whitenoise's manifest storage
+    refuses a file that names another file (a source map, an image) that is not there."""
+    result = _manage("collectstatic", "--noinput", extra_env={**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart.umd.min.js" in manifest and "vendor/bootstrap/bootstrap.min.css" in manifest

@@ -320,6 +320,7 @@ URL_KWARGS = {
     "visits:report-autosave": lambda w: {"pk": w.assignment.pk, "number": 1},
     "visits:report-check": _pk("assignment"),
     "visits:report-submit": _pk("assignment"),
+    "visits:report-sent": _pk("assignment"),
     "visits:evidence-add": _pk("assignment"),
     "visits:evidence-file": _pk("evidence"),
     "visits:review-detail": _pk("released_report"),

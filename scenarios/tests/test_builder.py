@@ -36,7 +36,7 @@ def test_coordinator_builds_a_questionnaire_from_scratch(client_for, coordinator
     client.post(reverse("scenarios:section-add", args=[version.pk]), {"title": "Arriving"})
     section = version.sections.get()
     response = add_question(
-        client, section, label="Were you greeted?", commitment_area=area().pk, expected_answer_text="yes"
+        client, section, label="Were you greeted?", commitment_area=area().pk, expected_choice="yes"
     )
     assert response.status_code == 302
     question = section.questions.get()
@@ -51,11 +51,13 @@ def test_coordinator_builds_a_questionnaire_from_scratch(client_for, coordinator
     assert [o["label"] for o in follow_up.options] == ["In person", "By intercom"]
 
 
-def test_the_builder_refuses_a_scoring_rule_that_does_not_fit(client_for, coordinator, section):
-    response = add_question(client_for(coordinator), section, kind="text", label="Tell us", commitment_area=area().pk)
-    assert response.status_code == 200
-    assert "cannot be scored" in response.content.decode()
-    assert not section.questions.exists()
+def test_a_type_that_cannot_be_scored_is_saved_unscored(client_for, coordinator, section):
+    client = client_for(coordinator)
+    page = client.get(reverse("scenarios:question-add", args=[section.pk]), {"kind": "text"}).content.decode()
+    assert "cannot be scored" in page and "Scores towards" not in page
+    response = add_question(client, section, kind="text", label="Tell us", commitment_area=area().pk)
+    assert response.status_code == 302
+    assert section.questions.get().commitment_area is None
 
 
 def test_moving_a_question_above_the_one_it_depends_on_is_refused(client_for, coordinator, section):
@@ -126,7 +128,7 @@ def test_loading_the_starter_set_twice_adds_nothing(db):
     services.load_starter_questionnaires()
     count = Questionnaire.objects.count()
     services.load_starter_questionnaires()
-    assert Questionnaire.objects.count() == count == 4
+    assert Questionnaire.objects.count() == count == 5
 
 
 def test_export_downloads_a_json_file(client_for, coordinator, section):

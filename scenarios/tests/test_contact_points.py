@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -71,9 +72,7 @@ def test_coordinator_adds_a_front_desk_with_hours(client_for, coordinator):
     data = {
         "name": "Leek Police Station", "channel": "front_desk", "policing_area": area.pk,
         "address": "Leonard Street, Leek", "postcode": "st13 5ja", "active": "on",
-        "hours-TOTAL_FORMS": "7", "hours-INITIAL_FORMS": "0", "hours-MIN_NUM_FORMS": "0", "hours-MAX_NUM_FORMS": "7",
-        "hours-0-weekday": "0", "hours-0-opens": "09:00", "hours-0-closes": "17:00",
-        "hours-0-lunch_starts": "12:30", "hours-0-lunch_ends": "13:30",
+        "monday_opens": "09:00", "monday_closes": "17:00", "monday_lunch_starts": "12:30", "monday_lunch_ends": "13:30",
     }  # fmt: skip
     response = client_for(coordinator).post(reverse("scenarios:contact-point-create"), data)
     point = ContactPoint.objects.get(name="Leek Police Station")
@@ -86,15 +85,51 @@ def test_bad_hours_and_postcode_give_clear_messages(client_for, coordinator):
     data = {
         "name": "Leek", "channel": "front_desk", "policing_area": PolicingAreaFactory().pk,
         "address": "Leek", "postcode": "NOT A POSTCODE",
-        "hours-TOTAL_FORMS": "7", "hours-INITIAL_FORMS": "0", "hours-MIN_NUM_FORMS": "0", "hours-MAX_NUM_FORMS": "7",
-        "hours-0-weekday": "0", "hours-0-opens": "17:00", "hours-0-closes": "09:00",
+        "monday_opens": "17:00", "monday_closes": "09:00",
     }  # fmt: skip
     response = client_for(coordinator).post(reverse("scenarios:contact-point-create"), data)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Enter a real UK postcode" in content
-    assert "Closing time must be after opening time" in content
+    summary = content[content.index("There is a problem") : content.index("</ul>", content.index("There is a problem"))]
+    assert "Enter a real UK postcode" in summary
+    assert '<a href="#id_monday_closes">Monday: the closing time must be after the opening time</a>' in summary
+    assert content.index("There is a problem") < content.index("<h1>"), "the summary is at the top of the page"
+    assert re.search(r"<title>Error: ", content)
     assert not ContactPoint.objects.filter(name="Leek").exists()
+
+
+def test_a_closing_time_alone_is_an_error_on_the_page_without_the_contact_point_form_in_error(client_for, coordinator):
+    data = {
+        "name": "Leek", "channel": "front_desk", "policing_area": PolicingAreaFactory().pk,
+        "address": "Leek", "postcode": "ST13 5JA", "tuesday_closes": "17:00",
+    }  # fmt: skip
+    content = client_for(coordinator).post(reverse("scenarios:contact-point-create"), data).content.decode()
+    assert "There is a problem" in content and re.search(r"<title>Error: ", content)
+    assert "Tuesday: enter the opening time too, or leave the day empty if it is closed" in content
+
+
+def test_no_weekday_is_marked_required_and_each_has_its_own_times(client_for, coordinator, desk):
+    content = client_for(coordinator).get(reverse("scenarios:contact-point-edit", args=[desk.pk])).content.decode()
+    hours = content[content.index('id="opening-hours"') :]
+    assert "asteriskField" not in hours and " required" not in hours
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        assert f"<legend>{day}" in hours or f">{day}</legend>" in hours
+    assert 'name="monday_opens" value="09:00"' in hours and 'name="saturday_opens"' in hours
+
+
+def test_emptying_a_day_closes_it_and_other_days_keep_their_hours(client_for, coordinator, desk):
+    data = {
+        "name": desk.name, "channel": "front_desk", "policing_area": desk.policing_area_id, "address": desk.address,
+        "postcode": desk.postcode, "active": "on",
+        **{f"{day}_{part}": value for day in ("monday", "tuesday", "wednesday", "thursday")
+           for part, value in (("opens", "09:00"), ("closes", "17:00"), ("lunch_starts", "13:00"), ("lunch_ends", "14:00"))},
+        "saturday_opens": "10:00", "saturday_closes": "12:00",
+    }  # fmt: skip
+    response = client_for(coordinator).post(reverse("scenarios:contact-point-edit", args=[desk.pk]), data)
+    assert response.status_code == 302
+    assert sorted(desk.opening_hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 5]
+    assert desk.opening_windows(date(2027, 6, 11)) == [], "Friday is now closed"
+    assert desk.opening_windows(date(2027, 6, 12)) == [(time(10), time(12))]
 
 
 @pytest.mark.parametrize("role", ["volunteer", "force_liaison", "applicant"])

@@ -27,6 +27,12 @@ def pages():
         reverse("scenarios:questionnaire-builder", args=[version.pk]),
         reverse("scenarios:questionnaire-preview", args=[version.pk]),
         reverse("scenarios:question-add", args=[Section.objects.filter(version=version).first().pk]),
+        *(
+            reverse("scenarios:question-add", args=[Section.objects.filter(version=version).first().pk])
+            + f"?kind={kind}"
+            for kind in ("yes_no", "rating", "single_choice", "number", "duration", "text")
+        ),
+        reverse("scenarios:question-add", args=[Section.objects.filter(version=version).first().pk]) + "?kind=",
         reverse("scenarios:contact-point-list"),
         reverse("scenarios:contact-point-detail", args=[point.pk]),
         reverse("scenarios:contact-point-edit", args=[point.pk]),

@@ -42,11 +42,11 @@ def test_a_hidden_question_is_not_required_and_its_stale_answer_is_dropped(secti
     assert section.name_given.pk not in form.answer_values()
 
 
-def test_a_shown_required_question_left_blank_gets_a_plain_message(section):
+def test_a_shown_required_question_left_blank_gets_a_plain_message_naming_the_question(section):
     form = SectionForm(section, data={field(section, section.reached): "yes"})
     assert not form.is_valid()
-    assert form.errors[field(section, section.name_given)] == ["Select yes or no"]
-    assert form.errors[field(section, section.wait)] == ["Enter the minutes and seconds"]
+    assert form.errors[field(section, section.name_given)] == [f"Select yes or no for “{section.name_given.label}”"]
+    assert form.errors[field(section, section.wait)] == [f"Enter the minutes and seconds for “{section.wait.label}”"]
 
 
 def test_seconds_over_59_are_refused_clearly(section):
@@ -55,7 +55,13 @@ def test_seconds_over_59_are_refused_clearly(section):
         f"{field(section, section.wait)}_0": "1", f"{field(section, section.wait)}_1": "75",
     })  # fmt: skip
     assert not form.is_valid()
-    assert "Seconds must be 59 or fewer" in str(form.errors)
+    assert form.errors[field(section, section.wait)] == [f"The seconds for “{section.wait.label}” must be 59 or fewer"]
+
+
+def test_minutes_alone_are_whole_minutes(section):
+    form = SectionForm(section, data={field(section, section.reached): "no", f"{field(section, section.wait)}_0": "3"})
+    assert form.is_valid(), form.errors
+    assert form.answer_values()[section.wait.pk] == 180
 
 
 def test_saved_answers_fill_the_form_again(section):

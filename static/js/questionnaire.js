@@ -1,12 +1,22 @@
 // Show and hide conditional questions at once as answers change. The server
 // applies the same conditions, so the form still works without this script.
+// A condition on a question of an earlier page uses that page's saved answer,
+// which the page carries (data-condition-earlier): the script never hides a
+// question the server will ask for.
 document.addEventListener("DOMContentLoaded", () => {
   const wrappers = document.querySelectorAll("[data-condition-question]");
   if (!wrappers.length) {
     return;
   }
-  const currentValues = (name) => {
-    const inputs = document.querySelectorAll(`[name="${name}"]`);
+  // Hints saying when to answer a question are for people without this script.
+  document.querySelectorAll("[data-condition-hint]").forEach((hint) => {
+    hint.hidden = true;
+  });
+  const currentValues = (wrapper) => {
+    const inputs = document.querySelectorAll(`[name="${wrapper.dataset.conditionQuestion}"]`);
+    if (!inputs.length) {
+      return JSON.parse(wrapper.dataset.conditionEarlier || "[]");
+    }
     const values = [];
     inputs.forEach((input) => {
       if ((input.type === "radio" || input.type === "checkbox") && !input.checked) {
@@ -20,10 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
     return values;
   };
   const update = () => {
+    // In page order, so a question that depends on a hidden one is hidden too.
     wrappers.forEach((wrapper) => {
       const wanted = JSON.parse(wrapper.dataset.conditionValues);
-      const shown = currentValues(wrapper.dataset.conditionQuestion).some((value) => wanted.includes(value));
-      wrapper.hidden = !shown;
+      wrapper.hidden = !currentValues(wrapper).some((value) => wanted.includes(value));
     });
   };
   document.addEventListener("change", update);

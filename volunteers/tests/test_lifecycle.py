@@ -102,3 +102,47 @@ def test_only_opcc_staff_see_volunteers(role, request, client_for, applied):
     client = client_for(request.getfixturevalue(role))
     assert client.get(reverse("volunteers:volunteer-list")).status_code == 403
     assert client.get(reverse("volunteers:volunteer-detail", args=[applied.pk])).status_code == 403
+
+
+# --- Becoming active needs the required training, or a recorded reason (issue 15, item 12) -----------
+
+
+@pytest.fixture
+def in_training(db):
+    from .factories import TrainingModuleFactory
+
+    TrainingModuleFactory(name="Induction", required=True)
+    TrainingModuleFactory(name="Writing good reports", required=False)
+    volunteer = VolunteerFactory(status=Status.TRAINING, first_name="Nina", last_name="Ray")
+    services._invite_to_sign_in(volunteer)
+    return volunteer
+
+
+def test_someone_without_the_required_training_is_not_made_active(client_for, coordinator, in_training):
+    response = step(client_for(coordinator), in_training, "active")
+    in_training.refresh_from_db()
+    assert in_training.status == Status.TRAINING
+    page = client_for(coordinator).get(response["Location"]).content.decode()
+    assert "has not done the required training: Induction." in page
+    assert "Writing good reports" not in page.split("has not done the required training")[1][:60]
+    assert "Required training not done yet: Induction." in page, "the page warns before the step is tried"
+
+
+def test_a_recorded_reason_makes_them_active_anyway_and_is_kept(client_for, coordinator, in_training):
+    step(client_for(coordinator), in_training, "active", "Trained by the previous scheme in 2025; certificate seen.")
+    in_training.refresh_from_db()
+    assert in_training.status == Status.ACTIVE
+    change = in_training.status_changes.get(to_status="active")
+    assert change.reason == "Trained by the previous scheme in 2025; certificate seen."
+    assert change.by == coordinator
+
+
+def test_someone_with_the_required_training_is_made_active_without_a_reason(coordinator, in_training):
+    from volunteers.models import TrainingModule
+
+    from .factories import trained
+
+    trained(in_training, TrainingModule.objects.get(name="Induction"))
+    services.transition(volunteer=in_training, to=Status.ACTIVE, by=coordinator)
+    in_training.refresh_from_db()
+    assert in_training.status == Status.ACTIVE

@@ -4,7 +4,7 @@ from scenarios.services import load_starter_questionnaires
 
 
 class Command(BaseCommand):
-    help = "Load the starter questionnaires (front desk, 101, website, neighbourhood meeting) not yet present."
+    help = "Load the starter questionnaires (front desk, 101, website, online reporting, neighbourhood meeting) not yet present."
 
     def handle(self, *args, **options):
         created = load_starter_questionnaires()
