@@ -170,7 +170,7 @@ ACCESS: dict[str, Access] = {
     "visits:visit-edit": row(coordinator=OK),
     "visits:visit-assign": row(method="POST", coordinator=OK),
     "visits:visit-suggest": row(method="POST", coordinator=OK),
-    "visits:visit-cancel": row(method="POST", coordinator=OK),
+    "visits:visit-cancel": row(method="POST", coordinator=INVALID),  # no reason given: refused with a message
     "visits:visit-complete": row(method="POST", coordinator=OK),
     "visits:plan-list": row(**OPCC),
     "visits:plan-create": row(coordinator=OK),

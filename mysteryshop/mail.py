@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from .links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def send_email(
     addresses are skipped.
     """
     addresses = [to] if isinstance(to, str) else list(to)
-    context = {"site_url": settings.MYSTERYSHOP_SITE_URL, **(context or {})}
+    context = {"site_url": site_url(), **(context or {})}
     body = render_to_string(template, context)
     attachments = list(attachments)
     messages = []

@@ -29,6 +29,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mysteryshop.links import site_url
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Answer, Submission, SubmissionStatus
@@ -296,7 +297,7 @@ def _liaison_users():
 
 def _tell(users, about: Finding | list[Finding], template: str, subject: str) -> None:
     """E-mail each user on their own, once the transaction commits; a failure is logged, never raised."""
-    context = {"site_url": settings.MYSTERYSHOP_SITE_URL, "today": timezone.localdate()}
+    context = {"site_url": site_url(), "today": timezone.localdate()}
     context |= {"findings": about} if isinstance(about, list) else {"finding": about}
     messages = [
         EmailMessage(subject, render_to_string(template, context | {"user": user}), to=[user.email])

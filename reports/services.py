@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mysteryshop.celery import send_task_on_commit
+from mysteryshop.links import site_url
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents
@@ -220,7 +221,7 @@ def send_to_commissioners(*, report_id: int) -> int:
                     "reports/documents/report_email.txt",
                     {
                         "report": report,
-                        "site_url": settings.MYSTERYSHOP_SITE_URL,
+                        "site_url": site_url(),
                         "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
                     },
                 ),

@@ -81,7 +81,10 @@ def _quarter(cleaned):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the visit cancelled?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="Why is the visit cancelled?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Give a reason for cancelling."},
     )
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from mysteryshop.uploads import delete_with_files
 from volunteers.models import Volunteer
 
-from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionStatus, VisitStatus
+from . import services
+from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionStatus
 
 
 def _iso(value) -> str | None:
@@ -85,7 +86,8 @@ def erase_from_visits(volunteer: Volunteer) -> None:
     Reports that were sent keep their answers (they are results, now of an anonymous
     volunteer); drafts never sent are deleted. Reasons they gave for declining and their
     declared conflicts of interest (which may name relatives) are removed, and bookings on
-    visits still to come are released so the coordinator can book someone else.
+    visits still to come are released as if they had declined (`services.release_booking`):
+    the coordinator is told, and a partner left alone is told not to go alone.
     """
     Assignment.objects.filter(volunteer=volunteer).exclude(decline_reason="").update(decline_reason="")
     Conflict.objects.filter(volunteer=volunteer).delete()
@@ -96,13 +98,10 @@ def erase_from_visits(volunteer: Volunteer) -> None:
     upcoming = Assignment.objects.filter(
         volunteer=volunteer, declined_at__isnull=True, submission__isnull=True,
         visit__starts_at__gt=timezone.now(), visit__status__in=OPEN_STATUSES,
-    ).select_related("visit")  # fmt: skip
+    )  # fmt: skip
     for assignment in upcoming:
-        assignment.declined_at = timezone.now()
-        assignment.save(update_fields=["declined_at"])
-        visit = assignment.visit
-        if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
-            visit.move_to(VisitStatus.PLANNED, by=None, reason="A volunteer left the scheme.")
+        # As if they had declined: a partner is told not to go alone and the visit is held short of a volunteer.
+        services.release_booking(assignment=assignment, by=None, event="A volunteer left the scheme.")
 
 
 def audited_assignments(volunteer: Volunteer) -> list[int]:

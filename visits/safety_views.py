@@ -13,7 +13,7 @@ from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.models import Volunteer
 
-from . import safety, services
+from . import safety, services, views
 from .forms import RecognisedForm, ResolveAlertForm
 from .models import Assignment, SafetyAlert, Visit
 
@@ -50,9 +50,10 @@ def recognised(request, pk):
     """ "I think I was recognised": the report leaves the results and the volunteer stays away from there."""
     assignment = _own_assignment(request, pk)
     form = RecognisedForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # a note too long: say so and keep it, rather than dropping it
+        return views.render_assignment(request, assignment, recognised_form=form)
     try:
-        safety.report_recognised(assignment=assignment, by=request.user, note=note)
+        safety.report_recognised(assignment=assignment, by=request.user, note=form.cleaned_data["note"])
         messages.success(
             request,
             "Thank you for telling us. Your report on this visit will not count in the results, "

@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mysteryshop import audit
+from mysteryshop.links import absolute_url
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -167,7 +168,7 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
             "token": default_token_generator.make_token(volunteer.user),
         },
     )
-    link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
+    link = absolute_url(path)
     transaction.on_commit(
         lambda: _send(
             to=volunteer.email,
