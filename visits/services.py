@@ -174,8 +174,8 @@ def candidates_queryset(visit: Visit):
     travel buffer, no declared conflict with the contact point, not at this
     contact point within the lockout period, not kept away from it after
     saying they may have been recognised there, under the monthly cap, not
-    already on this visit, and not a second volunteer under 18 (an under-18
-    is only ever paired with an adult).
+    already on this visit nor having declined it, and not a second volunteer
+    under 18 (an under-18 is only ever paired with an adult).
     """
     start, end = visit.starts_at, visit.ends_at
     blocked_from, blocked_until = Assignment.block_for(visit)
@@ -206,7 +206,8 @@ def candidates_queryset(visit: Visit):
         .exclude(Exists(recently_here))
         .exclude(Exists(recognised_here))
         .exclude(Exists(conflict))
-        .exclude(assignments__visit=visit, assignments__declined_at__isnull=True)
+        # Not someone already on it, nor someone who declined it (they said they cannot go).
+        .exclude(assignments__visit=visit)
         .annotate(
             visits_this_month=Count(
                 "assignments",

@@ -222,3 +222,12 @@ def test_only_the_coordinators_on_duty_hear_of_an_automatic_cancellation(
     with time_machine.travel(visit.starts_at, tick=False), django_capture_on_commit_callbacks(execute=True):
         tasks.cancel_held_visits()
     assert sent_to(coordinator) and not sent_to(someone_else)
+
+
+def test_someone_who_declined_is_not_offered_or_suggested_for_the_visit_again(
+    client_for, pair, coordinator, django_capture_on_commit_callbacks
+):
+    visit, leaving, _staying = pair
+    decline_on_the_page(client_for, leaving, django_capture_on_commit_callbacks)
+    assert leaving.volunteer not in {candidate.volunteer for candidate in services.candidates(visit)}
+    assert services.suggest_pair(visit) == [], "nobody else can go, and the one who declined is not rebooked"
