@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mysteryshop import dates
 from mysteryshop.roles import Role
 
 from .models import ForceFigure
@@ -102,7 +103,7 @@ def parse(data: bytes) -> list[Row]:
     rows: list[Row] = []
     problems: list[str] = []
     seen: dict[date, int] = {}
-    this_month = timezone.localdate().replace(day=1)
+    today = timezone.localdate()
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -117,8 +118,7 @@ def parse(data: bytes) -> list[Row]:
                 average_answer_seconds=_seconds(value["average"]),
                 abandoned=_count(value["abandoned"], "the number of calls abandoned"),
             )
-            if row.month > this_month:
-                raise ValueError(f"{row.month:%B %Y} has not happened yet")
+            dates.check_figure_month(row.month, today=today)
             if row.abandoned > row.calls:
                 raise ValueError(f"more calls abandoned ({row.abandoned}) than calls ({row.calls})")
             if row.month in seen:

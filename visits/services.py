@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mysteryshop import audit
+from mysteryshop import audit, dates
 from mysteryshop.links import absolute_url, site_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
@@ -75,6 +75,7 @@ def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: d
         raise ValidationError(f"“{contact_point}” is inactive.")
     if ends_at <= starts_at:
         raise ValidationError("The visit must end after it starts.")
+    dates.check_no_clock_change(starts_at, ends_at)
     if not contact_point.is_open_between(starts_at, ends_at):
         windows = contact_point.opening_windows(timezone.localtime(starts_at).date())
         hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in windows) or "closed all day"

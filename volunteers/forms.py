@@ -8,6 +8,7 @@ from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
+from mysteryshop import dates
 from mysteryshop.uploads import check_size, clean_image, is_pdf
 
 from .models import (
@@ -116,14 +117,11 @@ class ApplicationForm(forms.ModelForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
-        if born > today:
-            raise ValidationError("Your date of birth must be in the past")
+        dates.check_birth_date(born, today=today)
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         minimum = settings.MYSTERYSHOP_MINIMUM_AGE
         if age < minimum:
             raise ValidationError(f"You must be {minimum} or over to volunteer for this scheme")
-        if age > 120:
-            raise ValidationError("Enter a real date of birth")
         return born
 
     def clean_force_connection(self):
@@ -215,21 +213,46 @@ class AwayForm(forms.ModelForm):
         model = AwayPeriod
         fields = ["starts_on", "ends_on"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        error_messages = {
+            "starts_on": {"required": "Enter the first day you are away", "invalid": "Enter a real date"},
+            "ends_on": {"required": "Enter the last day you are away", "invalid": "Enter a real date"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on"):
+            try:
+                dates.check_days_away(cleaned["starts_on"], cleaned["ends_on"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class TrainingSessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["module", "starts_at", "ends_at", "venue", "capacity", "trainer"]
+        field_classes = {"starts_at": dates.LocalDateTimeField, "ends_at": dates.LocalDateTimeField}
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
+    def clean_starts_at(self):
+        starts = self.cleaned_data["starts_at"]
+        dates.check_training_day(timezone.localdate(starts))
+        return starts
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
             self.add_error("ends_at", "The session must end after it starts")
+        elif starts and ends:
+            try:
+                dates.check_no_clock_change(starts, ends)
+            except ValidationError as error:
+                self.add_error("ends_at", error)
         return cleaned
 
 

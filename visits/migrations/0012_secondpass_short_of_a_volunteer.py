@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0011_remove_scheduleview'),
+        ("visits", "0011_remove_scheduleview"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visit',
-            name='short_since',
-            field=models.DateTimeField(blank=True, help_text='Since when the visit has been held short of a volunteer.', null=True),
+            model_name="visit",
+            name="short_since",
+            field=models.DateTimeField(
+                blank=True, help_text="Since when the visit has been held short of a volunteer.", null=True
+            ),
         ),
     ]
