@@ -106,6 +106,8 @@ ACCESS: dict[str, Access] = {
     "volunteers:away-delete": row(method="POST", **OWN),
     "volunteers:my-training": row(applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:training-book": row(method="POST", applicant=OK, volunteer=OK, other_volunteer=OK),
+    # Someone not booked on the session is told so on their training page: nothing to give away.
+    "volunteers:training-cancel": row(method="POST", applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:my-expenses": row(volunteer=OK, other_volunteer=OK),
     "volunteers:expense-create": row(volunteer=OK, other_volunteer=OK),
     "volunteers:expense-list": row(**OPCC),

@@ -18,9 +18,11 @@ class VisitsConfig(AppConfig):
         # What this app holds about a volunteer goes in their subject-access export and goes when they are erased.
         from volunteers import services as volunteer_services
 
-        from . import privacy
+        from . import privacy, services
 
         volunteer_services.register_subject_access_section("visits", privacy.subject_access_visits)
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
+        # Adding days away asks before giving up visits booked on them (and gives them up as a decline).
+        volunteer_services.register_bookings_on_days(services.bookings_on_days)
         volunteer_services.register_audited_objects("visits.assignment", privacy.audited_assignments)
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)

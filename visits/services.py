@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,7 @@ from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
 from volunteers.models import Disability, Gender, Volunteer, adult_born_by
+from volunteers.services import Booking as VolunteerBooking
 from volunteers.services import eligible_volunteers
 
 from . import planning
@@ -511,6 +512,34 @@ def release_booking(*, assignment: Assignment, by, reason: str = "", event: str)
                 context={"assignment": partner, "deadline": hold_deadline(visit)},
             )
     return assignment
+
+
+def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[VolunteerBooking]:
+    """The volunteer's visits from `first` to `last` that have not started, for the days-away page:
+    giving one up declines it (`release_booking`), so the coordinator and any partner are told."""
+    tz = timezone.get_current_timezone()
+    booked = Assignment.objects.active().filter(
+        volunteer=volunteer,
+        visit__status__in=OPEN_STATUSES,
+        visit__starts_at__gt=timezone.now(),
+        visit__starts_at__gte=datetime.combine(first, time.min, tzinfo=tz),
+        visit__starts_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+    return [
+        VolunteerBooking(
+            description=(
+                f"Visit: {assignment.visit.scenario.title}, {assignment.visit.contact_point}, "
+                f"{timezone.localtime(assignment.visit.starts_at):%A %-d %B %Y at %H:%M}"
+            ),
+            give_up=lambda assignment=assignment: release_booking(
+                assignment=assignment,
+                by=volunteer.user,
+                reason="Away that day.",
+                event="A volunteer will be away that day.",
+            ),
+        )
+        for assignment in booked.select_related("visit__scenario", "visit__contact_point").order_by("visit__starts_at")
+    ]
 
 
 HELD_CANCEL_REASON = "Cancelled automatically: it did not have two volunteers who had accepted in time."

@@ -8,6 +8,7 @@ import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mysteryshop import audit
+from mysteryshop import audit, dates
 from mysteryshop.links import absolute_url
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -34,6 +35,7 @@ from mysteryshop.uploads import delete_with_files
 from .models import (
     ENDED_STATUSES,
     TRANSITIONS,
+    AwayPeriod,
     ExpenseClaim,
     ExpenseItem,
     PrivacyNotice,
@@ -214,10 +216,14 @@ def eligible_volunteers(*, on: date):
 
 
 def training_record(volunteer: Volunteer, *, on: date) -> list[dict]:
-    """Each module with the volunteer's last attendance and whether it is current."""
+    """Each module with the volunteer's last attendance and whether it is current.
+
+    A session only counts once it has started, as for `eligible_volunteers`.
+    """
+    day_end = timezone.make_aware(datetime.combine(on, datetime.max.time()))
     attended = {
         booking.session.module_id: booking.session.starts_at
-        for booking in volunteer.training_bookings.filter(attended=True)
+        for booking in volunteer.training_bookings.filter(attended=True, session__starts_at__lte=day_end)
         .select_related("session")
         .order_by("session__starts_at")
     }
@@ -268,12 +274,110 @@ def book(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
     return booking
 
 
+@transaction.atomic
+def cancel_training_booking(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
+    """The volunteer gives up their place on a session that has not started; the place is free for
+    someone else, and they can book again while there is room. Cancelling twice changes nothing."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    booking = TrainingBooking.objects.filter(session=session, volunteer=volunteer).first()
+    if booking is None:
+        raise ValidationError("You are not booked on this session.")
+    if booking.booked_at is None:
+        return booking
+    if session.starts_at <= timezone.now():
+        raise ValidationError(
+            "This session has already started, so your place cannot be cancelled. "
+            "If you could not go, please tell the OPCC."
+        )
+    booking.booked_at = None
+    booking.save(update_fields=["booked_at"])
+    return booking
+
+
 def record_attendance(*, session: TrainingSession, attended_ids: set[int], by) -> None:
+    """Who attended a session, recorded once it has started (attendance counts towards being scheduled)."""
     if not by.has_role(Role.COORDINATOR):
         raise PermissionDenied("Only coordinators record attendance.")
+    if session.starts_at > timezone.now():
+        local = timezone.localtime(session.starts_at)
+        raise ValidationError(
+            f"This session has not happened yet. Record who attended once it has started, "
+            f"at {local:%H:%M} on {local:%-d %B %Y}."
+        )
     for booking in session.bookings.filter(booked_at__isnull=False):
         booking.attended = booking.volunteer_id in attended_ids
         booking.save(update_fields=["attended"])
+
+
+# --- Days away --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Something a volunteer is booked on, on days they say they will be away, and how to give it up."""
+
+    description: str
+    give_up: Callable[[], None]
+
+
+# Apps that depend on this one (visits) list their bookings on given days from their AppConfig.ready().
+_booking_finders: list[Callable[[Volunteer, date, date], list[Booking]]] = []
+
+
+def register_bookings_on_days(find: Callable[[Volunteer, date, date], list[Booking]]) -> None:
+    """`find(volunteer, first_day, last_day)` lists what the volunteer is booked on those days (from now on)."""
+    if find not in _booking_finders:
+        _booking_finders.append(find)
+
+
+class BookedOnDaysAway(Exception):
+    """The volunteer is booked on some of the days they want to add: ask before giving anything up."""
+
+    def __init__(self, bookings: list[Booking]):
+        super().__init__(f"{len(bookings)} booking(s) on those days")
+        self.bookings = bookings
+
+
+def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[Booking]:
+    """What the volunteer is booked on from `first` to `last` that has not started: training here, visits
+    from the visits app."""
+    tz = timezone.get_current_timezone()
+    sessions = TrainingBooking.objects.filter(
+        volunteer=volunteer,
+        booked_at__isnull=False,
+        session__starts_at__gt=timezone.now(),
+        session__starts_at__gte=datetime.combine(first, datetime.min.time(), tzinfo=tz),
+        session__starts_at__lt=datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    ).select_related("session__module")
+    found = [
+        Booking(
+            description=f"Training: {booking.session}, {booking.session.venue}",
+            give_up=lambda booking=booking: cancel_training_booking(session=booking.session, volunteer=volunteer),
+        )
+        for booking in sessions.order_by("session__starts_at")
+    ]
+    for find in _booking_finders:
+        found += find(volunteer, first, last)
+    return found
+
+
+@transaction.atomic
+def add_days_away(*, volunteer: Volunteer, starts_on: date, ends_on: date, give_up: bool = False) -> AwayPeriod:
+    """Record days a volunteer will be away, so they are not booked on them.
+
+    Anything already booked on those days is given up only when the volunteer says so
+    (`give_up`): otherwise `BookedOnDaysAway` lists it, to ask them first. Giving up a visit
+    is declining it, so the coordinator and anyone going with them are told.
+    """
+    dates.check_days_away(starts_on, ends_on)
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    bookings = bookings_on_days(volunteer, starts_on, ends_on)
+    if bookings and not give_up:
+        raise BookedOnDaysAway(bookings)
+    period = AwayPeriod.objects.create(volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
+    for booking in bookings:
+        booking.give_up()
+    return period
 
 
 # --- Expenses ---------------------------------------------------------------------------------

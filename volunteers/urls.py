@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/away/<int:pk>/delete/", views.away_delete, name="away-delete"),
     path("me/training/", views.my_training, name="my-training"),
     path("me/training/<int:pk>/book/", views.training_book, name="training-book"),
+    path("me/training/<int:pk>/cancel/", views.training_cancel, name="training-cancel"),
     path("me/expenses/", views.my_expenses, name="my-expenses"),
     path("me/expenses/new/", views.expense_create, name="expense-create"),
     path("expenses/", views.expense_list, name="expense-list"),

@@ -137,7 +137,6 @@ def availability(request):
     volunteer = _own_volunteer(request)
     current = [f"{a.weekday}:{a.band}" for a in volunteer.availability.all()]
     form = AvailabilityForm(request.POST or None, initial={"slots": current})
-    away_form = AwayForm()
     if request.method == "POST" and form.is_valid():
         chosen = {tuple(slot.split(":")) for slot in form.cleaned_data["slots"]}
         volunteer.availability.all().delete()
@@ -146,24 +145,44 @@ def availability(request):
         )
         messages.success(request, "Your availability is saved.")
         return redirect("volunteers:availability")
-    return render(
-        request,
-        "volunteers/availability.html",
-        {"form": form, "away_form": away_form, "away_periods": volunteer.away_periods.all()},
-    )
+    return _render_availability(request, volunteer, form=form)
+
+
+def _render_availability(request, volunteer, *, form=None, away_form=None, clashes=(), status=200):
+    current = [f"{a.weekday}:{a.band}" for a in volunteer.availability.all()]
+    context = {
+        "form": form or AvailabilityForm(initial={"slots": current}),
+        "away_form": away_form or AwayForm(),
+        "away_periods": volunteer.away_periods.all(),
+        "clashes": clashes,
+    }
+    return render(request, "volunteers/availability.html", context, status=status)
 
 
 @require_POST
 @role_required(Role.VOLUNTEER)
 def away_add(request):
+    """Days away. Anything already booked on them is listed first, and given up only if the volunteer says so."""
     volunteer = _own_volunteer(request)
     form = AwayForm(request.POST)
-    if form.is_valid():
-        form.instance.volunteer = volunteer
-        form.save()
-        messages.success(request, "Saved. You will not be asked to visit on those days.")
+    if not form.is_valid():
+        return _render_availability(request, volunteer, away_form=form, status=400)
+    try:
+        services.add_days_away(
+            volunteer=volunteer,
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            give_up=request.POST.get("give_up") == "yes",
+        )
+    except services.BookedOnDaysAway as booked:
+        return _render_availability(request, volunteer, away_form=form, clashes=booked.bookings)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_availability(request, volunteer, away_form=form, status=400)
+    if request.POST.get("give_up") == "yes":
+        messages.success(request, "Saved, and your bookings on those days are given up. The coordinator has been told.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.success(request, "Saved. You will not be asked to visit on those days.")
     return redirect("volunteers:availability")
 
 
@@ -196,6 +215,7 @@ def my_training(request):
             "record": services.training_record(volunteer, on=timezone.localdate()),
             "bookings": bookings,
             "open_sessions": open_sessions,
+            "now": timezone.now(),
         },
     )
 
@@ -208,6 +228,20 @@ def training_book(request, pk):
     try:
         services.book(session=session, volunteer=volunteer)
         messages.success(request, f"You are booked on {session}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("volunteers:my-training")
+
+
+@require_POST
+@role_required(Role.VOLUNTEER, Role.APPLICANT)
+def training_cancel(request, pk):
+    """The volunteer gives up their place on a session that has not started."""
+    volunteer = _own_volunteer(request)
+    session = get_object_or_404(TrainingSession, pk=pk)
+    try:
+        services.cancel_training_booking(session=session, volunteer=volunteer)
+        messages.success(request, f"Your place on {session} is cancelled. You can book it again while there is room.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("volunteers:my-training")
@@ -392,9 +426,13 @@ def training_detail(request, pk):
     invitable = Volunteer.objects.filter(status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]).exclude(
         training_bookings__session=session
     )
-    return render(
-        request, "volunteers/training_detail.html", {"session": session, "bookings": bookings, "invitable": invitable}
-    )
+    context = {
+        "session": session,
+        "bookings": bookings,
+        "invitable": invitable,
+        "started": session.starts_at <= timezone.now(),  # attendance is recorded once it has
+    }
+    return render(request, "volunteers/training_detail.html", context)
 
 
 @require_POST
@@ -414,8 +452,11 @@ def training_invite(request, pk):
 def training_attendance(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
-    services.record_attendance(session=session, attended_ids=attended, by=request.user)
-    messages.success(request, "Attendance saved.")
+    try:
+        services.record_attendance(session=session, attended_ids=attended, by=request.user)
+        messages.success(request, "Attendance saved.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(session)
 
 

@@ -399,6 +399,7 @@ def test_the_whole_scheme_in_a_browser(browser, browser_without_javascript, cele
         for person in pair:
             set_password_from_invitation(j, person)
             book_training(j, person)
+        traveller.move_to(session.ends_at)  # attendance is recorded once the session has happened
         record_attendance_and_activate(j, coordinator, pair, session)
         for person in pair:
             set_availability(j, person)

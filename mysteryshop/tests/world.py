@@ -255,6 +255,7 @@ URL_KWARGS = {
     # volunteers
     "volunteers:away-delete": _pk("away"),
     "volunteers:training-book": _pk("training_session"),
+    "volunteers:training-cancel": _pk("training_session"),
     "volunteers:expense-detail": _pk("expense"),
     "volunteers:expense-decide": _pk("expense"),
     "volunteers:receipt-download": _pk("receipt"),
