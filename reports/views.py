@@ -18,7 +18,7 @@ from visits.models import Visit
 from . import dashboard, services
 from . import force_figures as force_figures_service
 from .forms import ForceFiguresForm
-from .models import ForceFigure
+from .models import Appeal, AppealStatus, ForceFigure
 
 
 @never_cache
@@ -122,6 +122,13 @@ def contact_point_results(request, pk, period):
     reports = dashboard.reports_at(contact_point=point, start=start, user=request.user)
     if not reports and not request.user.is_opcc_staff:
         raise Http404("No released results here.")
+    # Each result's appeal, if any (the latest not withdrawn): the force sees where it stands, not a new form.
+    appealed = (
+        Appeal.objects.filter(submission__in=reports).exclude(status=AppealStatus.WITHDRAWN).order_by("raised_at")
+    )
+    latest = {appeal.submission_id: appeal for appeal in appealed}
+    for report in reports:
+        report.appeal = latest.get(report.pk)
     context = {
         "point": point,
         "period": dashboard.quarter_label(start),
