@@ -230,6 +230,7 @@ ACCESS: dict[str, Access] = {
     "reports:finding-accept": row(method="POST", **OPCC),
     "reports:finding-challenge": row(method="POST", **OPCC),
     "reports:finding-close": row(method="POST", **OPCC),
+    "reports:finding-correct": row(method="POST", **OPCC),  # the empty form comes back on the finding's page
     "reports:you-said-we-did": public(),
     # Force liaison read reports of released periods only; the world's is of a week before the release.
     "reports:document-list": row(**STAFF),

@@ -257,6 +257,19 @@ class FindingEvent(StatusHistory):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=FindingStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=FindingStatus.choices)
+    # A correction of the published text keeps the text as it was and as it became.
+    data = models.JSONField(default=dict, blank=True)
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.data.get("corrected"))
+
+    @property
+    def corrected_fields(self) -> list[tuple[str, str]]:
+        """Of a correction: each public text that changed, by its label, as it was before."""
+        labels = {"title": "Title", "recommendation": "What we asked for", "what_changed": "What changed"}
+        before, after = self.data.get("before", {}), self.data.get("after", {})
+        return [(labels.get(name, name), text) for name, text in before.items() if text != after.get(name)]
 
 
 class ReportKind(models.TextChoices):

@@ -341,6 +341,7 @@ URL_KWARGS = {
     "reports:finding-accept": _pk("finding"),
     "reports:finding-challenge": _pk("finding"),
     "reports:finding-close": _pk("finding"),
+    "reports:finding-correct": _pk("finding"),
     "reports:document-detail": _pk("document"),
     "reports:document-status": _pk("document"),
     "reports:document-make-again": _pk("document"),
