@@ -114,6 +114,8 @@ ACCESS: dict[str, Access] = {
     "volunteers:expense-export": row(coordinator=OK),
     "volunteers:expense-detail": row(**OWN, **OPCC),
     "volunteers:expense-decide": row(method="POST", coordinator=OK),
+    # The owner's claim: corrected if it was not approved, otherwise they are sent back to it with a message.
+    "volunteers:expense-correct": row(**OWN),
     "volunteers:receipt-download": row(**OWN, **OPCC),
     "volunteers:volunteer-list": row(**OPCC),
     "volunteers:volunteer-detail": row(**OPCC),

@@ -24,5 +24,6 @@ class VisitsConfig(AppConfig):
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
         # Adding days away asks before giving up visits booked on them (and gives them up as a decline).
         volunteer_services.register_bookings_on_days(services.bookings_on_days)
+        volunteer_services.register_claim_correction_step(services.link_correction_to_visit)
         volunteer_services.register_audited_objects("visits.assignment", privacy.audited_assignments)
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)

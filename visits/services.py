@@ -21,9 +21,9 @@ from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
-from volunteers.models import Disability, Gender, Volunteer, adult_born_by
+from volunteers.models import Disability, ExpenseClaim, Gender, Volunteer, adult_born_by
 from volunteers.services import Booking as VolunteerBooking
-from volunteers.services import eligible_volunteers
+from volunteers.services import create_expense_claim, eligible_volunteers
 
 from . import planning
 from .calendar import visit_calendar
@@ -34,6 +34,7 @@ from .models import (
     QuarterPlan,
     Visit,
     VisitEvent,
+    VisitExpense,
     VisitStatus,
 )
 from .safety import coordinators_on_duty
@@ -577,10 +578,6 @@ def cancel_held_visits(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def claim_visit_expenses(*, assignment: Assignment, form):
     """An expense claim for a visit, made through the volunteers app and linked to the visit."""
-    from volunteers.services import create_expense_claim
-
-    from .models import VisitExpense
-
     claim = create_expense_claim(
         volunteer=assignment.volunteer,
         purpose=form.cleaned_data["purpose"],
@@ -589,6 +586,23 @@ def claim_visit_expenses(*, assignment: Assignment, form):
     )
     VisitExpense.objects.create(assignment=assignment, claim=claim)
     return claim
+
+
+def claims_for(assignment: Assignment) -> list:
+    """Expense claims already made for this visit and not turned down (a second one is warned about)."""
+    return list(
+        ExpenseClaim.objects.filter(visit_link__assignment=assignment)
+        .exclude(state=ExpenseClaim.State.REJECTED)
+        .prefetch_related("items")
+        .order_by("submitted_at")
+    )
+
+
+def link_correction_to_visit(rejected, correction) -> None:
+    """A corrected claim is for the same visit as the rejected claim it replaces."""
+    link = VisitExpense.objects.filter(claim=rejected).first()
+    if link is not None:
+        VisitExpense.objects.create(assignment=link.assignment, claim=correction)
 
 
 # --- Telling volunteers --------------------------------------------------------------------

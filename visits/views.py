@@ -359,8 +359,9 @@ def assignment_expense(request, pk):
     visit = assignment.visit
     purpose = f"Visit to {visit.contact_point} on {timezone.localtime(visit.starts_at):%d %B %Y}"
     form = ExpenseClaimForm(
-        request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose}
-    )
+        request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose},
+        already_claimed=services.claims_for(assignment),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         claim = services.claim_visit_expenses(assignment=assignment, form=form)
         messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")

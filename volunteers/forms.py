@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,9 +17,11 @@ from .models import (
     WEEKDAYS,
     AwayPeriod,
     Band,
+    ExpenseClaim,
     ExpenseItem,
     ForceConnection,
     PrivacyNotice,
+    Receipt,
     Status,
     TrainingModule,
     TrainingSession,
@@ -329,11 +333,24 @@ class ExpenseClaimForm(forms.Form):
     other_description = forms.CharField(label="What were the other costs?", required=False, max_length=200)
     receipts = ReceiptsField(required=False, help_text="Photos or PDFs of receipts, up to 5, each under 5 MB.")
 
-    def __init__(self, *args, volunteer: Volunteer, **kwargs):
+    def __init__(self, *args, volunteer: Volunteer, already_claimed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_session"].queryset = TrainingSession.objects.filter(
             bookings__volunteer=volunteer, bookings__booked_at__isnull=False
         ).select_related("module")
+        # Claims already made for the same thing (a visit): the volunteer confirms this one is for other costs.
+        self.already_claimed = list(already_claimed)
+        if self.already_claimed:
+            self.fields["not_claimed_before"] = forms.BooleanField(
+                label="These are costs I have not claimed before",
+                error_messages={
+                    "required": "Tick to confirm these are costs you have not claimed before, "
+                    "or leave this page: your earlier claim is listed above"
+                },
+            )
+
+    def has_receipts(self, cleaned) -> bool:
+        return bool(cleaned.get("receipts"))
 
     def clean(self):
         cleaned = super().clean()
@@ -341,7 +358,7 @@ class ExpenseClaimForm(forms.Form):
             raise ValidationError("Enter at least one amount to claim")
         if cleaned.get("other") and not cleaned.get("other_description", "").strip():
             self.add_error("other_description", "Say what the other costs were for")
-        if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not cleaned.get("receipts"):
+        if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not self.has_receipts(cleaned):
             self.add_error("receipts", "Attach a receipt for fares, parking or other costs")
         return cleaned
 
@@ -358,3 +375,47 @@ class ExpenseClaimForm(forms.Form):
                 description = cleaned.get("other_description", "") if name == "other" else ""
                 items.append({"kind": kind, "amount_pence": int(cleaned[name] * 100), "description": description})
         return items
+
+
+class CorrectClaimForm(ExpenseClaimForm):
+    """A rejected claim, corrected: its amounts to start from, and the receipts already sent to keep."""
+
+    keep_receipts = forms.ModelMultipleChoiceField(
+        queryset=Receipt.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Receipts you sent before: keep these",
+        help_text="Untick any that were wrong. You can add new ones below.",
+    )
+
+    field_order = ["purpose", "training_session", "miles", "fares", "parking", "other", "other_description",
+                   "keep_receipts", "receipts"]  # fmt: skip
+
+    def __init__(self, *args, claim: ExpenseClaim, **kwargs):
+        kwargs.setdefault("initial", self.initial_from(claim))
+        super().__init__(*args, volunteer=claim.volunteer, **kwargs)
+        self.fields["keep_receipts"].queryset = claim.receipts.all()
+        self.fields["keep_receipts"].label_from_instance = lambda receipt: receipt.original_name
+        if not claim.receipts.exists():
+            del self.fields["keep_receipts"]
+        self.fields["training_session"].disabled = True  # the claim stays about what it was about
+
+    @staticmethod
+    def initial_from(claim: ExpenseClaim) -> dict:
+        initial = {
+            "purpose": claim.purpose,
+            "training_session": claim.training_session_id,
+            "keep_receipts": list(claim.receipts.values_list("pk", flat=True)),
+        }
+        fields = {ExpenseItem.Kind.FARE: "fares", ExpenseItem.Kind.PARKING: "parking", ExpenseItem.Kind.OTHER: "other"}
+        for item in claim.items.all():
+            if item.kind == ExpenseItem.Kind.MILEAGE:
+                initial["miles"] = item.miles
+            else:
+                initial[fields[item.kind]] = (Decimal(item.amount_pence) / 100).quantize(Decimal("0.01"))
+                if item.kind == ExpenseItem.Kind.OTHER:
+                    initial["other_description"] = item.description
+        return initial
+
+    def has_receipts(self, cleaned) -> bool:
+        return bool(cleaned.get("receipts")) or bool(cleaned.get("keep_receipts"))

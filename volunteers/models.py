@@ -353,6 +353,11 @@ class ExpenseClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # A rejected claim is corrected by sending a new one in its place, once; the rejected one stays as it was.
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        help_text="The rejected claim this one corrects.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -370,6 +375,10 @@ class ExpenseClaim(models.Model):
     @property
     def total_display(self) -> str:
         return f"£{self.total_pence / 100:.2f}"
+
+    @property
+    def was_corrected(self) -> bool:
+        return hasattr(self, "correction")
 
 
 class ExpenseItem(models.Model):
@@ -389,7 +398,11 @@ class ExpenseItem(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount_pence__lte=100_000), name="expense_item_under_1000")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} £{self.amount_pence / 100:.2f}"
+        return f"{self.get_kind_display()} {self.amount_display}"
+
+    @property
+    def amount_display(self) -> str:
+        return f"£{self.amount_pence / 100:.2f}"
 
 
 def receipt_path(instance, filename):

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -28,6 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from mysteryshop import audit, dates
 from mysteryshop.links import absolute_url
+from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -429,7 +431,58 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
     claim.state = ExpenseClaim.State.APPROVED if approve else ExpenseClaim.State.REJECTED
     claim.decided_by, claim.decided_at, claim.decision_reason = by, timezone.now(), reason.strip()
     claim.save()
+    if not approve:  # the volunteer hears why, and how to put it right
+        send_email(
+            to=claim.volunteer.email,
+            subject="Your expense claim was not approved",
+            template="volunteers/email/expense_rejected.txt",
+            context={"claim": claim},
+        )
     return claim
+
+
+# Apps that link claims to what they were for (visits) carry the link over to a correction.
+_correction_steps: list[Callable[[ExpenseClaim, ExpenseClaim], None]] = []
+
+
+def register_claim_correction_step(step: Callable[[ExpenseClaim, ExpenseClaim], None]) -> None:
+    """`step(rejected, correction)` runs when a rejected claim is corrected and sent again."""
+    if step not in _correction_steps:
+        _correction_steps.append(step)
+
+
+@transaction.atomic
+def correct_expense_claim(
+    *, claim: ExpenseClaim, volunteer: Volunteer, purpose: str, items: list[dict], receipts=(), keep_receipts=()
+) -> ExpenseClaim:
+    """Send a rejected claim again, corrected: a new claim, waiting for approval, in its place.
+
+    The rejected claim stays as it was, with its reason. Receipts already sent that the
+    volunteer keeps (`keep_receipts`) are copied to the new claim, beside any new ones. A
+    rejected claim is corrected once, however often the form is sent.
+    """
+    claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.volunteer_id != volunteer.pk:
+        raise PermissionDenied("This is not your claim.")
+    if claim.state != ExpenseClaim.State.REJECTED:
+        raise ValidationError("Only a claim that was not approved can be corrected and sent again.")
+    if ExpenseClaim.objects.filter(corrects=claim).exists():
+        raise ValidationError("This claim has already been corrected and sent again.")
+    correction = create_expense_claim(
+        volunteer=volunteer, purpose=purpose, items=items, receipts=receipts, training_session=claim.training_session
+    )
+    correction.corrects = claim
+    correction.save(update_fields=["corrects"])
+    for receipt in claim.receipts.filter(pk__in=[kept.pk for kept in keep_receipts]):
+        with receipt.file.open("rb") as handle:
+            content = handle.read()
+        Receipt.objects.create(
+            claim=correction, file=ContentFile(content, name="receipt"), content_type=receipt.content_type,
+            original_name=receipt.original_name, size=receipt.size,
+        )  # fmt: skip
+    for step in _correction_steps:
+        step(claim, correction)
+    return correction
 
 
 def approved_claims_csv() -> str:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("expenses/export.csv", views.expense_export, name="expense-export"),
     path("expenses/<int:pk>/", views.expense_detail, name="expense-detail"),
     path("expenses/<int:pk>/decide/", views.expense_decide, name="expense-decide"),
+    path("me/expenses/<int:pk>/correct/", views.expense_correct, name="expense-correct"),
     path("receipts/<int:pk>/", views.receipt_download, name="receipt-download"),
     path("", views.volunteer_list, name="volunteer-list"),
     path("<int:pk>/", views.volunteer_detail, name="volunteer-detail"),

@@ -23,6 +23,7 @@ from .forms import (
     ApplicationForm,
     AvailabilityForm,
     AwayForm,
+    CorrectClaimForm,
     DecisionForm,
     EraseForm,
     ExpenseClaimForm,
@@ -250,7 +251,7 @@ def training_cancel(request, pk):
 @role_required(Role.VOLUNTEER)
 def my_expenses(request):
     volunteer = _own_volunteer(request)
-    claims = volunteer.expense_claims.prefetch_related("items", "receipts")
+    claims = volunteer.expense_claims.select_related("correction").prefetch_related("items", "receipts")
     return render(request, "volunteers/my_expenses.html", {"claims": claims})
 
 
@@ -271,6 +272,33 @@ def expense_create(request):
     return render(request, "volunteers/expense_form.html", {"form": form})
 
 
+@role_required(Role.VOLUNTEER)
+def expense_correct(request, pk):
+    """Correct a claim that was not approved and send it again; the rejected one stays, with its reason."""
+    volunteer = _own_volunteer(request)
+    claim = get_object_or_404(volunteer.expense_claims.prefetch_related("items", "receipts"), pk=pk)
+    if claim.state != ExpenseClaim.State.REJECTED or claim.was_corrected:
+        messages.info(request, "Only a claim that was not approved, and not yet sent again, can be corrected.")
+        return redirect(claim)
+    form = CorrectClaimForm(request.POST or None, request.FILES or None, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.correct_expense_claim(
+                claim=claim,
+                volunteer=volunteer,
+                purpose=form.cleaned_data["purpose"],
+                items=form.items(),
+                receipts=form.cleaned_data["receipts"],
+                keep_receipts=form.cleaned_data.get("keep_receipts", ()),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(claim)
+        messages.success(request, f"Corrected claim sent: {correction.total_display}. A coordinator will look at it.")
+        return redirect(correction)
+    return render(request, "volunteers/expense_form.html", {"form": form, "correcting": claim})
+
+
 def _claims_visible_to(user):
     if user.has_role(*OPCC_ROLES):
         return ExpenseClaim.objects.all()
@@ -280,7 +308,10 @@ def _claims_visible_to(user):
 @role_required(Role.VOLUNTEER, *OPCC_ROLES)
 def expense_detail(request, pk):
     claim = get_object_or_404(
-        _claims_visible_to(request.user).select_related("volunteer").prefetch_related("items", "receipts"), pk=pk
+        _claims_visible_to(request.user)
+        .select_related("volunteer", "corrects", "correction")
+        .prefetch_related("items", "receipts"),
+        pk=pk,
     )
     return render(request, "volunteers/expense_detail.html", {"claim": claim, "decision_form": DecisionForm()})
 

@@ -258,6 +258,7 @@ URL_KWARGS = {
     "volunteers:training-cancel": _pk("training_session"),
     "volunteers:expense-detail": _pk("expense"),
     "volunteers:expense-decide": _pk("expense"),
+    "volunteers:expense-correct": _pk("expense"),
     "volunteers:receipt-download": _pk("receipt"),
     "volunteers:volunteer-detail": _pk("owner"),
     "volunteers:volunteer-transition": _pk("owner"),
