@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database rule broken where no service expected it: a page saying which, in words (400), not a 500.
+    "mysteryshop.database_rules.DatabaseRuleMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

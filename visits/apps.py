@@ -12,6 +12,19 @@ class VisitsConfig(AppConfig):
         from .models import Assignment, Submission, Visit
 
         track(Visit)
+
+        # Rules the database enforces from SQL (migrations 0002 and 0010), in words.
+        from mysteryshop import database_rules
+
+        database_rules.register_sql_rule(
+            "assignment_no_overlapping_bookings",
+            "This volunteer is already booked at that time, or too close to it to travel between the two.",
+        )
+        database_rules.register_sql_rule(
+            "assignment_under_18_paired_with_adult",
+            "A volunteer under 18 can only be paired with an adult, and another volunteer under 18 is already "
+            "on this visit.",
+        )
         track(Assignment, show_values=())
         track(Submission)
 

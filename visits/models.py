@@ -74,9 +74,16 @@ class QuarterPlan(models.Model):
         ordering = ["-year", "-quarter", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=Q(state="confirmed"), name="one_confirmed_plan_per_quarter"
+                fields=["year", "quarter"],
+                condition=Q(state="confirmed"),
+                name="one_confirmed_plan_per_quarter",
+                violation_error_message="Another plan for this quarter is already confirmed.",
             ),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="plan_quarter_1_to_4",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +164,11 @@ class Visit(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="visit_ends_after_start",
+                violation_error_message="The visit must end after it starts.",
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
@@ -251,10 +262,15 @@ class Assignment(models.Model):
         ordering = ["visit__starts_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "volunteer"], condition=Q(declined_at__isnull=True), name="assignment_once_per_visit"
+                fields=["visit", "volunteer"],
+                condition=Q(declined_at__isnull=True),
+                name="assignment_once_per_visit",
+                violation_error_message="This volunteer is already booked on this visit.",
             ),
             models.CheckConstraint(
-                condition=Q(blocked_until__gt=models.F("blocked_from")), name="assignment_block_ends_after_start"
+                condition=Q(blocked_until__gt=models.F("blocked_from")),
+                name="assignment_block_ends_after_start",
+                violation_error_message="A booking must end after it starts.",
             ),
         ]
 
@@ -294,7 +310,9 @@ class SafetyAlert(models.Model):
         ordering = ["-raised_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="safety_alert_resolved_with_note"
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""),
+                name="safety_alert_resolved_with_note",
+                violation_error_message="Say how you know the volunteers are safe.",
             )
         ]
 
@@ -329,7 +347,13 @@ class Conflict(models.Model):
     reason = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["volunteer", "contact_point"], name="conflict_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "contact_point"],
+                name="conflict_once",
+                violation_error_message="This conflict of interest is already recorded.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} ✕ {self.contact_point}"
@@ -429,7 +453,13 @@ class Answer(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "question"], name="answer_once_per_question")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"],
+                name="answer_once_per_question",
+                violation_error_message="This question is already answered in this report.",
+            )
+        ]
         # The few answers reviewers picked out as quotes, found without reading the rest.
         indexes = [models.Index(fields=["submission"], condition=~Q(notable=""), name="answer_quotes")]
 

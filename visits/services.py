@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mysteryshop import audit, dates
+from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url, site_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
@@ -375,17 +375,12 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         )
     blocked_from, blocked_until = Assignment.block_for(visit)
     try:
-        with transaction.atomic():
+        with database_rules.refused_in_words():  # the exclusion constraint, the under-18 trigger, once per visit
             assignment = Assignment.objects.create(
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
-    except IntegrityError as error:
-        if "under 18" in str(error):  # the database trigger of migration 0010
-            raise ValidationError(
-                f"{volunteer} is under 18 and can only be paired with an adult; another volunteer under 18 is "
-                "already on this visit."
-            ) from None
-        raise ValidationError(f"{volunteer} is already booked at that time.") from None
+    except ValidationError as error:
+        raise ValidationError(f"{volunteer} cannot be booked: {' '.join(error.messages)}") from None
     if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")

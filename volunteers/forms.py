@@ -233,6 +233,18 @@ class AwayForm(forms.ModelForm):
 
 
 class TrainingSessionForm(forms.ModelForm):
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        initial=12,
+        help_text="How many people the session takes.",
+        error_messages={
+            "required": "Enter how many people the session takes",
+            "min_value": "A session needs at least one place",
+            "max_value": "A session can take at most 500 people",
+        },
+    )
+
     class Meta:
         model = TrainingSession
         fields = ["module", "starts_at", "ends_at", "venue", "capacity", "trainer"]
