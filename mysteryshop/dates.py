@@ -103,6 +103,20 @@ def check_training_day(day: date, *, today: date | None = None) -> None:
         raise ValidationError(f"Choose a date no more than {PLAN_YEARS_AHEAD} years ahead.", code="too_late")
 
 
+FIRST_YEAR_SHOWN = 2000
+
+
+def year_to_show(asked: str | None, *, today: date | None = None) -> int:
+    """A year asked for in a page's address (coverage, who visited): from 2000 to two years ahead;
+    anything else, or nothing, shows this year."""
+    today = today or timezone.localdate()
+    try:
+        year = int(asked or today.year)
+    except ValueError:
+        return today.year
+    return year if FIRST_YEAR_SHOWN <= year <= today.year + PLAN_YEARS_AHEAD else today.year
+
+
 # --- Clock times across clock changes ------------------------------------------------------------
 
 

@@ -95,6 +95,12 @@ def parse(data: bytes) -> list[Row]:
         )
     positions = {COLUMNS[_header(name)]: index for index, name in enumerate(header) if _header(name) in COLUMNS}
     missing = [name for name, key in COLUMNS.items() if key not in positions]
+    if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        between = "semicolons" if ";" in header[0] else "tabs"
+        raise ValidationError(
+            f"The file has {between} between its values; it needs commas. In Excel, choose File, Save As, "
+            "and save it as “CSV UTF-8 (Comma delimited)”, then import that file."
+        )
     if missing:
         raise ValidationError(
             "The header row is missing: " + ", ".join(missing) + ". "

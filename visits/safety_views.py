@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mysteryshop import dates
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.models import Volunteer
@@ -85,10 +85,7 @@ def alert_resolve(request, pk):
 def coverage_mix(request):
     """Who visited each in-person contact point over a year: age band, gender, disability."""
     services.record_schedule_view(request)
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    year = dates.year_to_show(request.GET.get("year"))
     return render(request, "visits/coverage_mix.html", {"year": year, **safety.coverage_mix(year=year)})
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mysteryshop import audit
+from mysteryshop import audit, dates
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -233,10 +233,7 @@ def plan_discard(request, pk):
 @role_required(*OPCC_ROLES)
 def coverage(request):
     services.record_schedule_view(request)
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    year = dates.year_to_show(request.GET.get("year"))
     return render(
         request,
         "visits/coverage.html",
