@@ -388,8 +388,16 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
 
 
 def fill_visit(*, visit: Visit, by) -> list[Assignment]:
-    """Book the suggested pair (or single volunteer) for a visit's open places."""
-    return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in suggest_pair(visit)]
+    """Book the suggested pair (or single volunteer) for a visit's open places.
+
+    An in-person visit is filled whole or not at all: booking one volunteer where no partner
+    can go would only leave them on a visit held short of a volunteer.
+    """
+    chosen = suggest_pair(visit)
+    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    if visit.in_person and len(chosen) < open_places:
+        return []
+    return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in chosen]
 
 
 @transaction.atomic

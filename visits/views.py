@@ -139,7 +139,21 @@ def visit_assign(request, pk):
 @require_POST
 @role_required(Role.COORDINATOR)
 def visit_suggest(request, pk):
-    return _coordinator_action(request, pk, services.fill_visit, "Suggested volunteers are booked.")
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("scenario", "contact_point"), pk=pk)
+    try:
+        booked = services.fill_visit(visit=visit, by=request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if booked:
+            messages.success(request, f"Booked: {', '.join(str(a.volunteer) for a in booked)}.")
+        else:
+            messages.error(
+                request,
+                "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
+                "in-person visit alone. Try another time, or book volunteers one by one from the list.",
+            )
+    return redirect(visit)
 
 
 @require_POST

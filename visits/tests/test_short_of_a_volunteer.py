@@ -233,3 +233,11 @@ def test_someone_who_declined_is_not_offered_or_suggested_for_the_visit_again(
     decline_on_the_page(client_for, leaving, django_capture_on_commit_callbacks)
     assert leaving.volunteer not in {candidate.volunteer for candidate in services.candidates(visit)}
     assert services.suggest_pair(visit) == [], "nobody else can go, and the one who declined is not rebooked"
+
+
+def test_suggesting_a_pair_books_nobody_when_only_one_can_go(client_for, coordinator):
+    visit = make_visit(coordinator=coordinator)
+    ready_volunteer()
+    response = client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]), follow=True)
+    assert "Nobody was booked" in response.content.decode()
+    assert not visit.assignments.exists() and not Visit.objects.held().exists()
