@@ -102,7 +102,7 @@ ACCESS: dict[str, Access] = {
     "volunteers:applicant-home": row(applicant=OK),
     "volunteers:profile": row(applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:availability": row(volunteer=OK, other_volunteer=OK),
-    "volunteers:away-add": row(method="POST", volunteer=OK, other_volunteer=OK),
+    "volunteers:away-add": row(method="POST", volunteer=INVALID, other_volunteer=INVALID),  # no dates: refused in words
     "volunteers:away-delete": row(method="POST", **OWN),
     "volunteers:my-training": row(applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:training-book": row(method="POST", applicant=OK, volunteer=OK, other_volunteer=OK),
