@@ -188,6 +188,15 @@ class Visit(models.Model):
     def in_person(self) -> bool:
         return self.contact_point.channel in IN_PERSON_CHANNELS
 
+    def awaits_acceptance_from(self, assignment) -> bool:
+        """Whether this visit, held since someone dropped out, waits for `assignment`'s volunteer to accept."""
+        return bool(
+            self.short_since
+            and assignment.accepted_at is None
+            and assignment.declined_at is None
+            and assignment.assigned_at >= self.short_since
+        )
+
     def hold_reason(self) -> str:
         """Why this visit may not go ahead as it stands, in words for its volunteers; empty if it may.
 
@@ -198,6 +207,8 @@ class Visit(models.Model):
         booked = self.assignments.active().count()
         if not booked:
             return ""
+        if booked < IN_PERSON_VOLUNTEERS and self.short_since:
+            return "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
         if booked < IN_PERSON_VOLUNTEERS:
             return "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
         if self.short_since:

@@ -296,8 +296,13 @@ def my_visits(request):
         {
             "upcoming": mine.filter(visit__ends_at__gte=now).exclude(visit__status=VisitStatus.CANCELLED),
             "past": mine.filter(visit__ends_at__lt=now).order_by("-visit__starts_at")[:20],
-            # Visits on hold, short of a volunteer: said on each one, so nobody sets off alone.
-            "held": set(Visit.objects.held().filter(assignments__in=mine).values_list("pk", flat=True)),
+            # Visits on hold, short of a volunteer: said on each one, so nobody sets off alone (the volunteer
+            # booked in place of one who dropped out is asked to accept instead).
+            "held": {
+                assignment.visit_id
+                for assignment in mine.filter(visit__in=Visit.objects.held()).select_related("visit")
+                if not assignment.visit.awaits_acceptance_from(assignment)
+            },
         },
     )
 
@@ -315,6 +320,8 @@ def render_assignment(request, assignment, *, decline_form=None, recognised_form
     partners = visit.assignments.active().exclude(pk=assignment.pk).select_related("volunteer")
     window = safety.CheckWindow.of(visit)
     hold = visit.hold_reason() if not assignment.declined_at else ""
+    # The volunteer booked in place of one who dropped out: the visit waits for them, not on them.
+    joining = bool(hold) and visit.assignments.active().count() >= 2 and visit.awaits_acceptance_from(assignment)
     context = {
         "assignment": assignment,
         "visit": visit,
@@ -322,11 +329,12 @@ def render_assignment(request, assignment, *, decline_form=None, recognised_form
         "decline_form": decline_form or DeclineForm(),
         "visit_started": visit.starts_at <= now,
         "uses_check_in": safety.uses_check_in(assignment),
-        "hold_reason": hold,
+        "hold_reason": "" if joining else hold,
+        "joining": joining,
         "hold_deadline": services.hold_deadline(visit),
         "check_in_from": window.opens,
         "check_in_open": window.opens <= now,
-        "may_check_in": window.may_check_in(now) and not hold,
+        "may_check_in": window.may_check_in(now) and not hold,  # not even the one joining, until they accept
         "may_check_out": window.may_check_out(now),
         "check_closed": now > window.check_out_closes,
         "recognised_form": recognised_form or RecognisedForm(),

@@ -115,8 +115,15 @@ def test_a_replacement_who_accepts_lifts_the_hold_and_the_partner_is_told(
     assert visit.status == VisitStatus.ASSIGNED
     assert "newly booked on it accepts" in visit.hold_reason(), "booked is not enough: they must accept"
     assert list(Visit.objects.held()) == [visit]
-    mail.outbox.clear()
     new = visit.assignments.get(volunteer=replacement)
+    joining = client_for(replacement.user)
+    their_page = joining.get(new.get_absolute_url()).content.decode()
+    assert "You are booked in place of a volunteer who can no longer go" in their_page
+    assert "On hold: please do not go alone" not in their_page, "the visit waits for them, not on them"
+    assert "On hold" not in joining.get(reverse("visits:my-visits")).content.decode()
+    still_waiting = client_for(staying.volunteer.user).get(staying.get_absolute_url()).content.decode()
+    assert "On hold: please do not go alone" in still_waiting
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(replacement.user).post(reverse("visits:assignment-accept", args=[new.pk]))
     visit.refresh_from_db()
