@@ -35,6 +35,7 @@ class VisitsConfig(AppConfig):
 
         volunteer_services.register_subject_access_section("visits", privacy.subject_access_visits)
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
+        volunteer_services.register_stepping_back_step(privacy.release_on_stepping_back)
         # Adding days away asks before giving up visits booked on them (and gives them up as a decline).
         volunteer_services.register_bookings_on_days(services.bookings_on_days)
         volunteer_services.register_claim_correction_step(services.link_correction_to_visit)

@@ -118,13 +118,23 @@ def erase_from_visits(volunteer: Volunteer) -> None:
         for photo in draft.evidence.all():
             photo.file.delete(save=False)
         draft.delete()
+    release_upcoming_bookings(volunteer, "left the scheme")
+
+
+def release_on_stepping_back(volunteer: Volunteer, status: str) -> None:
+    """A volunteer paused, or leaving the scheme, gives up the visits they were booked on."""
+    release_upcoming_bookings(volunteer, f"was moved to “{status}”")
+
+
+def release_upcoming_bookings(volunteer: Volunteer, why: str) -> None:
+    """Give up every booking of a volunteer who can no longer go (paused, left, erased) on visits still to come,
+    as if they had declined: the coordinator is told, and a partner left alone is told not to go alone."""
     upcoming = Assignment.objects.filter(
         volunteer=volunteer, declined_at__isnull=True, submission__isnull=True,
         visit__starts_at__gt=timezone.now(), visit__status__in=OPEN_STATUSES,
     )  # fmt: skip
     for assignment in upcoming:
-        # As if they had declined: a partner is told not to go alone and the visit is held short of a volunteer.
-        services.release_booking(assignment=assignment, by=None, event="A volunteer left the scheme.")
+        services.release_booking(assignment=assignment, by=None, event=f"A volunteer {why}.")
 
 
 def audited_assignments(volunteer: Volunteer) -> list[int]:

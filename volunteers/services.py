@@ -145,7 +145,21 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
     elif to in ENDED_STATUSES and volunteer.user:
         volunteer.user.groups.clear()
         volunteer.user.deactivate()
+    if to in (Status.PAUSED, *ENDED_STATUSES):
+        # Someone who can no longer go gives up what they are booked on (a partner is told, in visits).
+        for step in _stepping_back_steps:
+            step(volunteer, to.label.lower())
     return volunteer
+
+
+# Apps that book volunteers (visits) give up their bookings when someone is paused or leaves.
+_stepping_back_steps: list[Callable[[Volunteer, str], None]] = []
+
+
+def register_stepping_back_step(step: Callable[[Volunteer, str], None]) -> None:
+    """`step(volunteer, new_status)` runs when a volunteer is paused, leaves or is not taken forward."""
+    if step not in _stepping_back_steps:
+        _stepping_back_steps.append(step)
 
 
 def _set_role(user, role: Role) -> None:

@@ -248,3 +248,22 @@ def test_suggesting_a_pair_books_nobody_when_only_one_can_go(client_for, coordin
     response = client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]), follow=True)
     assert "Nobody was booked" in response.content.decode()
     assert not visit.assignments.exists() and not Visit.objects.held().exists()
+
+
+@pytest.mark.parametrize("status", ["paused", "left"])
+def test_pausing_or_ending_one_of_a_pair_gives_up_their_place_and_tells_the_partner(
+    client_for, pair, coordinator, status, django_capture_on_commit_callbacks
+):
+    visit, leaving, staying = pair
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coordinator).post(
+            reverse("volunteers:volunteer-transition", args=[leaving.volunteer.pk]),
+            {"to": status, "reason": "Moving away for a while"},
+        )
+    assert response.status_code == 302
+    leaving.refresh_from_db()
+    assert leaving.declined_at is not None
+    assert any("Please do not go alone" in m.body for m in sent_to(staying.volunteer))
+    assert list(Visit.objects.held()) == [visit]
+    event = visit.events.order_by("-pk").first()
+    assert event.reason == f"A volunteer was moved to “{'paused' if status == 'paused' else 'left'}”."
