@@ -84,7 +84,7 @@ def refuse(request):
 urlpatterns = [path("refuse/", refuse), path("", include("mysteryshop.urls"))]
 
 
-@pytest.mark.django_db(transaction=True)  # as a real request runs: each statement commits on its own
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a real request: autocommit
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_rule_broken_where_nothing_expected_it_is_a_page_in_words(client):
     response = client.get("/refuse/")
