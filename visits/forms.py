@@ -102,7 +102,17 @@ def _quarter(cleaned):
     return quarter_bounds(cleaned["year"], cleaned["quarter"])
 
 
-class CancelForm(forms.Form):
+class LongerTextSaysSo:
+    """Text boxes with a limit say when the text is too long (the error summary names the limit) rather than
+    carrying `maxlength`, with which a browser silently cuts off whatever is pasted past the limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+class CancelForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
         label="Why is the visit cancelled?",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -111,9 +121,13 @@ class CancelForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="Reason (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text="Up to 1,000 characters.",
     )
 
 
@@ -171,7 +185,7 @@ class StandardCommentForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
-class RecognisedForm(forms.Form):
+class RecognisedForm(LongerTextSaysSo, forms.Form):
     note = forms.CharField(
         label="What happened? (optional)",
         required=False,

@@ -95,6 +95,7 @@ def test_a_decline_reason_too_long_is_said_to_be_and_nothing_is_declined(client_
     assert response.status_code == 400
     assert "at most 1000 characters" in page and 'href="#id_reason"' in page
     assert "I am so sorry." in page, "what was typed is kept"
+    assert 'maxlength="1000"' not in page, "a browser would cut a pasted reason off without saying so"
     first.refresh_from_db()
     assert first.declined_at is None
 
