@@ -164,25 +164,28 @@ def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
     raise AssertionError(f"Condition not met within {timeout} seconds.")
 
 
-@pytest.fixture
-def sent_email(db):
-    """`sent_email()` sends every e-mail waiting in the outbox, as the Celery task would, and returns
-    Django's test outbox (`django.core.mail.outbox`: the messages sent so far, oldest first).
+def delivered_email():
+    """Send every e-mail waiting in the outbox, as the Celery task would, and return Django's test
+    outbox (`django.core.mail.outbox`: the messages sent so far, oldest first).
 
     Services write e-mail to the outbox (`mysteryshop.mail.send_email`); a worker sends it. Tests
-    without a worker call this after the action, where they would read `mail.outbox`.
+    without a worker call this where they would read `mail.outbox` (helpers too; tests may take
+    the `sent_email` fixture, which is this function).
     """
     from django.core import mail as django_mail
 
     from mysteryshop import mail
     from mysteryshop.models import OutgoingEmail, OutgoingEmailStatus
 
-    def send():
-        waiting = OutgoingEmail.objects.filter(status=OutgoingEmailStatus.PENDING).order_by("pk")
-        mail.send_outgoing(list(waiting.values_list("pk", flat=True)))
-        return django_mail.outbox
+    waiting = OutgoingEmail.objects.filter(status=OutgoingEmailStatus.PENDING).order_by("pk")
+    mail.send_outgoing(list(waiting.values_list("pk", flat=True)))
+    return django_mail.outbox
 
-    return send
+
+@pytest.fixture
+def sent_email(db):
+    """`sent_email()` sends every e-mail waiting in the outbox and returns `mail.outbox` (see `delivered_email`)."""
+    return delivered_email
 
 
 # --- One user per role --------------------------------------------------------

@@ -104,16 +104,20 @@ ACCESS: dict[str, Access] = {
     "volunteers:applicant-home": row(applicant=OK),
     "volunteers:profile": row(applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:availability": row(volunteer=OK, other_volunteer=OK),
-    "volunteers:away-add": row(method="POST", volunteer=OK, other_volunteer=OK),
+    "volunteers:away-add": row(method="POST", volunteer=INVALID, other_volunteer=INVALID),  # no dates: refused in words
     "volunteers:away-delete": row(method="POST", **OWN),
     "volunteers:my-training": row(applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:training-book": row(method="POST", applicant=OK, volunteer=OK, other_volunteer=OK),
+    # Someone not booked on the session is told so on their training page: nothing to give away.
+    "volunteers:training-cancel": row(method="POST", applicant=OK, volunteer=OK, other_volunteer=OK),
     "volunteers:my-expenses": row(volunteer=OK, other_volunteer=OK),
     "volunteers:expense-create": row(volunteer=OK, other_volunteer=OK),
     "volunteers:expense-list": row(**OPCC),
     "volunteers:expense-export": row(coordinator=OK),
     "volunteers:expense-detail": row(**OWN, **OPCC),
     "volunteers:expense-decide": row(method="POST", coordinator=OK),
+    # The owner's claim: corrected if it was not approved, otherwise they are sent back to it with a message.
+    "volunteers:expense-correct": row(**OWN),
     "volunteers:receipt-download": row(**OWN, **OPCC),
     "volunteers:volunteer-list": row(**OPCC),
     "volunteers:volunteer-detail": row(**OPCC),
@@ -172,7 +176,7 @@ ACCESS: dict[str, Access] = {
     "visits:visit-edit": row(coordinator=OK),
     "visits:visit-assign": row(method="POST", coordinator=OK),
     "visits:visit-suggest": row(method="POST", coordinator=OK),
-    "visits:visit-cancel": row(method="POST", coordinator=OK),
+    "visits:visit-cancel": row(method="POST", coordinator=INVALID),  # no reason given: refused with a message
     "visits:visit-complete": row(method="POST", coordinator=OK),
     "visits:plan-list": row(**OPCC),
     "visits:plan-create": row(coordinator=OK),
@@ -231,6 +235,7 @@ ACCESS: dict[str, Access] = {
     "reports:finding-accept": row(method="POST", **OPCC),
     "reports:finding-challenge": row(method="POST", **OPCC),
     "reports:finding-close": row(method="POST", **OPCC),
+    "reports:finding-correct": row(method="POST", **OPCC),  # the empty form comes back on the finding's page
     "reports:you-said-we-did": public(),
     # Force liaison read reports of released periods only; the world's is of a week before the release.
     "reports:document-list": row(**STAFF),

@@ -8,7 +8,7 @@ class MysteryShopConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
-        from . import audit_signins, metrics
+        from . import audit_signins, links, metrics  # noqa: F401 (links registers its deployment check)
 
         # Sign-ins are recorded from Django's own signals: every way of signing in sends them.
         signals.user_logged_in.connect(audit_signins.signed_in, dispatch_uid="audit-signed-in")

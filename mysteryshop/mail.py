@@ -46,6 +46,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .celery import send_task_on_commit
+from .links import site_url
 from .models import OutgoingEmail, OutgoingEmailStatus
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def send_email(
     if _suppressed.get():
         return []
     addresses = [to] if isinstance(to, str) else list(to)
-    context = {"site_url": settings.MYSTERYSHOP_SITE_URL, **(context or {})}
+    context = {"site_url": site_url(), **(context or {})}
     body = render_to_string(template, context)
     subject = " ".join(subject.split())[:300]  # a header: no line breaks
     stored = [

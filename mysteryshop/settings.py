@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "mysteryshop.middleware.SandboxedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # In the demo (no MYSTERYSHOP_SITE_URL), links in e-mails use the address the person browsed to.
+    "mysteryshop.links.SiteAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Sets request.user.is_verified(): has this session confirmed a code from the person's authenticator app?
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "mysteryshop.middleware.TwoFactorRequiredMiddleware",
     "mysteryshop.middleware.NoStoreForSignedInMiddleware",
     "mysteryshop.middleware.MethodNotAllowedPageMiddleware",
+    # A database rule broken where no service expected it: a page saying which, in words (400), not a 500.
+    "mysteryshop.database_rules.DatabaseRuleMiddleware",
     # Last but one, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -324,6 +328,7 @@ CELERY_BEAT_SCHEDULE = {
     "visit-reminders": {"task": "visits.send_reminders", "schedule": 15 * 60.0},
     "visits-past-their-window": {"task": "visits.follow_up_past_visits", "schedule": 60 * 60.0},
     "volunteers-not-checked-out": {"task": "visits.check_out_alerts", "schedule": 5 * 60.0},
+    "visits-short-of-a-volunteer": {"task": "visits.cancel_held_visits", "schedule": 5 * 60.0},
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
     "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
     "finding-reminders": {"task": "reports.finding_reminders", "schedule": crontab(hour=7, minute=30)},
@@ -430,8 +435,9 @@ LOGGING = {
 MYSTERYSHOP_SCHEME_NAME = env.str("MYSTERYSHOP_SCHEME_NAME", default="OPCC Mystery Shopper Scheme")
 OTP_TOTP_ISSUER = MYSTERYSHOP_SCHEME_NAME
 MYSTERYSHOP_FORCE_NAME = env.str("MYSTERYSHOP_FORCE_NAME", default="Shireshire Police")
-# The site's address, for links in e-mails and calendar files.
-MYSTERYSHOP_SITE_URL = env.str("MYSTERYSHOP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's address, for links in e-mails and calendar files (see mysteryshop/links.py). Empty in the
+# demo: links then use the address the person browsed to. A deployment sets it (check --deploy warns).
+MYSTERYSHOP_SITE_URL = env.str("MYSTERYSHOP_SITE_URL", default="").rstrip("/")
 # Volunteers: the youngest age a volunteer may be (18 in one force, 15 in another).
 MYSTERYSHOP_MINIMUM_AGE = env_int("MYSTERYSHOP_MINIMUM_AGE", 18)
 # Applications accepted from one client address in an hour, before a polite refusal.
@@ -456,6 +462,9 @@ MYSTERYSHOP_BOOKING_BUFFER_MINUTES = env_int("MYSTERYSHOP_BOOKING_BUFFER_MINUTES
 MYSTERYSHOP_LOCKOUT_DAYS = env_int("MYSTERYSHOP_LOCKOUT_DAYS", 90)
 # Days a volunteer who thinks they were recognised is kept away from that contact point.
 MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS = env_int("MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS", 365)
+# Hours before an in-person visit that it is cancelled if it is still short of a volunteer (someone dropped
+# out and no replacement has accepted): nobody goes alone.
+MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS = env_int("MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS", 2)
 # Minutes after an in-person visit's window before coordinators are alerted that the pair has not checked out.
 MYSTERYSHOP_CHECKOUT_GRACE_MINUTES = env_int("MYSTERYSHOP_CHECKOUT_GRACE_MINUTES", 30)
 # Most visits one volunteer is given in a calendar month.

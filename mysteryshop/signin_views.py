@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import mail, signin
+from . import links, mail, signin
 from .audit import record
 from .models import AuditAction
 from .signin_forms import CodeForm, RecoveryCodeForm
@@ -159,6 +159,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         if signin.may_send_password_reset(request=self.request, email=form.cleaned_data["email"]):
+            # The link uses the site's one address, as every other e-mail does (mysteryshop.links).
+            self.extra_email_context = {"site_url": links.site_url()}
             return super().form_valid(form)
         return HttpResponseRedirect(self.get_success_url())
 

@@ -46,6 +46,10 @@ def appeal_create(request, submission_pk):
     result = appeals.result_of(submission, user=request.user)
     if result is None:
         raise Http404("No released result here.")
+    decided = appeals.decided_appeal(submission)
+    if decided is not None:  # a result is appealed once; say so where the decision is
+        messages.info(request, "The OPCC has decided an appeal on this result. Its decision is final.")
+        return redirect(decided)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,8 +3,10 @@
 Steps follow `APPEAL_TRANSITIONS` (see `reports.models`): an open appeal is
 decided once by OPCC staff — the result stands (upheld), is rescored (some
 answers' verdicts changed), or is voided (the report leaves the results) — or
-withdrawn by the force. Each step is one function here that checks the role and
-writes a history row (`AppealEvent`). A rescore or a void goes through the
+withdrawn by the force. A result is appealed once: after a decision it cannot be
+appealed again (after a withdrawal it can). Each step is one function here that
+checks the role, writes a history row (`AppealEvent`) and e-mails the other side
+(coordinators of a new or withdrawn appeal, force liaison of a decision). A rescore or a void goes through the
 visits app's own services (`capture.rescore`, `capture.exclude_from_results`),
 which mark the report for a roll-up and send the task after commit, exactly as
 approval does, so the dashboards follow through the usual path.
@@ -20,18 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
 from visits import capture
 from visits.models import Submission
 
 from . import released
 from .findings import citable_reports, required_text, visit_day
-from .models import Appeal, AppealEvent, AppealGround, AppealStatus
+from .models import DECIDED, Appeal, AppealEvent, AppealGround, AppealStatus
 from .services import is_released
 from .workingdays import add_working_days
 
@@ -126,6 +130,12 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
     submission = Submission.objects.get(pk=submission.pk)
     if Appeal.objects.open().filter(submission=submission).exists():
         raise ValidationError("This result already has an appeal awaiting a decision.")
+    decided = decided_appeal(submission)
+    if decided is not None:
+        raise ValidationError(
+            f"The OPCC decided an appeal on this result on {timezone.localtime(decided.decided_at):%-d %B %Y} "
+            f"(“{decided.get_status_display().lower()}”). A result can be appealed once: that decision is final."
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -144,7 +154,33 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
     except IntegrityError:  # two appeals at once: the database keeps one open
         raise ValidationError("This result already has an appeal awaiting a decision.") from None
     AppealEvent.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.OPEN, by=by, reason=explanation)
+    _tell(
+        _users_with_role(Role.COORDINATOR), appeal, "reports/email/appeal_raised.txt", "The force has appealed a result"
+    )
     return appeal
+
+
+def decided_appeal(submission: Submission) -> Appeal | None:
+    """The OPCC's decision on an appeal against this result, if there has been one (there can be only one)."""
+    return Appeal.objects.filter(submission=submission, status__in=DECIDED).order_by("-decided_at").first()
+
+
+def _users_with_role(role: Role) -> list:
+    users = get_user_model().objects.filter(is_active=True, groups__name=role).exclude(email="")
+    return list(users.distinct().order_by("pk"))
+
+
+def _tell(users, appeal: Appeal, template: str, subject: str) -> None:
+    """E-mail each user about an appeal, after commit: the force never learns more than the appeal's page shows."""
+    result_day = visit_day(appeal.submission)
+    context = {"appeal": appeal, "contact_point": appeal.submission.assignment.visit.contact_point.name}
+    for user in users:
+        send_email(
+            to=user.email,
+            subject=f"{subject}: {context['contact_point']}, {result_day:%-d %B %Y}",
+            template=template,
+            context={**context, "user": user, "day": result_day},
+        )
 
 
 @transaction.atomic
@@ -154,6 +190,9 @@ def withdraw_appeal(*, appeal: Appeal, by, reason: str = "") -> Appeal:
         raise PermissionDenied("Only force liaison staff withdraw appeals.")
     appeal = _locked(appeal)
     appeal.move_to(AppealStatus.WITHDRAWN, by=by, reason=(reason or "").strip())
+    _tell(
+        _users_with_role(Role.COORDINATOR), appeal, "reports/email/appeal_withdrawn.txt", "The force withdrew an appeal"
+    )
     return appeal
 
 
@@ -189,4 +228,7 @@ def decide_appeal(
         raise ValidationError("Choose a decision: the result stands, rescore it, or void it.")
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = by, timezone.now(), reason
     appeal.move_to(AppealStatus(outcome), by=by, reason=reason, data=data)
+    _tell(
+        _users_with_role(Role.FORCE_LIAISON), appeal, "reports/email/appeal_decided.txt", "The OPCC decided an appeal"
+    )
     return appeal

@@ -14,7 +14,7 @@ from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea
 from visits.models import Submission, Visit, VisitStatus
 
 from . import released
-from .models import ForceFigure, PeriodKind, Quote, Release, RollupRow
+from .models import Appeal, AppealStatus, ForceFigure, PeriodKind, Quote, Release, RollupRow
 from .rollups import period_end, period_start
 from .statistics import percent_interval
 
@@ -401,6 +401,8 @@ class ReleasedReport:
     when: str
     scenario: str
     score: object
+    # The result's appeal, if any (the latest not withdrawn): the force sees where it stands, not a new form.
+    appeal: object = None
 
 
 def released_reports_at(*, contact_point: ContactPoint, start: date) -> list[ReleasedReport]:
@@ -414,7 +416,19 @@ def released_reports_at(*, contact_point: ContactPoint, start: date) -> list[Rel
         for report in reports
     ]
     rows.sort(key=lambda row: (row[0], row[1], row[2].overall_score is None, row[2].overall_score or 0, row[2].pk))
+    appealed = (
+        Appeal.objects.filter(submission__in=[report for *_, report in rows])
+        .exclude(status=AppealStatus.WITHDRAWN)
+        .order_by("raised_at")
+    )
+    latest = {appeal.submission_id: appeal for appeal in appealed}
     return [
-        ReleasedReport(report.pk, released.visit_date(report.assignment.visit.starts_at), title, report.overall_score)
+        ReleasedReport(
+            report.pk,
+            released.visit_date(report.assignment.visit.starts_at),
+            title,
+            report.overall_score,
+            latest.get(report.pk),
+        )
         for _, title, report in rows
     ]

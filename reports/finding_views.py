@@ -13,7 +13,7 @@ from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import findings
-from .forms import ChallengeForm, CloseForm, FindingForm, ResponseForm, ScopeForm
+from .forms import ChallengeForm, CloseForm, CorrectionForm, FindingForm, ResponseForm, ScopeForm
 from .models import Finding, FindingStatus
 
 FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
@@ -65,11 +65,18 @@ def _render_detail(request, finding, **forms):
         "can_respond": request.user.has_role(Role.FORCE_LIAISON) and finding.awaits_force,
         "can_decide": is_opcc and finding.status == FindingStatus.RESPONDED,
         "can_close": is_opcc and finding.status in (FindingStatus.ACCEPTED, FindingStatus.CHALLENGED),
+        "can_correct": is_opcc and finding.status == FindingStatus.CLOSED,
         "response_form": ResponseForm(),
         "challenge_form": ChallengeForm(),
         "close_form": CloseForm(),
+        "correct_form": CorrectionForm(initial={name: getattr(finding, name) for name in findings.PUBLISHED_FIELDS}),
     } | forms
-    shown = {"response_form": "can_respond", "challenge_form": "can_decide", "close_form": "can_close"}
+    shown = {
+        "response_form": "can_respond",
+        "challenge_form": "can_decide",
+        "close_form": "can_close",
+        "correct_form": "can_correct",
+    }
     for name, form in forms.items():
         if not context[shown[name]]:  # the form is not on the page in this state: say why in words
             messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
@@ -148,16 +155,56 @@ def finding_challenge(request, pk):
     )
 
 
+def _publish_in_two_steps(request, pk, *, form_class, form_name, action, success, button):
+    """Publishing goes in two steps: first exactly what the public page will show, to check; then
+    "Publish", which sends the text that was shown. "Change it" goes back to the form with the text kept."""
+    finding = get_object_or_404(
+        Finding.objects.visible_to(request.user).select_related("contact_point").prefetch_related("commitment_areas"),
+        pk=pk,
+    )
+    form = form_class(request.POST)
+    if not form.is_valid() or request.POST.get("step") == "change":
+        return _render_detail(request, finding, **{form_name: form})
+    if request.POST.get("step") != "publish":
+        context = {
+            "finding": finding,
+            "form": form,
+            "shown": {
+                name: form.cleaned_data.get(name) or getattr(finding, name) for name in findings.PUBLISHED_FIELDS
+            },
+            "action": request.path,
+            "button": button,
+        }
+        return render(request, "reports/finding_publish_check.html", context)
+    return _act(request, pk, action, success, form_class, form_name)
+
+
 @require_POST
 @role_required(*OPCC_ROLES)
 def finding_close(request, pk):
-    return _act(
+    return _publish_in_two_steps(
         request,
         pk,
-        findings.close_finding,
-        "Finding closed and published on the “You said, we did” page.",
-        CloseForm,
-        "close_form",
+        form_class=CloseForm,
+        form_name="close_form",
+        action=findings.close_finding,
+        success="Finding closed and published on the “You said, we did” page.",
+        button="Close and publish",
+    )
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def finding_correct(request, pk):
+    """Correct what the public page shows of a closed finding, checked the same way before it is published."""
+    return _publish_in_two_steps(
+        request,
+        pk,
+        form_class=CorrectionForm,
+        form_name="correct_form",
+        action=findings.correct_published_finding,
+        success="Correction published on the “You said, we did” page. The force has been told.",
+        button="Publish the correction",
     )
 
 

@@ -242,6 +242,42 @@ def close_finding(*, finding: Finding, by, what_changed: str) -> Finding:
     return finding
 
 
+# What the public "You said, we did" page shows of a closed finding, and may be corrected after closing.
+PUBLISHED_FIELDS = ("title", "recommendation", "what_changed")
+
+
+@transaction.atomic
+def correct_published_finding(
+    *, finding: Finding, by, title: str, recommendation: str, what_changed: str, reason: str
+) -> Finding:
+    """Correct what the public page shows of a closed finding (a mistake, or a name that slipped in).
+
+    The text before and after is kept in the finding's history with the reason; the force is told.
+    """
+    _require_opcc(by, "correct published findings")
+    new = {
+        "title": required_text(title, "Give the finding a title."),
+        "recommendation": required_text(recommendation, "Say what you recommended the force does."),
+        "what_changed": required_text(what_changed, "Say what changed, for the public page."),
+    }
+    reason = required_text(reason, "Say why the published text is corrected.")
+    finding = _locked(finding)
+    if finding.status != FindingStatus.CLOSED:
+        raise ValidationError("Only a closed, published finding is corrected this way; until then, close it.")
+    old = {name: getattr(finding, name) for name in PUBLISHED_FIELDS}
+    if old == new:
+        raise ValidationError("Nothing is changed: edit the text you want to correct.")
+    for name, value in new.items():
+        setattr(finding, name, value)
+    finding.save(update_fields=list(PUBLISHED_FIELDS))
+    FindingEvent.objects.create(
+        finding=finding, from_status=finding.status, to_status=finding.status, by=by, reason=reason,
+        data={"corrected": True, "before": old, "after": new},
+    )  # fmt: skip
+    _tell(_liaison_users(), finding, "reports/email/finding_corrected.txt", f"Finding corrected: {finding.title}")
+    return finding
+
+
 # --- Reminders ----------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mysteryshop import dates
 from mysteryshop.roles import Role
 
 from .models import ForceFigure
@@ -94,6 +95,12 @@ def parse(data: bytes) -> list[Row]:
         )
     positions = {COLUMNS[_header(name)]: index for index, name in enumerate(header) if _header(name) in COLUMNS}
     missing = [name for name, key in COLUMNS.items() if key not in positions]
+    if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        between = "semicolons" if ";" in header[0] else "tabs"
+        raise ValidationError(
+            f"The file has {between} between its values; it needs commas. In Excel, choose File, Save As, "
+            "and save it as “CSV UTF-8 (Comma delimited)”, then import that file."
+        )
     if missing:
         raise ValidationError(
             "The header row is missing: " + ", ".join(missing) + ". "
@@ -102,7 +109,7 @@ def parse(data: bytes) -> list[Row]:
     rows: list[Row] = []
     problems: list[str] = []
     seen: dict[date, int] = {}
-    this_month = timezone.localdate().replace(day=1)
+    today = timezone.localdate()
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -117,8 +124,7 @@ def parse(data: bytes) -> list[Row]:
                 average_answer_seconds=_seconds(value["average"]),
                 abandoned=_count(value["abandoned"], "the number of calls abandoned"),
             )
-            if row.month > this_month:
-                raise ValueError(f"{row.month:%B %Y} has not happened yet")
+            dates.check_figure_month(row.month, today=today)
             if row.abandoned > row.calls:
                 raise ValueError(f"more calls abandoned ({row.abandoned}) than calls ({row.calls})")
             if row.month in seen:

@@ -117,6 +117,33 @@ class CloseForm(forms.Form):
     )
 
 
+class CorrectionForm(forms.Form):
+    """Correct what the public page shows of a closed finding; the text before is kept in its history."""
+
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Give the finding a title."}, help_text="Name nobody."
+    )
+    recommendation = forms.CharField(
+        label="What we asked for",
+        error_messages={"required": "Say what you recommended the force does."},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    what_changed = forms.CharField(
+        label="What changed",
+        error_messages={"required": "Say what changed, for the public page."},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="Name nobody and give no visit dates.",
+    )
+    reason = forms.CharField(
+        label="Why are you correcting it?",
+        error_messages={"required": "Say why the published text is corrected."},
+        max_length=500,
+        help_text="Kept in the finding's history, which the force can read.",
+    )
+
+
 class DocumentRequestForm(forms.Form):
     """Ask for a weekly scrutiny or panel report of one complete week or quarter."""
 

@@ -47,6 +47,7 @@ class RollupRow(models.Model):
             models.UniqueConstraint(
                 fields=["period_kind", "period_start", "contact_point_id", "area_id", "question_id"],
                 name="rollup_one_row_per_key",
+                violation_error_message="These results are already counted.",
             )
         ]
 
@@ -83,6 +84,7 @@ class Release(models.Model):
             models.CheckConstraint(
                 condition=models.Q(period_start__day=1, period_start__month__in=[1, 4, 7, 10]),
                 name="release_is_a_quarter",
+                violation_error_message="Results are released a whole quarter at a time, from 1 January, April, July or October.",
             )
         ]
 
@@ -222,6 +224,7 @@ class Finding(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | (models.Q(closed_at__isnull=False) & ~models.Q(what_changed="")),
                 name="finding_closed_says_what_changed",
+                violation_error_message="Say what changed, for the public page.",
             )
         ]
 
@@ -257,6 +260,19 @@ class FindingEvent(StatusHistory):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=FindingStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=FindingStatus.choices)
+    # A correction of the published text keeps the text as it was and as it became.
+    data = models.JSONField(default=dict, blank=True)
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.data.get("corrected"))
+
+    @property
+    def corrected_fields(self) -> list[tuple[str, str]]:
+        """Of a correction: each public text that changed, by its label, as it was before."""
+        labels = {"title": "Title", "recommendation": "What we asked for", "what_changed": "What changed"}
+        before, after = self.data.get("before", {}), self.data.get("after", {})
+        return [(labels.get(name, name), text) for name, text in before.items() if text != after.get(name)]
 
 
 class ReportKind(models.TextChoices):
@@ -346,12 +362,21 @@ class GeneratedReport(models.Model):
     class Meta:
         ordering = ["-period_start", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period_start"], name="generated_report_one_per_period"),
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="generated_report_progress_percent"),
+            models.UniqueConstraint(
+                fields=["kind", "period_start"],
+                name="generated_report_one_per_period",
+                violation_error_message="That report has already been asked for.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="generated_report_progress_percent",
+                violation_error_message="Progress is a share out of 100.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind=ReportKind.WEEKLY, period_start__week_day=2)
                 | models.Q(kind=ReportKind.PANEL, period_start__day=1, period_start__month__in=[1, 4, 7, 10]),
                 name="generated_report_period_fits_kind",
+                violation_error_message="A weekly report starts on a Monday, and a panel report on the first day of a quarter.",
             ),
         ]
 
@@ -450,12 +475,16 @@ class Appeal(models.Model):
         ordering = ["-raised_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission"], condition=models.Q(status="open"), name="appeal_one_open_per_report"
+                fields=["submission"],
+                condition=models.Q(status="open"),
+                name="appeal_one_open_per_report",
+                violation_error_message="This result already has an appeal awaiting a decision.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["upheld", "rescored", "voided"])
                 | (models.Q(decided_at__isnull=False) & ~models.Q(decision_reason="")),
                 name="appeal_decision_says_why",
+                violation_error_message="Say why you decided so; the force reads this.",
             ),
         ]
 
@@ -515,9 +544,15 @@ class ForceFigure(models.Model):
     class Meta:
         ordering = ["month"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(month__day=1), name="force_figure_is_a_month"),
             models.CheckConstraint(
-                condition=models.Q(abandoned__lte=models.F("calls")), name="force_figure_abandoned_within_calls"
+                condition=models.Q(month__day=1),
+                name="force_figure_is_a_month",
+                violation_error_message="The force’s figures are for a whole month.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(abandoned__lte=models.F("calls")),
+                name="force_figure_abandoned_within_calls",
+                violation_error_message="There cannot be more calls abandoned than calls.",
             ),
         ]
 

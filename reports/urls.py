@@ -18,6 +18,7 @@ urlpatterns = [
     path("findings/<int:pk>/accept/", finding_views.finding_accept, name="finding-accept"),
     path("findings/<int:pk>/challenge/", finding_views.finding_challenge, name="finding-challenge"),
     path("findings/<int:pk>/close/", finding_views.finding_close, name="finding-close"),
+    path("findings/<int:pk>/correct/", finding_views.finding_correct, name="finding-correct"),
     path("you-said-we-did/", finding_views.you_said_we_did, name="you-said-we-did"),
     path("appeals/", appeal_views.appeal_list, name="appeal-list"),
     path("appeals/new/<int:submission_pk>/", appeal_views.appeal_create, name="appeal-create"),

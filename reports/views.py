@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
+from visits.models import Visit
 
 from . import dashboard, released, services
 from . import force_figures as force_figures_service
@@ -20,9 +21,11 @@ from .forms import ForceFiguresForm
 from .models import ForceFigure
 
 
+@never_cache
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
-    return render(request, "reports/coordinator_home.html")
+    # Visits nobody may go on as they stand (a volunteer dropped out): the one thing here that cannot wait.
+    return render(request, "reports/coordinator_home.html", {"short_of_a_volunteer": Visit.objects.held().count()})
 
 
 def _chosen(request, quarters: list[dashboard.Quarter]) -> tuple[dashboard.Quarter | None, int | None]:

@@ -87,15 +87,21 @@ class ContactPoint(models.Model):
     class Meta:
         ordering = ["policing_area__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "channel"], name="contact_point_unique_name_per_channel"),
+            models.UniqueConstraint(
+                fields=["name", "channel"],
+                name="contact_point_unique_name_per_channel",
+                violation_error_message="There is already a contact point with this name and channel.",
+            ),
             models.CheckConstraint(
                 condition=~Q(channel="neighbourhood_meeting")
                 | Q(meeting_date__isnull=False, meeting_start__isnull=False, meeting_end__isnull=False),
                 name="contact_point_meeting_has_date_and_times",
+                violation_error_message="A neighbourhood meeting needs its date, and the times it starts and ends.",
             ),
             models.CheckConstraint(
                 condition=Q(meeting_start__isnull=True) | Q(meeting_end__gt=models.F("meeting_start")),
                 name="contact_point_meeting_ends_after_start",
+                violation_error_message="The meeting must end after it starts.",
             ),
         ]
 
@@ -153,8 +159,16 @@ class OpeningHours(models.Model):
         ordering = ["weekday"]
         verbose_name_plural = "opening hours"
         constraints = [
-            models.UniqueConstraint(fields=["contact_point", "weekday"], name="opening_hours_one_row_per_weekday"),
-            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="opening_hours_close_after_open"),
+            models.UniqueConstraint(
+                fields=["contact_point", "weekday"],
+                name="opening_hours_one_row_per_weekday",
+                violation_error_message="That day’s opening hours are already set.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")),
+                name="opening_hours_close_after_open",
+                violation_error_message="The closing time must be after the opening time.",
+            ),
             models.CheckConstraint(
                 condition=Q(lunch_starts__isnull=True, lunch_ends__isnull=True)
                 | Q(
@@ -163,6 +177,7 @@ class OpeningHours(models.Model):
                     lunch_ends__lt=models.F("closes"),
                 ),
                 name="opening_hours_lunch_inside_the_day",
+                violation_error_message="A lunch closure needs both times, and must start after opening and end before closing.",
             ),
         ]
 
@@ -233,7 +248,11 @@ class QuestionnaireVersion(models.Model):
     class Meta:
         ordering = ["questionnaire", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "number"], name="questionnaire_version_unique_number")
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"],
+                name="questionnaire_version_unique_number",
+                violation_error_message="This questionnaire already has a version with that number.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -340,7 +359,11 @@ class Question(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=10), name="question_weight_1_to_10"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=10),
+                name="question_weight_1_to_10",
+                violation_error_message="The weight must be a whole number from 1 to 10.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -631,16 +654,19 @@ class Scenario(models.Model):
             models.CheckConstraint(
                 condition=Q(volunteers_needed__gte=1) & Q(volunteers_needed__lte=2),
                 name="scenario_one_or_two_volunteers",
+                violation_error_message="A scenario takes one or two volunteers.",
             ),
             models.CheckConstraint(
                 condition=~Q(channel__in=["front_desk", "neighbourhood_meeting"]) | Q(volunteers_needed=2),
                 name="scenario_in_person_needs_two",
+                violation_error_message="Anything in person needs two volunteers, for their safety.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved")
                 | Q(approved_before_checklist=True)
                 | (Q(lawfulness_check__isnull=False) & ~Q(emergency_plan="")),
                 name="scenario_approved_is_lawful",
+                violation_error_message="A scenario can only be approved with the lawfulness checklist confirmed and an emergency plan.",
             ),
         ]
 
@@ -749,6 +775,7 @@ class LawfulnessCheck(models.Model):
                 & Q(emergency_plan_included=True)
                 & ~Q(emergency_plan=""),
                 name="lawfulness_check_all_confirmed",
+                violation_error_message="Confirm every point of the lawfulness checklist, and include the emergency plan.",
             )
         ]
 

@@ -12,16 +12,33 @@ class VisitsConfig(AppConfig):
         from .models import Assignment, Submission, Visit
 
         track(Visit)
+
+        # Rules the database enforces from SQL (migrations 0002 and 0010), in words.
+        from mysteryshop import database_rules
+
+        database_rules.register_sql_rule(
+            "assignment_no_overlapping_bookings",
+            "This volunteer is already booked at that time, or too close to it to travel between the two.",
+        )
+        database_rules.register_sql_rule(
+            "assignment_under_18_paired_with_adult",
+            "A volunteer under 18 can only be paired with an adult, and another volunteer under 18 is already "
+            "on this visit.",
+        )
         track(Assignment, show_values=())
         track(Submission)
 
         # What this app holds about a volunteer goes in their subject-access export and goes when they are erased.
         from volunteers import services as volunteer_services
 
-        from . import capture, privacy
+        from . import capture, privacy, services
 
         volunteer_services.register_subject_access_section("visits", privacy.subject_access_visits)
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
+        volunteer_services.register_stepping_back_step(privacy.release_on_stepping_back)
+        # Adding days away asks before giving up visits booked on them (and gives them up as a decline).
+        volunteer_services.register_bookings_on_days(services.bookings_on_days)
+        volunteer_services.register_claim_correction_step(services.link_correction_to_visit)
         volunteer_services.register_audited_objects("visits.assignment", privacy.audited_assignments)
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)
         # A report returned for correction is the first thing on the volunteer's home page.

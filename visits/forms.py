@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mysteryshop import dates
 from scenarios.models import Channel, ContactPoint, Scenario
 from volunteers.models import Volunteer
 
@@ -29,11 +30,29 @@ class VisitForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        tz = timezone.get_current_timezone()
-        cleaned["starts_at"] = datetime.combine(cleaned["day"], cleaned["starts"], tzinfo=tz)
-        cleaned["ends_at"] = datetime.combine(cleaned["day"], cleaned["ends"], tzinfo=tz)
+        try:
+            dates.check_visit_day(cleaned["day"])
+        except ValidationError as error:
+            self.add_error("day", error)
+            return cleaned
+        for name in ("starts", "ends"):  # London time; a time the clocks skip or repeat is refused in words
+            try:
+                cleaned[f"{name}_at"] = dates.local_datetime(cleaned["day"], cleaned[name])
+            except ValidationError as error:
+                self.add_error(name, error)
+        if self.errors:
+            return cleaned
         if cleaned["starts_at"] <= timezone.now():
-            raise ValidationError("Choose a time in the future.")
+            self.add_error("starts", "Choose a time in the future.")
+        elif cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends", "The visit must end after it starts.")
+        else:
+            try:
+                dates.check_no_clock_change(cleaned["starts_at"], cleaned["ends_at"])
+            except ValidationError as error:
+                self.add_error("ends", error)
+        if self.errors:
+            return cleaned
         services.check_visit(
             scenario=cleaned["scenario"], contact_point=cleaned["contact_point"],
             starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"],
@@ -42,7 +61,7 @@ class VisitForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField(min_value=2020, max_value=2100)
+    year = forms.IntegerField()
     quarter = forms.TypedChoiceField(coerce=int, choices=[(1, "January to March"), (2, "April to June"), (3, "July to September"), (4, "October to December")])  # fmt: skip
     front_desk = forms.IntegerField(label="Visits to each front desk", min_value=0, max_value=20, initial=2)
     phone_101 = forms.IntegerField(label="Calls to the 101 line", min_value=0, max_value=60, initial=12)
@@ -59,6 +78,10 @@ class PlanForm(forms.Form):
         today = timezone.localdate() + timedelta(days=92)
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+
+    def clean_year(self):
+        dates.check_plan_year(self.cleaned_data["year"])
+        return self.cleaned_data["year"]
 
     def targets(self) -> dict[int, int]:
         """Visits per contact point: the per-desk and per-meeting numbers apply to each one."""
@@ -79,15 +102,32 @@ def _quarter(cleaned):
     return quarter_bounds(cleaned["year"], cleaned["quarter"])
 
 
-class CancelForm(forms.Form):
+class LongerTextSaysSo:
+    """Text boxes with a limit say when the text is too long (the error summary names the limit) rather than
+    carrying `maxlength`, with which a browser silently cuts off whatever is pasted past the limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+class CancelForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
-        label="Why is the visit cancelled?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="Why is the visit cancelled?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Give a reason for cancelling."},
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="Reason (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text="Up to 1,000 characters.",
     )
 
 
@@ -145,7 +185,7 @@ class StandardCommentForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
-class RecognisedForm(forms.Form):
+class RecognisedForm(LongerTextSaysSo, forms.Form):
     note = forms.CharField(
         label="What happened? (optional)",
         required=False,

@@ -7,13 +7,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from mysteryshop.models import StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
-from scenarios.models import ContactPoint, Scenario
+from scenarios.models import IN_PERSON_CHANNELS, ContactPoint, Scenario
 from volunteers.models import Volunteer
 
 
@@ -49,6 +50,8 @@ VISIT_TRANSITIONS = {
     VisitStatus.CANCELLED: set(),
 }
 OPEN_STATUSES = (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
+# Anything in person takes two volunteers, for their safety (the scenarios app enforces it too).
+IN_PERSON_VOLUNTEERS = 2
 
 
 class QuarterPlan(models.Model):
@@ -71,9 +74,16 @@ class QuarterPlan(models.Model):
         ordering = ["-year", "-quarter", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=Q(state="confirmed"), name="one_confirmed_plan_per_quarter"
+                fields=["year", "quarter"],
+                condition=Q(state="confirmed"),
+                name="one_confirmed_plan_per_quarter",
+                violation_error_message="Another plan for this quarter is already confirmed.",
             ),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="plan_quarter_1_to_4",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +111,34 @@ class VisitQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def with_booked(self):
+        """Each visit with `booked`: how many volunteers hold a place on it (declined ones do not)."""
+        places = (
+            Assignment.objects.active()
+            .filter(visit=OuterRef("pk"))
+            .order_by()
+            .values("visit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(booked=Coalesce(Subquery(places), 0))
+
+    def held(self):
+        """In-person visits that may not go ahead as they stand, for the volunteers' safety.
+
+        Open, with someone booked, and either short of a volunteer (an in-person visit always
+        takes two) or, since someone dropped out (`short_since`), waiting for the volunteer
+        booked in their place to accept. Nobody checks in to one; it is cancelled if it is still
+        held `MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS` before it starts.
+        """
+        return (
+            self.open()
+            .filter(contact_point__channel__in=IN_PERSON_CHANNELS)
+            .with_booked()
+            .filter(booked__gte=1)
+            .filter(Q(booked__lt=IN_PERSON_VOLUNTEERS) | Q(short_since__isnull=False))
+        )
+
 
 class Visit(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="visits")
@@ -113,6 +151,11 @@ class Visit(models.Model):
     nudged_at = models.DateTimeField(
         null=True, blank=True, help_text="When volunteers were asked for a missing report."
     )
+    # Set when a booked volunteer drops out of an in-person visit (declines, is away, is erased);
+    # cleared once the visit has its pair again and whoever was booked since has accepted.
+    short_since = models.DateTimeField(
+        null=True, blank=True, help_text="Since when the visit has been held short of a volunteer."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -121,7 +164,11 @@ class Visit(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="visit_ends_after_start",
+                violation_error_message="The visit must end after it starts.",
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
@@ -136,6 +183,37 @@ class Visit(models.Model):
     @property
     def volunteers_needed(self) -> int:
         return self.scenario.volunteers_needed
+
+    @property
+    def in_person(self) -> bool:
+        return self.contact_point.channel in IN_PERSON_CHANNELS
+
+    def awaits_acceptance_from(self, assignment) -> bool:
+        """Whether this visit, held since someone dropped out, waits for `assignment`'s volunteer to accept."""
+        return bool(
+            self.short_since
+            and assignment.accepted_at is None
+            and assignment.declined_at is None
+            and assignment.assigned_at >= self.short_since
+        )
+
+    def hold_reason(self) -> str:
+        """Why this visit may not go ahead as it stands, in words for its volunteers; empty if it may.
+
+        The rule of `VisitQuerySet.held`, for one visit.
+        """
+        if not self.in_person or self.status not in OPEN_STATUSES:
+            return ""
+        booked = self.assignments.active().count()
+        if not booked:
+            return ""
+        if booked < IN_PERSON_VOLUNTEERS and self.short_since:
+            return "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
+        if booked < IN_PERSON_VOLUNTEERS:
+            return "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
+        if self.short_since:
+            return "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."
+        return ""
 
     def move_to(self, status: VisitStatus, *, by=None, reason: str = "") -> None:
         """Perform one allowed step and record it."""
@@ -195,10 +273,15 @@ class Assignment(models.Model):
         ordering = ["visit__starts_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "volunteer"], condition=Q(declined_at__isnull=True), name="assignment_once_per_visit"
+                fields=["visit", "volunteer"],
+                condition=Q(declined_at__isnull=True),
+                name="assignment_once_per_visit",
+                violation_error_message="This volunteer is already booked on this visit.",
             ),
             models.CheckConstraint(
-                condition=Q(blocked_until__gt=models.F("blocked_from")), name="assignment_block_ends_after_start"
+                condition=Q(blocked_until__gt=models.F("blocked_from")),
+                name="assignment_block_ends_after_start",
+                violation_error_message="A booking must end after it starts.",
             ),
         ]
 
@@ -238,7 +321,9 @@ class SafetyAlert(models.Model):
         ordering = ["-raised_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="safety_alert_resolved_with_note"
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""),
+                name="safety_alert_resolved_with_note",
+                violation_error_message="Say how you know the volunteers are safe.",
             )
         ]
 
@@ -273,7 +358,13 @@ class Conflict(models.Model):
     reason = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["volunteer", "contact_point"], name="conflict_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "contact_point"],
+                name="conflict_once",
+                violation_error_message="This conflict of interest is already recorded.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} ✕ {self.contact_point}"
@@ -378,7 +469,13 @@ class Answer(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "question"], name="answer_once_per_question")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"],
+                name="answer_once_per_question",
+                violation_error_message="This question is already answered in this report.",
+            )
+        ]
         # The few answers reviewers picked out as quotes, found without reading the rest.
         indexes = [models.Index(fields=["submission"], condition=~Q(notable=""), name="answer_quotes")]
 

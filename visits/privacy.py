@@ -13,7 +13,8 @@ from django.utils import timezone
 from mysteryshop.uploads import delete_with_files
 from volunteers.models import Volunteer
 
-from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionStatus, VisitStatus
+from . import capture, services
+from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionEvent, SubmissionStatus
 
 
 def _iso(value) -> str | None:
@@ -21,7 +22,8 @@ def _iso(value) -> str | None:
 
 
 def subject_access_visits(volunteer: Volunteer) -> dict:
-    """Their bookings, reports with every answer, photos (by caption) and declared conflicts of interest."""
+    """Their bookings (with their check-in and check-out times and whether they said they were recognised),
+    reports with every answer and their history, photos (by caption) and declared conflicts of interest."""
     assignments = (
         Assignment.objects.filter(volunteer=volunteer)
         .select_related("visit__contact_point", "visit__scenario")
@@ -30,7 +32,7 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
     submissions = {
         submission.assignment_id: submission
         for submission in Submission.objects.filter(assignment__volunteer=volunteer).prefetch_related(
-            "answers__question", "evidence"
+            "answers__question", "evidence", "events"
         )
     }
     bookings = []
@@ -50,6 +52,12 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
                 "accepted_at": _iso(assignment.accepted_at),
                 "declined_at": _iso(assignment.declined_at),
                 "decline_reason": assignment.decline_reason,
+                "reminded_at": _iso(assignment.reminded_at),
+                "checked_in_at": _iso(assignment.checked_in_at),
+                "checked_out_at": _iso(assignment.checked_out_at),
+                "thinks_they_were_recognised": assignment.recognised_at is not None,
+                "recognised_at": _iso(assignment.recognised_at),
+                "recognised_note": assignment.recognised_note,
                 "report": None
                 if submission is None
                 else {
@@ -59,6 +67,12 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
                     "review_comment": submission.review_comment,
                     "overall_score": str(submission.overall_score) if submission.overall_score is not None else None,
                     "scores": submission.scores,
+                    "kept_out_of_results": submission.excluded,
+                    "kept_out_because": submission.excluded_reason,
+                    "history": [
+                        {"action": event.action, "at": _iso(event.at), "comment": event.comment}
+                        for event in submission.events.all()
+                    ],
                     "answers": [
                         {"question": answer.question.label, "answer": answer.value}
                         for answer in submission.answers.all()
@@ -84,25 +98,43 @@ def erase_from_visits(volunteer: Volunteer) -> None:
 
     Reports that were sent keep their answers (they are results, now of an anonymous
     volunteer); drafts never sent are deleted. Reasons they gave for declining and their
-    declared conflicts of interest (which may name relatives) are removed, and bookings on
-    visits still to come are released so the coordinator can book someone else.
+    declared conflicts of interest (which may name relatives) are removed, as is what they wrote
+    about being recognised (the report stays out of the results), and bookings on
+    visits still to come are released as if they had declined (`services.release_booking`):
+    the coordinator is told, and a partner left alone is told not to go alone.
     """
     Assignment.objects.filter(volunteer=volunteer).exclude(decline_reason="").update(decline_reason="")
+    # What they wrote about being recognised may name someone: the fact stays (it keeps the result out).
+    Assignment.objects.filter(volunteer=volunteer).exclude(recognised_note="").update(recognised_note="")
+    recognised = Submission.objects.filter(
+        assignment__volunteer=volunteer, excluded_reason__startswith=capture.RECOGNISED_REASON
+    )
+    recognised.update(excluded_reason=capture.RECOGNISED_REASON)
+    SubmissionEvent.objects.filter(submission__in=recognised, action="excluded").update(
+        comment=capture.RECOGNISED_REASON
+    )
     Conflict.objects.filter(volunteer=volunteer).delete()
     for draft in Submission.objects.filter(assignment__volunteer=volunteer, status=SubmissionStatus.DRAFT):
         for photo in draft.evidence.all():
             photo.file.delete(save=False)
         draft.delete()
+    release_upcoming_bookings(volunteer, "left the scheme")
+
+
+def release_on_stepping_back(volunteer: Volunteer, status: str) -> None:
+    """A volunteer paused, or leaving the scheme, gives up the visits they were booked on."""
+    release_upcoming_bookings(volunteer, f"was moved to “{status}”")
+
+
+def release_upcoming_bookings(volunteer: Volunteer, why: str) -> None:
+    """Give up every booking of a volunteer who can no longer go (paused, left, erased) on visits still to come,
+    as if they had declined: the coordinator is told, and a partner left alone is told not to go alone."""
     upcoming = Assignment.objects.filter(
         volunteer=volunteer, declined_at__isnull=True, submission__isnull=True,
         visit__starts_at__gt=timezone.now(), visit__status__in=OPEN_STATUSES,
-    ).select_related("visit")  # fmt: skip
+    )  # fmt: skip
     for assignment in upcoming:
-        assignment.declined_at = timezone.now()
-        assignment.save(update_fields=["declined_at"])
-        visit = assignment.visit
-        if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
-            visit.move_to(VisitStatus.PLANNED, by=None, reason="A volunteer left the scheme.")
+        services.release_booking(assignment=assignment, by=None, event=f"A volunteer {why}.")
 
 
 def audited_assignments(volunteer: Volunteer) -> list[int]:

@@ -3,6 +3,7 @@ pair has not checked out in time, "I think I was recognised", and the mix of peo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -39,11 +40,54 @@ def _own_in_person_assignment(assignment: Assignment, by) -> Assignment:
     return assignment
 
 
-def _check_window_open(assignment: Assignment, now: datetime) -> None:
-    opens = assignment.visit.starts_at - timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
-    if now < opens:
+# Checking out stays open this long after the visit's window, for a volunteer who forgot to press
+# "I have left"; checking in closes once the travel buffer after the window has passed.
+CHECK_OUT_CLOSES_AFTER = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class CheckWindow:
+    """When a volunteer may check in and out of an in-person visit."""
+
+    opens: datetime
+    check_in_closes: datetime
+    check_out_closes: datetime
+
+    @classmethod
+    def of(cls, visit: Visit) -> CheckWindow:
+        buffer = timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
+        return cls(
+            opens=visit.starts_at - buffer,
+            check_in_closes=visit.ends_at + buffer,
+            check_out_closes=visit.ends_at + CHECK_OUT_CLOSES_AFTER,
+        )
+
+    def may_check_in(self, now: datetime) -> bool:
+        return self.opens <= now <= self.check_in_closes
+
+    def may_check_out(self, now: datetime) -> bool:
+        return self.opens <= now <= self.check_out_closes
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local:%-d %B}"
+
+
+def _check_window_open(assignment: Assignment, now: datetime, field: str) -> None:
+    window = CheckWindow.of(assignment.visit)
+    if now < window.opens:
+        raise ValidationError(f"You can check in from {_when(window.opens)}.")
+    if field == "checked_in_at":
+        if now > window.check_in_closes:
+            raise ValidationError(f"Checking in for this visit closed at {_when(window.check_in_closes)}.")
+        hold = assignment.visit.hold_reason()
+        if hold:
+            raise ValidationError(hold)
+    elif now > window.check_out_closes:
         raise ValidationError(
-            f"You can check in from {timezone.localtime(opens):%H:%M} on {timezone.localtime(opens):%-d %B}."
+            f"Checking out of this visit closed at {_when(window.check_out_closes)}. "
+            "If you need to tell us something about it, please contact the OPCC."
         )
 
 
@@ -68,7 +112,7 @@ def _stamp(assignment: Assignment, *, by, now: datetime | None, field: str) -> A
     """Record the time in `field` of the volunteer's own in-person booking, once."""
     now = now or timezone.now()
     assignment = _own_in_person_assignment(assignment, by)
-    _check_window_open(assignment, now)
+    _check_window_open(assignment, now, field)
     if getattr(assignment, field) is None:
         setattr(assignment, field, now)
         assignment.save(update_fields=[field])

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mysteryshop import dates
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.models import Volunteer
 
-from . import safety, services
+from . import safety, services, views
 from .forms import RecognisedForm, ResolveAlertForm
 from .models import Assignment, SafetyAlert, Visit
 
@@ -50,9 +50,10 @@ def recognised(request, pk):
     """ "I think I was recognised": the report leaves the results and the volunteer stays away from there."""
     assignment = _own_assignment(request, pk)
     form = RecognisedForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # a note too long: say so and keep it, rather than dropping it
+        return views.render_assignment(request, assignment, recognised_form=form)
     try:
-        safety.report_recognised(assignment=assignment, by=request.user, note=note)
+        safety.report_recognised(assignment=assignment, by=request.user, note=form.cleaned_data["note"])
         messages.success(
             request,
             "Thank you for telling us. Your report on this visit will not count in the results, "
@@ -84,10 +85,7 @@ def alert_resolve(request, pk):
 def coverage_mix(request):
     """Who visited each in-person contact point over a year: age band, gender, disability."""
     services.record_schedule_view(request)
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    year = dates.year_to_show(request.GET.get("year"))
     return render(request, "visits/coverage_mix.html", {"year": year, **safety.coverage_mix(year=year)})
 
 

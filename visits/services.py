@@ -5,21 +5,33 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from mysteryshop import audit
+from mysteryshop import audit, database_rules, dates
+from mysteryshop.links import absolute_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
-from volunteers.models import AwayPeriod, Band, Disability, Gender, Status, Volunteer, adult_born_by, bands_covering
-from volunteers.services import eligible_volunteers
+from volunteers.models import (
+    AwayPeriod,
+    Band,
+    Disability,
+    ExpenseClaim,
+    Gender,
+    Status,
+    Volunteer,
+    adult_born_by,
+    bands_covering,
+)
+from volunteers.services import Booking as VolunteerBooking
+from volunteers.services import create_expense_claim, eligible_volunteers
 
 from . import planning
 from .calendar import visit_calendar
@@ -30,8 +42,10 @@ from .models import (
     QuarterPlan,
     Visit,
     VisitEvent,
+    VisitExpense,
     VisitStatus,
 )
+from .safety import coordinators_on_duty
 
 
 def _require_coordinator(user) -> None:
@@ -69,6 +83,7 @@ def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: d
         raise ValidationError(f"“{contact_point}” is inactive.")
     if ends_at <= starts_at:
         raise ValidationError("The visit must end after it starts.")
+    dates.check_no_clock_change(starts_at, ends_at)
     if not contact_point.is_open_between(starts_at, ends_at):
         windows = contact_point.opening_windows(timezone.localtime(starts_at).date())
         hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in windows) or "closed all day"
@@ -116,14 +131,23 @@ def cancel_visit(*, visit: Visit, by, reason: str) -> Visit:
     if not reason.strip():
         raise ValidationError("Give a reason for cancelling.")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    visit.move_to(VisitStatus.CANCELLED, by=by, reason=reason.strip())
+    _cancel(visit, by=by, reason=reason.strip())
+    return visit
+
+
+def _cancel(visit: Visit, *, by, reason: str, why_for_volunteers: str = "") -> None:
+    """Cancel a locked visit and send each volunteer booked on it a cancellation (the calendar file removes it)."""
+    visit.move_to(VisitStatus.CANCELLED, by=by, reason=reason)
     for assignment in visit.assignments.active().select_related("volunteer"):
         assignment.calendar_sequence += 1
         assignment.save(update_fields=["calendar_sequence"])
         _tell_volunteer(
-            assignment, "visits/email/cancelled.txt", "A mystery shop visit has been cancelled", cancelled=True
+            assignment,
+            "visits/email/cancelled.txt",
+            "A mystery shop visit has been cancelled",
+            cancelled=True,
+            extra={"why": why_for_volunteers},
         )
-    return visit
 
 
 @transaction.atomic
@@ -213,6 +237,10 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         BookingRule(
             "is already on this visit",
             lambda found: found.exclude(assignments__visit=visit, assignments__declined_at__isnull=True),
+        ),
+        BookingRule(
+            "said they cannot go on this visit (declined it)",
+            lambda found: found.exclude(assignments__visit=visit, assignments__declined_at__isnull=False),
         ),
         BookingRule(
             f"is booked on another visit within {buffer} minutes of this one",
@@ -442,17 +470,12 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         raise ValidationError(f"{volunteer} cannot go on this visit: {volunteer.first_name} {reason}.")
     blocked_from, blocked_until = Assignment.block_for(visit)
     try:
-        with transaction.atomic():
+        with database_rules.refused_in_words():  # the exclusion constraint, the under-18 trigger, once per visit
             assignment = Assignment.objects.create(
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
-    except IntegrityError as error:
-        if "under 18" in str(error):  # the database trigger of migration 0010
-            raise ValidationError(
-                f"{volunteer} is under 18 and can only be paired with an adult; another volunteer under 18 is "
-                "already on this visit."
-            ) from None
-        raise ValidationError(f"{volunteer} is already booked at that time.") from None
+    except ValidationError as error:
+        raise ValidationError(f"{volunteer} cannot be booked: {' '.join(error.messages)}") from None
     if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
@@ -460,58 +483,199 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
 
 
 def fill_visit(*, visit: Visit, by) -> list[Assignment]:
-    """Book the suggested pair (or single volunteer) for a visit's open places."""
-    return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in suggest_pair(visit)]
+    """Book the suggested pair (or single volunteer) for a visit's open places.
+
+    An in-person visit is filled whole or not at all: booking one volunteer where no partner
+    can go would only leave them on a visit held short of a volunteer.
+    """
+    chosen = suggest_pair(visit)
+    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    if visit.in_person and len(chosen) < open_places:
+        return []
+    return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in chosen]
 
 
 @transaction.atomic
 def accept(*, assignment: Assignment, by) -> Assignment:
+    """The volunteer says they will go. Once everyone booked has, the visit is confirmed; a visit held
+    short of a volunteer goes ahead again once whoever was booked in the missing place has accepted."""
     assignment = Assignment.objects.select_for_update().select_related("visit").get(pk=assignment.pk)
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at:
         raise ValidationError("You have already declined this visit.")
+    visit = Visit.objects.select_for_update().select_related("scenario", "contact_point").get(pk=assignment.visit_id)
+    if assignment.accepted_at is None and visit.starts_at <= timezone.now():
+        raise ValidationError("This visit has already started, so there is nothing to accept.")
+    if visit.status not in OPEN_STATUSES:
+        raise ValidationError("This visit is no longer open.")
     if assignment.accepted_at is None:
         assignment.accepted_at = timezone.now()
         assignment.save(update_fields=["accepted_at"])
-    visit = assignment.visit
     all_accepted = not visit.assignments.active().filter(accepted_at__isnull=True).exists()
     if all_accepted and visit.status == VisitStatus.ASSIGNED:
         visit.move_to(VisitStatus.CONFIRMED, by=by)
+    _lift_hold_if_ready(visit, by=by)
     return assignment
+
+
+def _lift_hold_if_ready(visit: Visit, *, by) -> None:
+    """A held visit goes ahead again once it has its pair and everyone booked since it went short
+    has accepted; those who were already booked are told."""
+    if visit.short_since is None:
+        return
+    booked = visit.assignments.active()
+    if booked.count() < volunteers_needed(visit.scenario):
+        return
+    if booked.filter(assigned_at__gte=visit.short_since, accepted_at__isnull=True).exists():
+        return
+    waiting = list(booked.filter(assigned_at__lt=visit.short_since).select_related("volunteer"))
+    visit.short_since = None
+    visit.save(update_fields=["short_since"])
+    VisitEvent.objects.create(
+        visit=visit, from_status=visit.status, to_status=visit.status, by=by,
+        reason="No longer short of a volunteer: the new volunteer accepted.",
+    )  # fmt: skip
+    for assignment in waiting:
+        partners = [other.volunteer for other in booked.select_related("volunteer") if other.pk != assignment.pk]
+        send_email(
+            to=assignment.volunteer.email,
+            subject="Your mystery shop visit is going ahead",
+            template="visits/email/back_on.txt",
+            context={"assignment": assignment, "partners": partners},
+        )
 
 
 @transaction.atomic
 def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
-    """The volunteer cannot go; the coordinator who booked them is told, to find someone else."""
-    assignment = Assignment.objects.select_for_update().select_related("visit", "assigned_by").get(pk=assignment.pk)
+    """The volunteer cannot go: their place is given up (see `release_booking`)."""
+    assignment = Assignment.objects.select_for_update().select_related("visit").get(pk=assignment.pk)
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at:
         return assignment
     if assignment.visit.starts_at <= timezone.now():
         raise ValidationError("This visit has already started; please contact the OPCC instead.")
+    return release_booking(assignment=assignment, by=by, reason=reason, event="A volunteer declined.")
+
+
+def hold_deadline(visit: Visit) -> datetime:
+    """When a visit still held short of a volunteer is cancelled."""
+    return visit.starts_at - timedelta(hours=settings.MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS)
+
+
+@transaction.atomic
+def release_booking(*, assignment: Assignment, by, reason: str = "", event: str) -> Assignment:
+    """A booked volunteer can no longer go (they declined, are away that day, or were erased).
+
+    Their place is given up and the coordinator who booked them is told, to find someone
+    else. On an in-person visit nobody goes alone: anyone still booked is told their partner
+    cannot go and not to go alone, and the visit is held short of a volunteer (it shows so on
+    the coordinators' lists) until a replacement accepts. If that has not happened
+    `MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS` before the start, it is cancelled (`cancel_held_visits`),
+    at once if that time has already come. `event` goes in the visit's history.
+    """
+    assignment = Assignment.objects.select_for_update().select_related("assigned_by", "volunteer").get(pk=assignment.pk)
+    if assignment.declined_at:
+        return assignment
+    visit = Visit.objects.select_for_update().select_related("scenario", "contact_point").get(pk=assignment.visit_id)
     assignment.declined_at, assignment.decline_reason = timezone.now(), reason.strip()
     assignment.save(update_fields=["declined_at", "decline_reason"])
-    visit = assignment.visit
     if visit.status in (VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
-        visit.move_to(VisitStatus.PLANNED, by=by, reason="A volunteer declined.")
+        visit.move_to(VisitStatus.PLANNED, by=by, reason=event)
+    else:
+        VisitEvent.objects.create(visit=visit, from_status=visit.status, to_status=visit.status, by=by, reason=event)
+    left_alone = list(visit.assignments.active().select_related("volunteer"))
+    held = visit.in_person and visit.status in OPEN_STATUSES
+    if held:
+        visit.short_since = visit.short_since or timezone.now()
+        visit.save(update_fields=["short_since"])
+    cancel_now = held and bool(left_alone) and hold_deadline(visit) <= timezone.now()
     send_email(
         to=assignment.assigned_by.email,
-        subject="A volunteer has declined a visit",
+        subject="A volunteer can no longer go on a visit",
         template="visits/email/declined.txt",
-        context={"assignment": assignment},
-    )
+        context={
+            "assignment": assignment, "visit": visit, "left_alone": left_alone if held else [],
+            "deadline": hold_deadline(visit), "cancelled": cancel_now,
+        },
+    )  # fmt: skip
+    if cancel_now:
+        _cancel(visit, by=None, reason=HELD_CANCEL_REASON, why_for_volunteers=HELD_CANCEL_WHY)
+    elif held:
+        for partner in left_alone:
+            send_email(
+                to=partner.volunteer.email,
+                subject="Your mystery shop visit is on hold: please do not go alone",
+                template="visits/email/partner_dropped_out.txt",
+                context={"assignment": partner, "deadline": hold_deadline(visit)},
+            )
     return assignment
+
+
+def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[VolunteerBooking]:
+    """The volunteer's visits from `first` to `last` that have not started, for the days-away page:
+    giving one up declines it (`release_booking`), so the coordinator and any partner are told."""
+    tz = timezone.get_current_timezone()
+    booked = Assignment.objects.active().filter(
+        volunteer=volunteer,
+        visit__status__in=OPEN_STATUSES,
+        visit__starts_at__gt=timezone.now(),
+        visit__starts_at__gte=datetime.combine(first, time.min, tzinfo=tz),
+        visit__starts_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+    return [
+        VolunteerBooking(
+            description=(
+                f"Visit: {assignment.visit.scenario.title}, {assignment.visit.contact_point}, "
+                f"{timezone.localtime(assignment.visit.starts_at):%A %-d %B %Y at %H:%M}"
+            ),
+            give_up=lambda assignment=assignment: release_booking(
+                assignment=assignment,
+                by=volunteer.user,
+                reason="Away that day.",
+                event="A volunteer will be away that day.",
+            ),
+        )
+        for assignment in booked.select_related("visit__scenario", "visit__contact_point").order_by("visit__starts_at")
+    ]
+
+
+HELD_CANCEL_REASON = "Cancelled automatically: it did not have two volunteers who had accepted in time."
+HELD_CANCEL_WHY = "It did not have two volunteers in time, and nobody goes on an in-person visit alone."
+
+
+def cancel_held_visits(*, now: datetime | None = None) -> int:
+    """Cancel in-person visits still held short of a volunteer when their deadline comes.
+
+    Run every few minutes by Celery beat. The volunteers booked and the coordinators on duty
+    are told. Each visit is locked and checked again, so a run repeated (or two at once)
+    cancels and tells once. Returns how many were cancelled.
+    """
+    now = now or timezone.now()
+    due = Visit.objects.held().filter(
+        starts_at__lte=now + timedelta(hours=settings.MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS)
+    )
+    cancelled = 0
+    for visit_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            visit = Visit.objects.held().select_for_update(of=("self",)).filter(pk=visit_id).first()
+            if visit is None:
+                continue
+            _cancel(visit, by=None, reason=HELD_CANCEL_REASON, why_for_volunteers=HELD_CANCEL_WHY)
+            send_email(
+                to=[user.email for user in coordinators_on_duty(visit)],
+                subject="A visit short of a volunteer has been cancelled",
+                template="visits/email/held_cancelled.txt",
+                context={"visit": visit, "hours": settings.MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS},
+            )
+            cancelled += 1
+    return cancelled
 
 
 @transaction.atomic
 def claim_visit_expenses(*, assignment: Assignment, form):
     """An expense claim for a visit, made through the volunteers app and linked to the visit."""
-    from volunteers.services import create_expense_claim
-
-    from .models import VisitExpense
-
     claim = create_expense_claim(
         volunteer=assignment.volunteer,
         purpose=form.cleaned_data["purpose"],
@@ -520,6 +684,23 @@ def claim_visit_expenses(*, assignment: Assignment, form):
     )
     VisitExpense.objects.create(assignment=assignment, claim=claim)
     return claim
+
+
+def claims_for(assignment: Assignment) -> list:
+    """Expense claims already made for this visit and not turned down (a second one is warned about)."""
+    return list(
+        ExpenseClaim.objects.filter(visit_link__assignment=assignment)
+        .exclude(state=ExpenseClaim.State.REJECTED)
+        .prefetch_related("items")
+        .order_by("submitted_at")
+    )
+
+
+def link_correction_to_visit(rejected, correction) -> None:
+    """A corrected claim is for the same visit as the rejected claim it replaces."""
+    link = VisitExpense.objects.filter(claim=rejected).first()
+    if link is not None:
+        VisitExpense.objects.create(assignment=link.assignment, claim=correction)
 
 
 # --- Telling volunteers --------------------------------------------------------------------
@@ -536,13 +717,15 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
         summary=f"Mystery shop: {visit.scenario.title}",
         location=f"{location} {visit.contact_point.postcode}".strip(),
         description="Read your briefing before you go. Sign in to Mystery Shop to see it.",
-        url=f"{settings.MYSTERYSHOP_SITE_URL}{assignment.get_absolute_url()}",
+        url=absolute_url(assignment),
         sequence=assignment.calendar_sequence,
         cancelled=cancelled,
     )
 
 
-def _tell_volunteer(assignment: Assignment, template: str, subject: str, *, cancelled: bool = False) -> None:
+def _tell_volunteer(
+    assignment: Assignment, template: str, subject: str, *, cancelled: bool = False, extra: dict | None = None
+) -> None:
     """E-mail the volunteer once the transaction commits, with the calendar file attached.
 
     Rendered now, so it still works when the booking is deleted in the same transaction.
@@ -551,7 +734,7 @@ def _tell_volunteer(assignment: Assignment, template: str, subject: str, *, canc
         to=assignment.volunteer.email,
         subject=subject,
         template=template,
-        context={"assignment": assignment, "visit": assignment.visit},
+        context={"assignment": assignment, "visit": assignment.visit, **(extra or {})},
         attachments=[
             ("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
         ],
@@ -567,6 +750,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
         visit__starts_at__gt=now,
         visit__starts_at__lte=now + timedelta(hours=settings.MYSTERYSHOP_REMINDER_HOURS),
     )
+    # A visit on hold is not going ahead as it stands: no reminder until it is (if it comes back in time).
+    due = due.exclude(visit__in=Visit.objects.held().values("pk"))
     sent = 0
     for assignment in due.select_related("visit__scenario", "visit__contact_point", "volunteer"):
         # Claim the reminder and write the e-mail in one transaction: a task run twice (or by two

@@ -25,3 +25,9 @@ def delete_expired_evidence() -> int:
 def check_out_alerts() -> int:
     """Every five minutes: alert coordinators, once per visit, when a pair has not checked out in time."""
     return safety.raise_check_out_alerts()
+
+
+@shared_task(name="visits.cancel_held_visits")
+def cancel_held_visits() -> int:
+    """Every five minutes: cancel in-person visits still short of a volunteer when their deadline comes."""
+    return services.cancel_held_visits()

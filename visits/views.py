@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -12,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mysteryshop import audit
+from mysteryshop import audit, dates
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -42,18 +39,17 @@ def _schedule(request):
 @role_required(*OPCC_ROLES)
 def visit_list(request):
     show = request.GET.get("show", "upcoming")
-    visits = (
-        _schedule(request)
-        .select_related("scenario", "contact_point")
-        .annotate(booked=Count("assignments", filter=Q(assignments__declined_at__isnull=True)))
-    )
+    visits = _schedule(request).select_related("scenario", "contact_point").with_booked()
+    held = set(Visit.objects.held().values_list("pk", flat=True))
     now = timezone.now()
-    visits = (
-        visits.filter(starts_at__gte=now)
-        if show == "upcoming"
-        else visits.filter(starts_at__lt=now).order_by("-starts_at")
-    )
-    return render(request, "visits/visit_list.html", {"visits": visits[:200], "show": show})
+    if show == "short":
+        visits = visits.filter(pk__in=held)
+    elif show == "past":
+        visits = visits.filter(starts_at__lt=now).order_by("-starts_at")
+    else:
+        show, visits = "upcoming", visits.filter(starts_at__gte=now)
+    context = {"visits": visits[:200], "show": show, "held": held, "held_count": len(held)}
+    return render(request, "visits/visit_list.html", context)
 
 
 @role_required(Role.COORDINATOR)
@@ -98,13 +94,19 @@ def visit_edit(request, pk):
 @role_required(*OPCC_ROLES)
 def visit_detail(request, pk):
     visit = get_object_or_404(_schedule(request).select_related("scenario", "contact_point", "plan"), pk=pk)
+    return _render_visit(request, visit)
+
+
+def _render_visit(request, visit, *, cancel_form=None):
     assignments = visit.assignments.select_related("volunteer").order_by("declined_at", "assigned_at")
     context = {
         "visit": visit,
         "assignments": assignments,
         "events": visit.events.select_related("by"),
         "needed": services.volunteers_needed(visit.scenario),
-        "cancel_form": CancelForm(),
+        "hold_reason": visit.hold_reason(),
+        "hold_deadline": services.hold_deadline(visit),
+        "cancel_form": cancel_form or CancelForm(),
         "in_person": visit.contact_point.channel in IN_PERSON_CHANNELS,
         "safety_alert": SafetyAlert.objects.filter(visit=visit).select_related("resolved_by").first(),
         "resolve_form": ResolveAlertForm(),
@@ -115,7 +117,7 @@ def visit_detail(request, pk):
         context["candidates"] = services.candidates(visit)[:30]
         context["left_out"] = services.left_out(visit)
         context["in_draft_plan"] = visit.plan is not None and visit.plan.state == QuarterPlan.State.DRAFT
-    return render(request, "visits/visit_detail.html", context)
+    return render(request, "visits/visit_detail.html", context, status=400 if cancel_form is not None else 200)
 
 
 def _coordinator_action(request, pk, action, success, **extra):
@@ -141,16 +143,30 @@ def visit_assign(request, pk):
 @require_POST
 @role_required(Role.COORDINATOR)
 def visit_suggest(request, pk):
-    return _coordinator_action(request, pk, services.fill_visit, "Suggested volunteers are booked.")
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("scenario", "contact_point"), pk=pk)
+    try:
+        booked = services.fill_visit(visit=visit, by=request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if booked:
+            messages.success(request, f"Booked: {', '.join(str(a.volunteer) for a in booked)}.")
+        else:
+            messages.error(
+                request,
+                "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
+                "in-person visit alone. Try another time, or book volunteers one by one from the list.",
+            )
+    return redirect(visit)
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 def visit_cancel(request, pk):
     form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a reason for cancelling.")
-        return redirect("visits:visit-detail", pk=pk)
+    if not form.is_valid():  # the reason is missing or too long: say which, keeping what was typed
+        visit = get_object_or_404(_schedule(request).select_related("scenario", "contact_point", "plan"), pk=pk)
+        return _render_visit(request, visit, cancel_form=form)
     return _coordinator_action(
         request, pk, services.cancel_visit, "Visit cancelled.", reason=form.cleaned_data["reason"]
     )
@@ -249,10 +265,7 @@ def plan_discard(request, pk):
 @role_required(*OPCC_ROLES)
 def coverage(request):
     services.record_schedule_view(request)
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    year = dates.year_to_show(request.GET.get("year"))
     return render(
         request,
         "visits/coverage.html",
@@ -313,6 +326,13 @@ def my_visits(request):
             .exclude(pk__in=to_send.values("pk"))
             .exclude(submission__status=SubmissionStatus.RETURNED)
             .order_by("-visit__starts_at")[:20],
+            # Visits on hold, short of a volunteer: said on each one, so nobody sets off alone (the volunteer
+            # booked in place of one who dropped out is asked to accept instead).
+            "held": {
+                assignment.visit_id
+                for assignment in mine.filter(visit__in=Visit.objects.held()).select_related("visit")
+                if not assignment.visit.awaits_acceptance_from(assignment)
+            },
         },
     )
 
@@ -321,23 +341,36 @@ def my_visits(request):
 @role_required(Role.VOLUNTEER)
 def assignment_detail(request, pk):
     assignment = get_object_or_404(_own_assignments(request), pk=pk)
-    partners = assignment.visit.assignments.active().exclude(pk=assignment.pk).select_related("volunteer")
-    check_in_from = assignment.visit.starts_at - timedelta(minutes=settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES)
-    return render(
-        request,
-        "visits/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "visit": assignment.visit,
-            "partners": partners,
-            "decline_form": DeclineForm(),
-            "visit_started": assignment.visit.starts_at <= timezone.now(),
-            "uses_check_in": safety.uses_check_in(assignment),
-            "check_in_open": check_in_from <= timezone.now(),
-            "check_in_from": check_in_from,
-            "recognised_form": RecognisedForm(),
-        },
-    )
+    return render_assignment(request, assignment)
+
+
+def render_assignment(request, assignment, *, decline_form=None, recognised_form=None):
+    """A volunteer's page for one booking; bound forms come back with their errors, keeping what was typed."""
+    visit, now = assignment.visit, timezone.now()
+    partners = visit.assignments.active().exclude(pk=assignment.pk).select_related("volunteer")
+    window = safety.CheckWindow.of(visit)
+    hold = visit.hold_reason() if not assignment.declined_at else ""
+    # The volunteer booked in place of one who dropped out: the visit waits for them, not on them.
+    joining = bool(hold) and visit.assignments.active().count() >= 2 and visit.awaits_acceptance_from(assignment)
+    context = {
+        "assignment": assignment,
+        "visit": visit,
+        "partners": partners,
+        "decline_form": decline_form or DeclineForm(),
+        "visit_started": visit.starts_at <= now,
+        "uses_check_in": safety.uses_check_in(assignment),
+        "hold_reason": "" if joining else hold,
+        "joining": joining,
+        "hold_deadline": services.hold_deadline(visit),
+        "check_in_from": window.opens,
+        "check_in_open": window.opens <= now,
+        "may_check_in": window.may_check_in(now) and not hold,  # not even the one joining, until they accept
+        "may_check_out": window.may_check_out(now),
+        "check_closed": now > window.check_out_closes,
+        "recognised_form": recognised_form or RecognisedForm(),
+    }
+    bound = decline_form or recognised_form
+    return render(request, "visits/assignment_detail.html", context, status=400 if bound is not None else 200)
 
 
 @require_POST
@@ -357,9 +390,10 @@ def assignment_accept(request, pk):
 def assignment_decline(request, pk):
     assignment = get_object_or_404(_own_assignments(request), pk=pk)
     form = DeclineForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():  # a reason too long: say so, keep it, and decline nothing yet
+        return render_assignment(request, assignment, decline_form=form)
     try:
-        services.decline(assignment=assignment, by=request.user, reason=reason)
+        services.decline(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "Thank you for letting us know. The coordinator will find someone else.")
     except ValidationError as error:
         _messages_from(request, error)
@@ -374,8 +408,9 @@ def assignment_expense(request, pk):
     visit = assignment.visit
     purpose = f"Visit to {visit.contact_point} on {timezone.localtime(visit.starts_at):%d %B %Y}"
     form = ExpenseClaimForm(
-        request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose}
-    )
+        request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose},
+        already_claimed=services.claims_for(assignment),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         claim = services.claim_visit_expenses(assignment=assignment, form=form)
         messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")

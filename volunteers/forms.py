@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -10,15 +11,18 @@ from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
+from mysteryshop import dates
 from mysteryshop.uploads import check_size, clean_image, is_pdf
 
 from .models import (
     WEEKDAYS,
     AwayPeriod,
     Band,
+    ExpenseClaim,
     ExpenseItem,
     ForceConnection,
     PrivacyNotice,
+    Receipt,
     Status,
     TrainingModule,
     TrainingSession,
@@ -198,14 +202,11 @@ class ApplicationForm(forms.ModelForm):
         if born.year < 1900:
             raise ValidationError("Date of birth must be a real date")
         today = timezone.localdate()
-        if born > today:
-            raise ValidationError("Date of birth must be in the past")
+        dates.check_birth_date(born, today=today)
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         minimum = settings.MYSTERYSHOP_MINIMUM_AGE
         if age < minimum:
             raise ValidationError(f"You must be {minimum} or over to volunteer for this scheme")
-        if age > 120:
-            raise ValidationError("Date of birth must be a real date")
         return born
 
     def clean_force_connection(self):
@@ -303,21 +304,58 @@ class AwayForm(forms.ModelForm):
         model = AwayPeriod
         fields = ["starts_on", "ends_on"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        error_messages = {
+            "starts_on": {"required": "Enter the first day you are away", "invalid": "Enter a real date"},
+            "ends_on": {"required": "Enter the last day you are away", "invalid": "Enter a real date"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on"):
+            try:
+                dates.check_days_away(cleaned["starts_on"], cleaned["ends_on"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class TrainingSessionForm(forms.ModelForm):
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        initial=12,
+        help_text="How many people the session takes.",
+        error_messages={
+            "required": "Enter how many people the session takes",
+            "min_value": "A session needs at least one place",
+            "max_value": "A session can take at most 500 people",
+        },
+    )
+
     class Meta:
         model = TrainingSession
         fields = ["module", "starts_at", "ends_at", "venue", "capacity", "trainer"]
+        field_classes = {"starts_at": dates.LocalDateTimeField, "ends_at": dates.LocalDateTimeField}
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
+    def clean_starts_at(self):
+        starts = self.cleaned_data["starts_at"]
+        dates.check_training_day(timezone.localdate(starts))
+        return starts
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
             self.add_error("ends_at", "The session must end after it starts")
+        elif starts and ends:
+            try:
+                dates.check_no_clock_change(starts, ends)
+            except ValidationError as error:
+                self.add_error("ends_at", error)
         return cleaned
 
 
@@ -394,11 +432,24 @@ class ExpenseClaimForm(forms.Form):
     other_description = forms.CharField(label="What were the other costs?", required=False, max_length=200)
     receipts = ReceiptsField(required=False, help_text="Photos or PDFs of receipts, up to 5, each under 5 MB.")
 
-    def __init__(self, *args, volunteer: Volunteer, **kwargs):
+    def __init__(self, *args, volunteer: Volunteer, already_claimed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_session"].queryset = TrainingSession.objects.filter(
             bookings__volunteer=volunteer, bookings__booked_at__isnull=False
         ).select_related("module")
+        # Claims already made for the same thing (a visit): the volunteer confirms this one is for other costs.
+        self.already_claimed = list(already_claimed)
+        if self.already_claimed:
+            self.fields["not_claimed_before"] = forms.BooleanField(
+                label="These are costs I have not claimed before",
+                error_messages={
+                    "required": "Tick to confirm these are costs you have not claimed before, "
+                    "or leave this page: your earlier claim is listed above"
+                },
+            )
+
+    def has_receipts(self, cleaned) -> bool:
+        return bool(cleaned.get("receipts"))
 
     def clean(self):
         cleaned = super().clean()
@@ -406,7 +457,7 @@ class ExpenseClaimForm(forms.Form):
             raise ValidationError("Enter at least one amount to claim")
         if cleaned.get("other") and not cleaned.get("other_description", "").strip():
             self.add_error("other_description", "Say what the other costs were for")
-        if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not cleaned.get("receipts"):
+        if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not self.has_receipts(cleaned):
             self.add_error("receipts", "Attach a receipt for fares, parking or other costs")
         return cleaned
 
@@ -423,3 +474,47 @@ class ExpenseClaimForm(forms.Form):
                 description = cleaned.get("other_description", "") if name == "other" else ""
                 items.append({"kind": kind, "amount_pence": int(cleaned[name] * 100), "description": description})
         return items
+
+
+class CorrectClaimForm(ExpenseClaimForm):
+    """A rejected claim, corrected: its amounts to start from, and the receipts already sent to keep."""
+
+    keep_receipts = forms.ModelMultipleChoiceField(
+        queryset=Receipt.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Receipts you sent before: keep these",
+        help_text="Untick any that were wrong. You can add new ones below.",
+    )
+
+    field_order = ["purpose", "training_session", "miles", "fares", "parking", "other", "other_description",
+                   "keep_receipts", "receipts"]  # fmt: skip
+
+    def __init__(self, *args, claim: ExpenseClaim, **kwargs):
+        kwargs.setdefault("initial", self.initial_from(claim))
+        super().__init__(*args, volunteer=claim.volunteer, **kwargs)
+        self.fields["keep_receipts"].queryset = claim.receipts.all()
+        self.fields["keep_receipts"].label_from_instance = lambda receipt: receipt.original_name
+        if not claim.receipts.exists():
+            del self.fields["keep_receipts"]
+        self.fields["training_session"].disabled = True  # the claim stays about what it was about
+
+    @staticmethod
+    def initial_from(claim: ExpenseClaim) -> dict:
+        initial = {
+            "purpose": claim.purpose,
+            "training_session": claim.training_session_id,
+            "keep_receipts": list(claim.receipts.values_list("pk", flat=True)),
+        }
+        fields = {ExpenseItem.Kind.FARE: "fares", ExpenseItem.Kind.PARKING: "parking", ExpenseItem.Kind.OTHER: "other"}
+        for item in claim.items.all():
+            if item.kind == ExpenseItem.Kind.MILEAGE:
+                initial["miles"] = item.miles
+            else:
+                initial[fields[item.kind]] = (Decimal(item.amount_pence) / 100).quantize(Decimal("0.01"))
+                if item.kind == ExpenseItem.Kind.OTHER:
+                    initial["other_description"] = item.description
+        return initial
+
+    def has_receipts(self, cleaned) -> bool:
+        return bool(cleaned.get("receipts")) or bool(cleaned.get("keep_receipts"))

@@ -204,10 +204,15 @@ class Volunteer(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="volunteer_unique_email"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="volunteer_unique_email",
+                violation_error_message="We already have someone with this email address.",
+            ),
             models.CheckConstraint(
                 condition=Q(anonymised_at__isnull=True) | Q(status__in=["left", "rejected"]),
                 name="volunteer_only_ended_records_anonymised",
+                violation_error_message="Only the record of someone who has left, or was not taken forward, can be anonymised.",
             ),
         ]
 
@@ -252,7 +257,11 @@ class Availability(models.Model):
     class Meta:
         ordering = ["weekday", "band"]
         constraints = [
-            models.UniqueConstraint(fields=["volunteer", "weekday", "band"], name="availability_unique_slot")
+            models.UniqueConstraint(
+                fields=["volunteer", "weekday", "band"],
+                name="availability_unique_slot",
+                violation_error_message="That time is already ticked.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -267,7 +276,11 @@ class AwayPeriod(models.Model):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="away_period_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="away_period_ends_after_start",
+                violation_error_message="The last day away must be on or after the first day.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -308,8 +321,16 @@ class TrainingSession(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_ends_after_start"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="training_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="training_ends_after_start",
+                violation_error_message="The session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="training_capacity_positive",
+                violation_error_message="A session needs at least one place.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -327,7 +348,13 @@ class TrainingBooking(models.Model):
     attended = models.BooleanField(null=True, help_text="Recorded by the coordinator after the session.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["session", "volunteer"], name="training_booking_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "volunteer"],
+                name="training_booking_once",
+                violation_error_message="This person is already invited to or booked on this session.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} at {self.session}"
@@ -352,6 +379,11 @@ class ExpenseClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # A rejected claim is corrected by sending a new one in its place, once; the rejected one stays as it was.
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        help_text="The rejected claim this one corrects.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -370,6 +402,10 @@ class ExpenseClaim(models.Model):
     def total_display(self) -> str:
         return f"£{self.total_pence / 100:.2f}"
 
+    @property
+    def was_corrected(self) -> bool:
+        return hasattr(self, "correction")
+
 
 class ExpenseItem(models.Model):
     class Kind(models.TextChoices):
@@ -385,10 +421,20 @@ class ExpenseItem(models.Model):
     amount_pence = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount_pence__lte=100_000), name="expense_item_under_1000")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_pence__lte=100_000),
+                name="expense_item_under_1000",
+                violation_error_message="One item of a claim can be at most £1,000. For more, please talk to the OPCC.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} £{self.amount_pence / 100:.2f}"
+        return f"{self.get_kind_display()} {self.amount_display}"
+
+    @property
+    def amount_display(self) -> str:
+        return f"£{self.amount_pence / 100:.2f}"
 
 
 def receipt_path(instance, filename):

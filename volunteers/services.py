@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -21,7 +22,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mysteryshop import audit, mail
+from mysteryshop import audit, dates, mail
+from mysteryshop.links import absolute_url
+from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import delete_with_files
@@ -30,6 +33,7 @@ from .models import (
     ENDED_STATUSES,
     TRANSITIONS,
     ApplicationAttempt,
+    AwayPeriod,
     ExpenseClaim,
     ExpenseItem,
     PrivacyNotice,
@@ -90,14 +94,14 @@ def apply(*, form) -> Volunteer:
     context = {"scheme_name": settings.MYSTERYSHOP_SCHEME_NAME}
     if existing is not None:
         # Named as they gave it now: nothing held about the person goes to whoever typed the address.
-        mail.send_email(
+        send_email(
             to=existing.email,
             subject="Your application to be a mystery shopper",
             template="volunteers/email/application_already_held.txt",
             context={**context, "first_name": volunteer.first_name},
         )
         return existing
-    mail.send_email(
+    send_email(
         to=volunteer.email,
         subject="Thank you for applying to be a mystery shopper",
         template="volunteers/email/application_received.txt",
@@ -146,7 +150,21 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
     elif to in ENDED_STATUSES and volunteer.user:
         volunteer.user.groups.clear()
         volunteer.user.deactivate()
+    if to in (Status.PAUSED, *ENDED_STATUSES):
+        # Someone who can no longer go gives up what they are booked on (a partner is told, in visits).
+        for step in _stepping_back_steps:
+            step(volunteer, to.label.lower())
     return volunteer
+
+
+# Apps that book volunteers (visits) give up their bookings when someone is paused or leaves.
+_stepping_back_steps: list[Callable[[Volunteer, str], None]] = []
+
+
+def register_stepping_back_step(step: Callable[[Volunteer, str], None]) -> None:
+    """`step(volunteer, new_status)` runs when a volunteer is paused, leaves or is not taken forward."""
+    if step not in _stepping_back_steps:
+        _stepping_back_steps.append(step)
 
 
 def _set_role(user, role: Role) -> None:
@@ -173,8 +191,8 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
             "token": default_token_generator.make_token(volunteer.user),
         },
     )
-    link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
-    mail.send_email(
+    link = absolute_url(path)
+    send_email(
         to=volunteer.email,
         subject="You have been invited to train as a mystery shopper",
         template="volunteers/email/invitation.txt",
@@ -223,10 +241,14 @@ def training_missing(volunteer: Volunteer, *, record: list[dict] | None = None) 
 
 
 def training_record(volunteer: Volunteer, *, on: date) -> list[dict]:
-    """Each module with the volunteer's last attendance and whether it is current."""
+    """Each module with the volunteer's last attendance and whether it is current.
+
+    A session only counts once it has started, as for `eligible_volunteers`.
+    """
+    day_end = timezone.make_aware(datetime.combine(on, datetime.max.time()))
     attended = {
         booking.session.module_id: booking.session.starts_at
-        for booking in volunteer.training_bookings.filter(attended=True)
+        for booking in volunteer.training_bookings.filter(attended=True, session__starts_at__lte=day_end)
         .select_related("session")
         .order_by("session__starts_at")
     }
@@ -253,7 +275,7 @@ def invite(*, session: TrainingSession, volunteers, by) -> int:
             )
             count += created
             if created:
-                mail.send_email(
+                send_email(
                     to=volunteer.email,
                     subject=f"Training: {session.module}",
                     template="volunteers/email/training_invitation.txt",
@@ -278,12 +300,110 @@ def book(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
     return booking
 
 
+@transaction.atomic
+def cancel_training_booking(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
+    """The volunteer gives up their place on a session that has not started; the place is free for
+    someone else, and they can book again while there is room. Cancelling twice changes nothing."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    booking = TrainingBooking.objects.filter(session=session, volunteer=volunteer).first()
+    if booking is None:
+        raise ValidationError("You are not booked on this session.")
+    if booking.booked_at is None:
+        return booking
+    if session.starts_at <= timezone.now():
+        raise ValidationError(
+            "This session has already started, so your place cannot be cancelled. "
+            "If you could not go, please tell the OPCC."
+        )
+    booking.booked_at = None
+    booking.save(update_fields=["booked_at"])
+    return booking
+
+
 def record_attendance(*, session: TrainingSession, attended_ids: set[int], by) -> None:
+    """Who attended a session, recorded once it has started (attendance counts towards being scheduled)."""
     if not by.has_role(Role.COORDINATOR):
         raise PermissionDenied("Only coordinators record attendance.")
+    if session.starts_at > timezone.now():
+        local = timezone.localtime(session.starts_at)
+        raise ValidationError(
+            f"This session has not happened yet. Record who attended once it has started, "
+            f"at {local:%H:%M} on {local:%-d %B %Y}."
+        )
     for booking in session.bookings.filter(booked_at__isnull=False):
         booking.attended = booking.volunteer_id in attended_ids
         booking.save(update_fields=["attended"])
+
+
+# --- Days away --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Something a volunteer is booked on, on days they say they will be away, and how to give it up."""
+
+    description: str
+    give_up: Callable[[], None]
+
+
+# Apps that depend on this one (visits) list their bookings on given days from their AppConfig.ready().
+_booking_finders: list[Callable[[Volunteer, date, date], list[Booking]]] = []
+
+
+def register_bookings_on_days(find: Callable[[Volunteer, date, date], list[Booking]]) -> None:
+    """`find(volunteer, first_day, last_day)` lists what the volunteer is booked on those days (from now on)."""
+    if find not in _booking_finders:
+        _booking_finders.append(find)
+
+
+class BookedOnDaysAway(Exception):
+    """The volunteer is booked on some of the days they want to add: ask before giving anything up."""
+
+    def __init__(self, bookings: list[Booking]):
+        super().__init__(f"{len(bookings)} booking(s) on those days")
+        self.bookings = bookings
+
+
+def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[Booking]:
+    """What the volunteer is booked on from `first` to `last` that has not started: training here, visits
+    from the visits app."""
+    tz = timezone.get_current_timezone()
+    sessions = TrainingBooking.objects.filter(
+        volunteer=volunteer,
+        booked_at__isnull=False,
+        session__starts_at__gt=timezone.now(),
+        session__starts_at__gte=datetime.combine(first, datetime.min.time(), tzinfo=tz),
+        session__starts_at__lt=datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    ).select_related("session__module")
+    found = [
+        Booking(
+            description=f"Training: {booking.session}, {booking.session.venue}",
+            give_up=lambda booking=booking: cancel_training_booking(session=booking.session, volunteer=volunteer),
+        )
+        for booking in sessions.order_by("session__starts_at")
+    ]
+    for find in _booking_finders:
+        found += find(volunteer, first, last)
+    return found
+
+
+@transaction.atomic
+def add_days_away(*, volunteer: Volunteer, starts_on: date, ends_on: date, give_up: bool = False) -> AwayPeriod:
+    """Record days a volunteer will be away, so they are not booked on them.
+
+    Anything already booked on those days is given up only when the volunteer says so
+    (`give_up`): otherwise `BookedOnDaysAway` lists it, to ask them first. Giving up a visit
+    is declining it, so the coordinator and anyone going with them are told.
+    """
+    dates.check_days_away(starts_on, ends_on)
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    bookings = bookings_on_days(volunteer, starts_on, ends_on)
+    if bookings and not give_up:
+        raise BookedOnDaysAway(bookings)
+    period = AwayPeriod.objects.create(volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
+    for booking in bookings:
+        booking.give_up()
+    return period
 
 
 # --- Expenses ---------------------------------------------------------------------------------
@@ -335,7 +455,58 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
     claim.state = ExpenseClaim.State.APPROVED if approve else ExpenseClaim.State.REJECTED
     claim.decided_by, claim.decided_at, claim.decision_reason = by, timezone.now(), reason.strip()
     claim.save()
+    if not approve:  # the volunteer hears why, and how to put it right
+        send_email(
+            to=claim.volunteer.email,
+            subject="Your expense claim was not approved",
+            template="volunteers/email/expense_rejected.txt",
+            context={"claim": claim},
+        )
     return claim
+
+
+# Apps that link claims to what they were for (visits) carry the link over to a correction.
+_correction_steps: list[Callable[[ExpenseClaim, ExpenseClaim], None]] = []
+
+
+def register_claim_correction_step(step: Callable[[ExpenseClaim, ExpenseClaim], None]) -> None:
+    """`step(rejected, correction)` runs when a rejected claim is corrected and sent again."""
+    if step not in _correction_steps:
+        _correction_steps.append(step)
+
+
+@transaction.atomic
+def correct_expense_claim(
+    *, claim: ExpenseClaim, volunteer: Volunteer, purpose: str, items: list[dict], receipts=(), keep_receipts=()
+) -> ExpenseClaim:
+    """Send a rejected claim again, corrected: a new claim, waiting for approval, in its place.
+
+    The rejected claim stays as it was, with its reason. Receipts already sent that the
+    volunteer keeps (`keep_receipts`) are copied to the new claim, beside any new ones. A
+    rejected claim is corrected once, however often the form is sent.
+    """
+    claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.volunteer_id != volunteer.pk:
+        raise PermissionDenied("This is not your claim.")
+    if claim.state != ExpenseClaim.State.REJECTED:
+        raise ValidationError("Only a claim that was not approved can be corrected and sent again.")
+    if ExpenseClaim.objects.filter(corrects=claim).exists():
+        raise ValidationError("This claim has already been corrected and sent again.")
+    correction = create_expense_claim(
+        volunteer=volunteer, purpose=purpose, items=items, receipts=receipts, training_session=claim.training_session
+    )
+    correction.corrects = claim
+    correction.save(update_fields=["corrects"])
+    for receipt in claim.receipts.filter(pk__in=[kept.pk for kept in keep_receipts]):
+        with receipt.file.open("rb") as handle:
+            content = handle.read()
+        Receipt.objects.create(
+            claim=correction, file=ContentFile(content, name="receipt"), content_type=receipt.content_type,
+            original_name=receipt.original_name, size=receipt.size,
+        )  # fmt: skip
+    for step in _correction_steps:
+        step(claim, correction)
+    return correction
 
 
 def approved_claims_rows() -> list[list]:

@@ -25,6 +25,7 @@ from .forms import (
     ApplicationForm,
     AvailabilityForm,
     AwayForm,
+    CorrectClaimForm,
     DecisionForm,
     EraseForm,
     ExpenseClaimForm,
@@ -139,7 +140,6 @@ def availability(request):
     volunteer = _own_volunteer(request)
     current = [f"{a.weekday}:{a.band}" for a in volunteer.availability.all()]
     form = AvailabilityForm(request.POST or None, initial={"slots": current})
-    away_form = AwayForm()
     if request.method == "POST" and form.is_valid():
         chosen = {tuple(slot.split(":")) for slot in form.cleaned_data["slots"]}
         volunteer.availability.all().delete()
@@ -148,24 +148,44 @@ def availability(request):
         )
         messages.success(request, "Your availability is saved.")
         return redirect("volunteers:availability")
-    return render(
-        request,
-        "volunteers/availability.html",
-        {"form": form, "away_form": away_form, "away_periods": volunteer.away_periods.all()},
-    )
+    return _render_availability(request, volunteer, form=form)
+
+
+def _render_availability(request, volunteer, *, form=None, away_form=None, clashes=(), status=200):
+    current = [f"{a.weekday}:{a.band}" for a in volunteer.availability.all()]
+    context = {
+        "form": form or AvailabilityForm(initial={"slots": current}),
+        "away_form": away_form or AwayForm(),
+        "away_periods": volunteer.away_periods.all(),
+        "clashes": clashes,
+    }
+    return render(request, "volunteers/availability.html", context, status=status)
 
 
 @require_POST
 @role_required(Role.VOLUNTEER)
 def away_add(request):
+    """Days away. Anything already booked on them is listed first, and given up only if the volunteer says so."""
     volunteer = _own_volunteer(request)
     form = AwayForm(request.POST)
-    if form.is_valid():
-        form.instance.volunteer = volunteer
-        form.save()
-        messages.success(request, "Saved. You will not be asked to visit on those days.")
+    if not form.is_valid():
+        return _render_availability(request, volunteer, away_form=form, status=400)
+    try:
+        services.add_days_away(
+            volunteer=volunteer,
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            give_up=request.POST.get("give_up") == "yes",
+        )
+    except services.BookedOnDaysAway as booked:
+        return _render_availability(request, volunteer, away_form=form, clashes=booked.bookings)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_availability(request, volunteer, away_form=form, status=400)
+    if request.POST.get("give_up") == "yes":
+        messages.success(request, "Saved, and your bookings on those days are given up. The coordinator has been told.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.success(request, "Saved. You will not be asked to visit on those days.")
     return redirect("volunteers:availability")
 
 
@@ -199,6 +219,7 @@ def my_training(request):
             "training_missing": services.training_missing(volunteer),
             "bookings": bookings,
             "open_sessions": open_sessions,
+            "now": timezone.now(),
         },
     )
 
@@ -216,10 +237,24 @@ def training_book(request, pk):
     return redirect("volunteers:my-training")
 
 
+@require_POST
+@role_required(Role.VOLUNTEER, Role.APPLICANT)
+def training_cancel(request, pk):
+    """The volunteer gives up their place on a session that has not started."""
+    volunteer = _own_volunteer(request)
+    session = get_object_or_404(TrainingSession, pk=pk)
+    try:
+        services.cancel_training_booking(session=session, volunteer=volunteer)
+        messages.success(request, f"Your place on {session} is cancelled. You can book it again while there is room.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("volunteers:my-training")
+
+
 @role_required(Role.VOLUNTEER)
 def my_expenses(request):
     volunteer = _own_volunteer(request)
-    claims = volunteer.expense_claims.prefetch_related("items", "receipts")
+    claims = volunteer.expense_claims.select_related("correction").prefetch_related("items", "receipts")
     return render(request, "volunteers/my_expenses.html", {"claims": claims})
 
 
@@ -240,6 +275,33 @@ def expense_create(request):
     return render(request, "volunteers/expense_form.html", {"form": form})
 
 
+@role_required(Role.VOLUNTEER)
+def expense_correct(request, pk):
+    """Correct a claim that was not approved and send it again; the rejected one stays, with its reason."""
+    volunteer = _own_volunteer(request)
+    claim = get_object_or_404(volunteer.expense_claims.prefetch_related("items", "receipts"), pk=pk)
+    if claim.state != ExpenseClaim.State.REJECTED or claim.was_corrected:
+        messages.info(request, "Only a claim that was not approved, and not yet sent again, can be corrected.")
+        return redirect(claim)
+    form = CorrectClaimForm(request.POST or None, request.FILES or None, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.correct_expense_claim(
+                claim=claim,
+                volunteer=volunteer,
+                purpose=form.cleaned_data["purpose"],
+                items=form.items(),
+                receipts=form.cleaned_data["receipts"],
+                keep_receipts=form.cleaned_data.get("keep_receipts", ()),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(claim)
+        messages.success(request, f"Corrected claim sent: {correction.total_display}. A coordinator will look at it.")
+        return redirect(correction)
+    return render(request, "volunteers/expense_form.html", {"form": form, "correcting": claim})
+
+
 def _claims_visible_to(user):
     if user.has_role(*OPCC_ROLES):
         return ExpenseClaim.objects.all()
@@ -249,7 +311,10 @@ def _claims_visible_to(user):
 @role_required(Role.VOLUNTEER, *OPCC_ROLES)
 def expense_detail(request, pk):
     claim = get_object_or_404(
-        _claims_visible_to(request.user).select_related("volunteer").prefetch_related("items", "receipts"), pk=pk
+        _claims_visible_to(request.user)
+        .select_related("volunteer", "corrects", "correction")
+        .prefetch_related("items", "receipts"),
+        pk=pk,
     )
     return render(request, "volunteers/expense_detail.html", {"claim": claim, "decision_form": DecisionForm()})
 
@@ -396,9 +461,13 @@ def training_detail(request, pk):
     invitable = Volunteer.objects.filter(status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]).exclude(
         training_bookings__session=session
     )
-    return render(
-        request, "volunteers/training_detail.html", {"session": session, "bookings": bookings, "invitable": invitable}
-    )
+    context = {
+        "session": session,
+        "bookings": bookings,
+        "invitable": invitable,
+        "started": session.starts_at <= timezone.now(),  # attendance is recorded once it has
+    }
+    return render(request, "volunteers/training_detail.html", context)
 
 
 @require_POST
@@ -418,8 +487,11 @@ def training_invite(request, pk):
 def training_attendance(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
-    services.record_attendance(session=session, attended_ids=attended, by=request.user)
-    messages.success(request, "Attendance saved.")
+    try:
+        services.record_attendance(session=session, attended_ids=attended, by=request.user)
+        messages.success(request, "Attendance saved.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(session)
 
 

@@ -11,11 +11,11 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 from selenium.webdriver.common.by import By
 
+from conftest import delivered_email
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from mysteryshop.tests.journey import PHONE, Journey, Person, errors_on_page
@@ -171,11 +171,11 @@ def test_a_coordinator_plans_books_and_discards_safely(browser):
 
     j.press("Confirm the plan")
     assert "each volunteer booked is e-mailed an invitation" in j.page_text()
-    mail.outbox.clear()
+    delivered_email().clear()
     j.press("Book volunteers for every open visit and e-mail them")
     assert "Booked 2 visits; each volunteer booked has been e-mailed an invitation" in j.message()
     assert not re.search(r"\(\d+, \d+\)", j.page_text()), "no Python tuple in the banner"
-    assert len(mail.outbox) == 4
+    assert len(delivered_email()) == 4
 
     # A draft for another quarter with a visit someone was booked on (as could happen before booking
     # needed a confirmed plan): discarding it asks, names them, and sends them a cancellation.
@@ -189,14 +189,14 @@ def test_a_coordinator_plans_books_and_discards_safely(browser):
         assigned_by=visit.created_by,
     )  # fmt: skip
     uid = told.ics_uid
-    mail.outbox.clear()
+    delivered_email().clear()
     j.visit(draft.get_absolute_url())
     j.press("Discard this draft")
     assert str(booked) in j.page_text() and "will be cancelled" in j.page_text()
     j.press("Yes, discard this draft")
     assert "Draft plan discarded. 1 volunteer booked on its visits was e-mailed a cancellation." in j.message()
     assert not QuarterPlan.objects.filter(pk=draft.pk).exists()
-    (message,) = mail.outbox
+    (message,) = delivered_email()
     assert message.to == [booked.email]
     cancel = Calendar.from_ical(message.attachments[0][1])
     assert cancel["METHOD"] == "CANCEL" and cancel.walk("VEVENT")[0]["UID"] == uid
@@ -280,10 +280,10 @@ def test_a_returned_report_reaches_the_volunteer_who_corrects_and_sends_it(brows
     j.visit("/visits/reports/")
     j.open(j.driver.find_element(By.CSS_SELECTOR, "main table a"))
     j.fill("What needs correcting", "Please give the wait in minutes and seconds as you timed it.")
-    mail.outbox.clear()
+    delivered_email().clear()
     j.press("Return for correction")
     assert "Report returned to the volunteer" in j.message()
-    (message,) = mail.outbox
+    (message,) = delivered_email()
     assert message.to == [assignment.volunteer.email] and "Please give the wait" in message.body
 
     j.sign_in(margaret)

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-real-production-secret-key-with-plenty-of-entropy-4c9f2a7e1b3d5f60",
     "DJANGO_ALLOWED_HOSTS": "mysteryshop.opcc.example",
+    "MYSTERYSHOP_SITE_URL": "https://mysteryshop.opcc.example",
 }
 
 
@@ -51,6 +52,13 @@ def test_production_settings_pass_the_deployment_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_check_asks_for_the_sites_address():
+    without = {key: value for key, value in PRODUCTION_ENV.items() if key != "MYSTERYSHOP_SITE_URL"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", extra_env=without)
+    assert result.returncode != 0
+    assert "MYSTERYSHOP_SITE_URL is not set" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

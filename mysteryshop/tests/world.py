@@ -255,8 +255,10 @@ URL_KWARGS = {
     # volunteers
     "volunteers:away-delete": _pk("away"),
     "volunteers:training-book": _pk("training_session"),
+    "volunteers:training-cancel": _pk("training_session"),
     "volunteers:expense-detail": _pk("expense"),
     "volunteers:expense-decide": _pk("expense"),
+    "volunteers:expense-correct": _pk("expense"),
     "volunteers:receipt-download": _pk("receipt"),
     "volunteers:volunteer-detail": _pk("owner"),
     "volunteers:volunteer-transition": _pk("owner"),
@@ -341,6 +343,7 @@ URL_KWARGS = {
     "reports:finding-accept": _pk("finding"),
     "reports:finding-challenge": _pk("finding"),
     "reports:finding-close": _pk("finding"),
+    "reports:finding-correct": _pk("finding"),
     "reports:document-detail": _pk("document"),
     "reports:document-status": _pk("document"),
     "reports:document-make-again": _pk("document"),

@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from conftest import delivered_email
 from reports import appeals, rollups
 from reports.models import Appeal, AppealStatus, RollupRow
 from visits.models import Answer, SubmissionEvent
@@ -259,3 +260,72 @@ def test_appeal_pages_are_accessible(browser, client_for, force_liaison, coordin
     browser_sign_in(browser, client_for(force_liaison))
     pages = [appeal.get_absolute_url(), reverse("reports:appeal-create", args=[appeal.submission_id])]
     assert accessibility_problems(browser, pages) == {}
+
+
+# --- A result is appealed once; both sides are e-mailed (issue 22, item 6) -----------------------------
+
+
+def decide(client, appeal, outcome="upheld", reason="The report is clear."):
+    return client.post(reverse("reports:appeal-decide", args=[appeal.pk]), {"outcome": outcome, "reason": reason})
+
+
+def test_a_result_cannot_be_appealed_again_after_a_decision(
+    client_for, coordinator, force_liaison, appeal, django_capture_on_commit_callbacks
+):
+    decide(client_for(coordinator), appeal)
+    client = client_for(force_liaison)
+    create_url = reverse("reports:appeal-create", args=[appeal.submission_id])
+    response = client.get(create_url, follow=True)
+    assert response.redirect_chain[-1][0] == appeal.get_absolute_url()
+    assert "Its decision is final" in response.content.decode()
+    client.post(create_url, {"ground": "scoring_error", "explanation": "Try again."})
+    assert Appeal.objects.count() == 1
+    with pytest.raises(ValidationError, match="appealed once"):
+        appeals.raise_appeal(
+            submission=appeal.submission, by=force_liaison, ground="scoring_error", explanation="Try again."
+        )
+    point = appeal.submission.assignment.visit.contact_point
+    start = rollups.slices_of(appeal.submission)[2][1]
+    listing = client.get(reverse("reports:contact-point-results", args=[point.pk, start.isoformat()])).content.decode()
+    assert "Appeal: result stands" in listing and create_url not in listing
+
+
+def test_a_withdrawn_appeal_can_be_raised_again(client_for, force_liaison, appeal):
+    appeals.withdraw_appeal(appeal=appeal, by=force_liaison)
+    again = appeals.raise_appeal(
+        submission=appeal.submission, by=force_liaison, ground="scoring_error", explanation="Now with the facts."
+    )
+    assert again.is_open
+
+
+def test_coordinators_are_emailed_of_a_new_appeal_and_the_force_of_the_decision(
+    client_for, coordinator, force_liaison, rolled_up, django_capture_on_commit_callbacks
+):
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(force_liaison).post(
+            reverse("reports:appeal-create", args=[rolled_up.pk]),
+            {"ground": "evaluator_error", "explanation": "We were greeted at once."},
+        )
+    appeal = Appeal.objects.get()
+    (raised,) = [message for message in delivered_email() if message.to == [coordinator.email]]
+    assert "appealed" in raised.subject
+    assert not [message for message in delivered_email() if message.to == [force_liaison.email]]
+    assert "We were greeted at once." in raised.body and f"http://testserver{appeal.get_absolute_url()}" in raised.body
+    delivered_email().clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(client_for(coordinator), appeal, reason="The report is clear about the greeting.")
+    (decided,) = [message for message in delivered_email() if message.to == [force_liaison.email]]
+    assert "Result stands" in decided.body and "The report is clear about the greeting." in decided.body
+    assert "Quillfeather" not in decided.body, "no volunteer's name reaches the force"
+
+
+def test_coordinators_are_emailed_when_the_force_withdraws(
+    client_for, coordinator, force_liaison, appeal, django_capture_on_commit_callbacks
+):
+
+    delivered_email().clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(force_liaison).post(reverse("reports:appeal-withdraw", args=[appeal.pk]), {"reason": ""})
+    (told,) = [message for message in delivered_email() if message.to == [coordinator.email]]
+    assert "withdrew" in told.subject

@@ -591,7 +591,9 @@ def test_the_opcc_challenges_accepts_and_closes_on_the_page(client_for, coordina
     client.post(reverse("reports:finding-accept", args=[finding.pk]))
     assert Finding.objects.get().status == FindingStatus.ACCEPTED
     response = client.post(
-        reverse("reports:finding-close", args=[finding.pk]), {"what_changed": "Done in March."}, follow=True
+        reverse("reports:finding-close", args=[finding.pk]),
+        {"what_changed": "Done in March.", "step": "publish"},
+        follow=True,
     )
     assert "Finding closed" in response.content.decode()
     assert Finding.objects.get().status == FindingStatus.CLOSED
@@ -665,6 +667,72 @@ def test_the_public_page_shows_closed_findings_and_needs_no_sign_in(
     assert REDACTED_TEXT not in content and "Quillfeather" not in content
     assert f"{timezone.localtime(released_report.assignment.visit.starts_at):%-d %b %Y}" not in content
     assert list(Finding.objects.published()) == [done]
+
+
+def test_closing_shows_what_the_public_will_see_before_anything_is_published(
+    client_for, client, coordinator, force_liaison
+):
+    finding = raise_it(coordinator, title="Greet everyone at the desk")
+    findings.respond_to_finding(finding=finding, by=force_liaison, response="We will retrain staff.")
+    findings.accept_finding(finding=finding, by=coordinator)
+    staff = client_for(coordinator)
+    close = reverse("reports:finding-close", args=[finding.pk])
+    assert "Check what the public will see" in staff.get(finding.get_absolute_url()).content.decode()
+    check = staff.post(close, {"what_changed": "Staff were retrained in Mrach."}).content.decode()
+    assert "Check what the public will see" in check
+    assert "Greet everyone at the desk" in check and "Staff were retrained in Mrach." in check
+    assert finding.recommendation in check
+    assert Finding.objects.get().status == FindingStatus.ACCEPTED, "nothing is published by the first press"
+    change = staff.post(close, {"what_changed": "Staff were retrained in Mrach.", "step": "change"}).content.decode()
+    assert "Staff were retrained in Mrach.</textarea>" in change, "Change it goes back with the text kept"
+    assert Finding.objects.get().status == FindingStatus.ACCEPTED
+    staff.post(close, {"what_changed": "Staff were retrained in March.", "step": "publish"})
+    assert Finding.objects.get().status == FindingStatus.CLOSED
+    assert "Staff were retrained in March." in client.get(reverse("reports:you-said-we-did")).content.decode()
+
+
+def test_the_published_text_is_corrected_after_closing_with_its_history_kept(
+    client_for, client, coordinator, force_liaison, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    finding = closed(coordinator, force_liaison, title="Greet everyone at the desk")
+    staff = client_for(coordinator)
+    page = staff.get(finding.get_absolute_url()).content.decode()
+    assert "Correct the published text" in page and "Staff were retrained in March.</textarea>" in page
+    correct = reverse("reports:finding-correct", args=[finding.pk])
+    corrected = {
+        "title": "Greet everyone at the desk",
+        "recommendation": finding.recommendation,
+        "what_changed": "Desk staff were retrained in March 2027.",
+        "reason": "The first text left out who was retrained.",
+    }
+    check = staff.post(correct, corrected).content.decode()
+    assert "Check what the public will see" in check and "Desk staff were retrained in March 2027." in check
+    assert Finding.objects.get().what_changed == "Staff were retrained in March.", "nothing changes on the check"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(correct, {**corrected, "step": "publish"}, follow=True)
+    assert "Correction published" in response.content.decode()
+    public = client.get(reverse("reports:you-said-we-did")).content.decode()
+    assert "Desk staff were retrained in March 2027." in public and "Staff were retrained in March." not in public
+    history = staff.get(finding.get_absolute_url()).content.decode()
+    assert "Published text corrected" in history and "The first text left out who was retrained." in history
+    assert "What changed before: “Staff were retrained in March.”" in history
+    assert [message.to for message in mail.outbox] == [[force_liaison.email]]
+
+
+def test_a_correction_needs_a_reason_and_only_the_opcc_makes_one(client_for, coordinator, force_liaison):
+    finding = closed(coordinator, force_liaison)
+    correct = reverse("reports:finding-correct", args=[finding.pk])
+    data = {"title": "New", "recommendation": "R", "what_changed": "W"}
+    page = client_for(coordinator).post(correct, data).content.decode()
+    assert "Say why the published text is corrected." in page and 'href="#id_reason"' in page
+    assert client_for(force_liaison).post(correct, {**data, "reason": "x", "step": "publish"}).status_code == 403
+    assert Finding.objects.get().title == finding.title
+    open_one = raise_it(coordinator, title="Answer faster")
+    with pytest.raises(ValidationError, match="Only a closed"):
+        findings.correct_published_finding(finding=open_one, by=coordinator, reason="x", **data)
 
 
 def test_the_public_page_is_linked_from_the_welcome_page(client):

@@ -78,6 +78,10 @@ def test_a_file_with_bad_rows_saves_nothing_and_says_what_is_wrong_on_each_line(
         (b"month,calls\n2026-09,4\n", "The header row is missing: average answer time, calls abandoned."),
         (b"month,calls,average answer time,calls abandoned\n", "no months"),
         ("month,calls\n".encode("utf-16"), "not plain text"),
+        # Excel in many European settings saves "CSV" with semicolons: say how to save it with commas.
+        (b"month;calls;average answer time;calls abandoned\n2026-09;41250;95;3120\n", "semicolons between its values"),
+        (b"month\tcalls\taverage answer time\tcalls abandoned\n", "tabs between its values; it needs commas"),
+        (b"month,calls,average answer time,calls abandoned\n1926-01,10,95,1\n", "before the 101 number began"),
     ],
 )
 def test_a_file_that_is_not_a_figures_file_is_refused_with_a_message(content, message, coordinator):

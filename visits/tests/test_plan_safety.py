@@ -5,12 +5,12 @@ volunteer not offered for a visit, the one rule that leaves them out."""
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from conftest import delivered_email
 from scenarios.models import Channel
 from scenarios.tests.factories import ContactPointFactory
 from visits import services
@@ -43,7 +43,7 @@ def test_a_draft_plan_books_nobody_and_emails_nobody(client_for, coordinator, dr
     response = client_for(coordinator).post(reverse("visits:plan-fill", args=[draft.pk]), follow=True)
     assert "Confirm the plan before booking" in response.content.decode()
     assert not Assignment.objects.exists()
-    assert mail.outbox == []
+    assert delivered_email() == []
 
 
 def test_a_visit_of_a_draft_plan_cannot_be_booked_one_by_one(client_for, coordinator, draft, people):
@@ -74,7 +74,7 @@ def test_booking_a_confirmed_plan_says_what_happened_in_words(
     page = response.content.decode()
     assert "Booked 2 visits; each volunteer booked has been e-mailed an invitation" in page
     assert "(2, 0)" not in page and "(" not in page[page.index("Booked 2") : page.index("Booked 2") + 120]
-    assert len(mail.outbox) == 4
+    assert len(delivered_email()) == 4
 
 
 def test_a_plan_left_partly_open_says_how_many_and_where_to_look(coordinator, draft):
@@ -127,9 +127,9 @@ def test_discarding_a_draft_sends_everyone_booked_a_calendar_cancel_of_the_same_
     assert "2 volunteer bookings on these visits will be cancelled" in page
     with django_capture_on_commit_callbacks(execute=True):
         client_for(coordinator).post(reverse("visits:plan-discard", args=[draft.pk]))
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(person.email for person in people[:2])
+    assert sorted(message.to[0] for message in delivered_email()) == sorted(person.email for person in people[:2])
     for assignment in booked:
-        message = next(m for m in mail.outbox if m.to == [assignment.volunteer.email])
+        message = next(m for m in delivered_email() if m.to == [assignment.volunteer.email])
         assert message.subject == "A mystery shop visit has been cancelled"
         name, content, mimetype = message.attachments[0]
         assert mimetype.startswith("text/calendar")

@@ -20,6 +20,7 @@ def test_check_in_and_recognition_on_a_phone_are_accessible(browser, client_for,
     visit = make_visit(coordinator=coordinator)
     person = ready_volunteer()
     assignment = services.assign(visit=visit, volunteer=person, by=coordinator)
+    services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)  # nobody goes alone
     with time_machine.travel(visit.starts_at + timedelta(minutes=5), tick=True):
         browser_sign_in(browser, client_for(person.user))
         assert accessibility_problems(browser, [reverse("visits:assignment-detail", args=[assignment.pk])]) == {}

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.urls import reverse
 
+from conftest import delivered_email
 from visits import capture, services
 from visits.models import SubmissionStatus
 
@@ -154,7 +154,7 @@ def test_the_confirmation_is_only_for_a_sent_report(client_for, booked):
 def returned(client_for, booked, coordinator, django_capture_on_commit_callbacks):
     _visit, (assignment, _other) = booked
     sent(client_for(assignment.volunteer.user), assignment)
-    mail.outbox.clear()
+    delivered_email().clear()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(coordinator).post(
             reverse("visits:review-return", args=[assignment.submission.pk]),
@@ -166,7 +166,7 @@ def returned(client_for, booked, coordinator, django_capture_on_commit_callbacks
 
 
 def test_returning_a_report_emails_the_volunteer_the_comment_and_a_link(returned):
-    message = mail.outbox[-1]
+    message = delivered_email()[-1]
     assert message.to == [returned.volunteer.email]
     assert message.subject == "Please correct your mystery shop report"
     assert "Please give the wait in minutes and seconds." in message.body

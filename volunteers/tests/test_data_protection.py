@@ -77,6 +77,44 @@ def test_the_subject_access_export_holds_everything_about_the_person(client, cli
     assert (AuditAction.CHANGED, "volunteers.volunteer") in actions
 
 
+def test_the_export_holds_check_in_and_out_times_and_the_recognised_flag_with_its_note(
+    client_for, coordinator, reporter
+):
+    from visits import safety
+    from visits.models import Assignment
+
+    assignment = reporter.assignment
+    visit = assignment.visit
+    Assignment.objects.filter(pk=assignment.pk).update(
+        checked_in_at=visit.starts_at, checked_out_at=visit.ends_at - timedelta(minutes=2)
+    )
+    with time_machine.travel(visit.ends_at, tick=False):
+        safety.report_recognised(assignment=assignment, by=assignment.volunteer.user, note="The PCSO is my neighbour.")
+    booking = export_of(client_for(coordinator), assignment.volunteer)["visits"]["bookings"][0]
+    assert booking["checked_in_at"] == visit.starts_at.isoformat()
+    assert booking["checked_out_at"] == (visit.ends_at - timedelta(minutes=2)).isoformat()
+    assert booking["thinks_they_were_recognised"] is True and booking["recognised_note"] == "The PCSO is my neighbour."
+    assert booking["recognised_at"] == visit.ends_at.isoformat()
+    assert booking["report"]["kept_out_of_results"] is True
+    assert "The PCSO is my neighbour." in booking["report"]["kept_out_because"]
+    assert [event["action"] for event in booking["report"]["history"]][-1] == "excluded"
+
+
+def test_erasure_removes_what_they_wrote_about_being_recognised(client_for, coordinator, reporter):
+    from visits import safety
+    from visits.models import Assignment, SubmissionEvent
+
+    assignment = reporter.assignment
+    with time_machine.travel(assignment.visit.ends_at, tick=False):
+        safety.report_recognised(assignment=assignment, by=assignment.volunteer.user, note="The PCSO is my neighbour.")
+    services.erase(volunteer=assignment.volunteer, by=coordinator, reason="Asked by letter")
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    assert assignment.recognised_at is not None and assignment.recognised_note == ""
+    reporter.refresh_from_db()
+    assert reporter.excluded and "neighbour" not in reporter.excluded_reason
+    assert not SubmissionEvent.objects.filter(comment__contains="neighbour").exists()
+
+
 def test_the_export_itself_is_recorded(client_for, coordinator, reporter):
     export_of(client_for(coordinator), reporter.assignment.volunteer)
     assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, username="coordinator").count() == 1

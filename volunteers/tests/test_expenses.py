@@ -3,12 +3,14 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from conftest import delivered_email
 from volunteers import services
-from volunteers.models import ExpenseClaim, Receipt, Volunteer
+from volunteers.models import ExpenseClaim, ExpenseItem, Receipt, Volunteer
 
 URL = reverse("volunteers:expense-create")
 
@@ -169,3 +171,72 @@ def test_approved_claims_export_as_csv_with_monthly_totals(client_for, coordinat
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "Parking" in text and "2.50" in text
     assert "Month,Total (£)" in text
+
+
+# --- Rejected claims corrected and sent again; a second claim for a visit warned (issue 22, item 10) -------
+
+
+def rejected_claim(coordinator, person, callbacks):
+    claim = services.create_expense_claim(
+        volunteer=person,
+        purpose="Bus to Hanley",
+        items=[{"kind": ExpenseItem.Kind.FARE, "amount_pence": 4500}],
+        receipts=[],
+    )
+    Receipt.objects.create(
+        claim=claim, file=ContentFile(b"%PDF-1.4 ticket", name="t.pdf"), content_type="application/pdf",
+        original_name="bus-ticket.pdf", size=15,
+    )  # fmt: skip
+    with callbacks(execute=True):
+        services.decide_expense_claim(claim=claim, by=coordinator, approve=False, reason="The fare was £4.50, not £45.")
+    return claim
+
+
+def test_a_rejected_claim_is_emailed_with_the_reason_and_a_link_to_correct_it(
+    coordinator, volunteer, django_capture_on_commit_callbacks
+):
+    claim = rejected_claim(coordinator, volunteer.volunteer, django_capture_on_commit_callbacks)
+    (message,) = [m for m in delivered_email() if m.to == [volunteer.volunteer.email]]
+    assert "not approved" in message.subject and "The fare was £4.50, not £45." in message.body
+    assert f"http://127.0.0.1:8000{reverse('volunteers:expense-correct', args=[claim.pk])}" in message.body
+
+
+def test_a_rejected_claim_is_corrected_and_sent_again_keeping_the_first(
+    client_for, coordinator, volunteer, django_capture_on_commit_callbacks
+):
+    claim = rejected_claim(coordinator, volunteer.volunteer, django_capture_on_commit_callbacks)
+    client = client_for(volunteer)
+    assert "Correct it and send it again" in client.get(claim.get_absolute_url()).content.decode()
+    form = client.get(reverse("volunteers:expense-correct", args=[claim.pk])).content.decode()
+    assert 'value="Bus to Hanley"' in form and 'value="45.00"' in form and "bus-ticket.pdf" in form
+    kept = claim.receipts.get()
+    data = {"purpose": "Bus to Hanley", "fares": "4.50", "keep_receipts": [kept.pk]}
+    response = client.post(reverse("volunteers:expense-correct", args=[claim.pk]), data)
+    correction = ExpenseClaim.objects.get(corrects=claim)
+    assert response.status_code == 302 and response["Location"] == correction.get_absolute_url()
+    assert correction.state == ExpenseClaim.State.SUBMITTED and correction.total_pence == 450
+    assert [r.original_name for r in correction.receipts.all()] == ["bus-ticket.pdf"]
+    claim.refresh_from_db()
+    assert claim.state == ExpenseClaim.State.REJECTED and claim.decision_reason == "The fare was £4.50, not £45."
+    client.post(reverse("volunteers:expense-correct", args=[claim.pk]), data)  # sent twice: one correction
+    assert ExpenseClaim.objects.filter(corrects=claim).count() == 1
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Corrected and sent again" in page and "Correct it and send it again" not in page
+
+
+def test_only_the_owner_corrects_and_only_a_rejected_claim(client_for, coordinator, volunteer, other_volunteer):
+    claim = services.create_expense_claim(
+        volunteer=volunteer.volunteer, purpose="Parking", items=[{"kind": ExpenseItem.Kind.MILEAGE, "miles": 3}]
+    )
+    response = client_for(volunteer).get(reverse("volunteers:expense-correct", args=[claim.pk]))
+    assert response.status_code == 302 and response["Location"] == claim.get_absolute_url()
+    assert client_for(other_volunteer).get(reverse("volunteers:expense-correct", args=[claim.pk])).status_code == 404
+
+
+def test_the_items_table_says_each_label_once(client_for, coordinator, volunteer):
+    claim = services.create_expense_claim(
+        volunteer=volunteer.volunteer, purpose="Driving", items=[{"kind": ExpenseItem.Kind.MILEAGE, "miles": 10}]
+    )
+    page = client_for(coordinator).get(claim.get_absolute_url()).content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert row.count("Mileage") == 1 and "£4.50" in row

@@ -111,3 +111,48 @@ def test_a_person_applies_on_a_phone_from_the_home_page(browser, request, db, ja
     assert j.heading() == "Thank you for applying", j.page_text()
     volunteer = Volunteer.objects.get(email=f"ada.{javascript}@example.org")
     assert str(volunteer.date_of_birth) == "1955-03-10" and volunteer.force_connection == "none"
+
+
+# Words split across two lines inside the page's main part: a range over each word gives one box per line.
+SPLIT_WORDS = """
+const out = [];
+const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (!node.parentElement.offsetParent) continue;  // not shown
+  for (const match of node.textContent.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(node, match.index);
+    range.setEnd(node, match.index + match[0].length);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (lines.size > 1) out.push(match[0]);
+  }
+}
+return out;
+"""
+
+
+def test_my_training_keeps_every_word_whole_on_a_phone(browser, client_for, volunteer):
+    from django.utils import timezone
+
+    from volunteers.models import TrainingBooking
+
+    from .factories import TrainingModuleFactory
+
+    for name, refresh in (
+        ("Induction: being a mystery shopper", None),
+        ("Safeguarding and personal safety", 24),
+        ("Recording observations accurately", 12),
+    ):
+        session = TrainingSessionFactory(
+            module=TrainingModuleFactory(name=name, refresh_months=refresh),
+            starts_at=timezone.now() - timezone.timedelta(days=400),
+        )
+        TrainingBooking.objects.create(
+            session=session, volunteer=volunteer.volunteer, booked_at=session.starts_at, attended=True
+        )
+    browser_sign_in(browser, client_for(volunteer))
+    browser.set_window_size(390, 844)
+    browser.get(browser.base_url + reverse("volunteers:my-training"))
+    wait_for(browser, "main h1")
+    assert "Needs refreshing" in browser.find_element("css selector", "main").text
+    assert browser.execute_script(SPLIT_WORDS) == []
