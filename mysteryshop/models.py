@@ -223,12 +223,15 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=OutgoingEmailStatus.values), name="outgoing_email_known_status"
+                condition=models.Q(status__in=OutgoingEmailStatus.values),
+                name="outgoing_email_known_status",
+                violation_error_message="An e-mail in the outbox is waiting, being sent, sent or given up.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status=OutgoingEmailStatus.SENT, sent_at__isnull=False)
                 | (~models.Q(status=OutgoingEmailStatus.SENT) & models.Q(sent_at__isnull=True)),
                 name="outgoing_email_sent_has_time",
+                violation_error_message="An e-mail is marked sent exactly when it has the time it was sent.",
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import delivered_email
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from reports import findings, tasks
@@ -694,7 +695,6 @@ def test_closing_shows_what_the_public_will_see_before_anything_is_published(
 def test_the_published_text_is_corrected_after_closing_with_its_history_kept(
     client_for, client, coordinator, force_liaison, django_capture_on_commit_callbacks
 ):
-    from django.core import mail
 
     finding = closed(coordinator, force_liaison, title="Greet everyone at the desk")
     staff = client_for(coordinator)
@@ -710,7 +710,7 @@ def test_the_published_text_is_corrected_after_closing_with_its_history_kept(
     check = staff.post(correct, corrected).content.decode()
     assert "Check what the public will see" in check and "Desk staff were retrained in March 2027." in check
     assert Finding.objects.get().what_changed == "Staff were retrained in March.", "nothing changes on the check"
-    mail.outbox.clear()
+    delivered_email().clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(correct, {**corrected, "step": "publish"}, follow=True)
     assert "Correction published" in response.content.decode()
@@ -719,7 +719,7 @@ def test_the_published_text_is_corrected_after_closing_with_its_history_kept(
     history = staff.get(finding.get_absolute_url()).content.decode()
     assert "Published text corrected" in history and "The first text left out who was retrained." in history
     assert "What changed before: “Staff were retrained in March.”" in history
-    assert [message.to for message in mail.outbox] == [[force_liaison.email]]
+    assert [message.to for message in delivered_email()] == [[force_liaison.email]]
 
 
 def test_a_correction_needs_a_reason_and_only_the_opcc_makes_one(client_for, coordinator, force_liaison):

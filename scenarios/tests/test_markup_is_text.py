@@ -127,8 +127,10 @@ def built(client) -> QuestionnaireVersion:
                 post["required"] = "on"
             if item.get("scoring"):
                 post["commitment_area"] = areas[item["scoring"]["commitment_area"]]
-                post["expected_answer_text"] = "yes" if item["kind"] == "yes_no" else ""
-                post["maximum"] = item["scoring"].get("maximum") or ""
+                if item["kind"] == "yes_no":
+                    post["expected_choice"] = "yes"
+                if maximum := item["scoring"].get("maximum"):
+                    post["target_duration_0"], post["target_duration_1"] = divmod(maximum, 60)
             response = client.post(reverse("scenarios:question-add", args=[section.pk]), post)
             assert response.status_code == 302, response.content.decode()
     assert Question.objects.filter(section__version=version).count() == 6

@@ -89,7 +89,7 @@ def test_after_checking_out_and_sending_the_report_the_page_offers_neither_in_a_
         assert not j.driver.find_elements(By.XPATH, buttons.format("Accept this visit"))
         j.press("I have left")
         assert "You are checked out" in j.page_text()
-        j.follow("Fill in the questionnaire")
+        j.press("Fill in the questionnaire")
         while "Check your answers" not in j.heading():
             answer_questionnaire_page(j)
             j.press("Save and")
