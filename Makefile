@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format assets install migrate up bench clean screenshots
+.PHONY: demo test lint format assets install migrate up bench clean screenshots lock
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP) static/vendor/.built
@@ -42,6 +42,13 @@ up: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/honcho start
 
+# Re-lock the Python packages with their hashes after changing requirements*.in
+# (`make lock UPGRADE=--upgrade` moves everything to the newest allowed version).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: install
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -52,7 +59,7 @@ format: install
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) scripts/run_tests.py
+	$(PY) scripts/run_tests.py --numprocesses auto --maxprocesses 4
 
 # Runs the browser journey and saves each role's main pages, phone and desktop, in docs/screenshots/.
 screenshots: install
