@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -50,8 +50,6 @@ VISIT_TRANSITIONS = {
     VisitStatus.CANCELLED: set(),
 }
 OPEN_STATUSES = (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
-# Anything in person takes two volunteers, for their safety (the scenarios app enforces it too).
-IN_PERSON_VOLUNTEERS = 2
 
 
 class QuarterPlan(models.Model):
@@ -136,7 +134,7 @@ class VisitQuerySet(models.QuerySet):
             .filter(contact_point__channel__in=IN_PERSON_CHANNELS)
             .with_booked()
             .filter(booked__gte=1)
-            .filter(Q(booked__lt=IN_PERSON_VOLUNTEERS) | Q(short_since__isnull=False))
+            .filter(Q(booked__lt=F("scenario__volunteers_needed")) | Q(short_since__isnull=False))
         )
 
 
@@ -182,6 +180,7 @@ class Visit(models.Model):
 
     @property
     def volunteers_needed(self) -> int:
+        """The scenario's number, the one source (the database makes anything in person two)."""
         return self.scenario.volunteers_needed
 
     @property
@@ -207,9 +206,9 @@ class Visit(models.Model):
         booked = self.assignments.active().count()
         if not booked:
             return ""
-        if booked < IN_PERSON_VOLUNTEERS and self.short_since:
+        if booked < self.volunteers_needed and self.short_since:
             return "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
-        if booked < IN_PERSON_VOLUNTEERS:
+        if booked < self.volunteers_needed:
             return "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
         if self.short_since:
             return "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."

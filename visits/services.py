@@ -53,13 +53,6 @@ def _require_coordinator(user) -> None:
         raise PermissionDenied("Only coordinators schedule visits.")
 
 
-def volunteers_needed(scenario: Scenario) -> int:
-    """Two for anything in person; the scheme's setting (one or two) for phone and web."""
-    if scenario.channel in IN_PERSON_CHANNELS:
-        return 2
-    return max(1, min(2, settings.MYSTERYSHOP_REMOTE_VOLUNTEERS))
-
-
 def record_schedule_view(request) -> None:
     """Every look at the schedule goes in the audit log: who, which page, when and from where."""
     audit.record(
@@ -387,7 +380,7 @@ def suggest_pair(visit: Visit) -> list[Volunteer]:
     gender or disability answer, where declared), then the best-ranked. An
     under-18 is only ever paired with an adult.
     """
-    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    open_places = visit.volunteers_needed - visit.assignments.active().count()
     if open_places <= 0:
         return []
     ranked = candidates(visit)
@@ -462,7 +455,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         raise ValidationError(
             "This visit is in a draft plan. Confirm the plan before booking volunteers: booking e-mails them."
         )
-    if visit.assignments.active().count() >= volunteers_needed(visit.scenario):
+    if visit.assignments.active().count() >= visit.volunteers_needed:
         raise ValidationError("This visit already has all the volunteers it needs.")
     check_pairing(visit=visit, volunteer=volunteer)
     reason = why_not(visit, volunteer)
@@ -476,7 +469,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
             )
     except ValidationError as error:
         raise ValidationError(f"{volunteer} cannot be booked: {' '.join(error.messages)}") from None
-    if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
+    if visit.assignments.active().count() == visit.volunteers_needed and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
     return assignment
@@ -489,7 +482,7 @@ def fill_visit(*, visit: Visit, by) -> list[Assignment]:
     can go would only leave them on a visit held short of a volunteer.
     """
     chosen = suggest_pair(visit)
-    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    open_places = visit.volunteers_needed - visit.assignments.active().count()
     if visit.in_person and len(chosen) < open_places:
         return []
     return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in chosen]
@@ -525,7 +518,7 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
     if visit.short_since is None:
         return
     booked = visit.assignments.active()
-    if booked.count() < volunteers_needed(visit.scenario):
+    if booked.count() < visit.volunteers_needed:
         return
     if booked.filter(assigned_at__gte=visit.short_since, accepted_at__isnull=True).exists():
         return

@@ -103,7 +103,7 @@ def _render_visit(request, visit, *, cancel_form=None):
         "visit": visit,
         "assignments": assignments,
         "events": visit.events.select_related("by"),
-        "needed": services.volunteers_needed(visit.scenario),
+        "needed": visit.volunteers_needed,
         "hold_reason": visit.hold_reason(),
         "hold_deadline": services.hold_deadline(visit),
         "cancel_form": cancel_form or CancelForm(),
