@@ -27,7 +27,6 @@ from volunteers.models import (
     Gender,
     Status,
     Volunteer,
-    adult_born_by,
     bands_covering,
 )
 from volunteers.services import Booking as VolunteerBooking
@@ -216,7 +215,7 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month
     )
     buffer = settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES
-    minors = bool(_minors_on(visit))
+    adults_only = under_18_on_visit(_booked_on(visit), local.date()) is not None
     return [
         BookingRule(
             "has not done all the required training (or it needs refreshing)",
@@ -259,7 +258,7 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         ),
         BookingRule(
             "is under 18, and someone under 18 is already booked: an under-18 only goes with an adult",
-            lambda found: found.filter(date_of_birth__lte=adult_born_by(local.date())) if minors else found,
+            lambda found: found.adults_on(local.date()) if adults_only else found,
         ),
     ]
 
@@ -323,14 +322,19 @@ def _recognised_at(visit: Visit):
     )
 
 
-def _minors_on(visit: Visit) -> list[Volunteer]:
-    """Volunteers booked on this visit who are under 18 on its day."""
-    day = timezone.localtime(visit.starts_at).date()
+def _booked_on(visit: Visit) -> list[Volunteer]:
+    """The volunteers booked on this visit (not those who declined), in the order they were booked."""
     return list(
-        Volunteer.objects.filter(
-            assignments__visit=visit, assignments__declined_at__isnull=True, date_of_birth__gt=adult_born_by(day)
-        )
+        Volunteer.objects.filter(assignments__visit=visit, assignments__declined_at__isnull=True).order_by("pk")
     )
+
+
+def under_18_on_visit(booked: list[Volunteer], day) -> Volunteer | None:
+    """The pairing rule for under-18s, once in Python: an under-18 is only ever paired with an adult,
+    so a visit with someone under 18 on it (returned here) takes only adults. The picker's list,
+    the booking check and the suggested pair all ask this; the trigger
+    `assignment_under_18_paired_with_adult` (visits migration 0010) is the database's backstop."""
+    return next((person for person in booked if person.is_under_18_on(day)), None)
 
 
 def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
@@ -348,10 +352,10 @@ def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
             f"visit it again before {until:%-d %B %Y}."
         )
     if volunteer.is_under_18_on(day):
-        minors = [other for other in _minors_on(visit) if other.pk != volunteer.pk]
-        if minors:
+        other = under_18_on_visit([person for person in _booked_on(visit) if person.pk != volunteer.pk], day)
+        if other:
             raise ValidationError(
-                f"{volunteer} is under 18 and can only be paired with an adult, but {minors[0]} (also under 18) "
+                f"{volunteer} is under 18 and can only be paired with an adult, but {other} (also under 18) "
                 "is already on this visit. Choose a volunteer aged 18 or over."
             )
 
@@ -387,19 +391,17 @@ def suggest_pair(visit: Visit) -> list[Volunteer]:
     if not ranked:
         return []
     day = timezone.localtime(visit.starts_at).date()
-    already = list(
-        Volunteer.objects.filter(assignments__visit=visit, assignments__declined_at__isnull=True).order_by("pk")
-    )
+    already = _booked_on(visit)
     chosen: list[Volunteer] = [] if already else [ranked[0].volunteer]
     recent_pairs = _recent_partners({volunteer.pk for volunteer in already + chosen})
     order = {candidate.volunteer.pk: index for index, candidate in enumerate(ranked)}
     while len(chosen) < open_places:
         pair = already + chosen
-        minor_on_visit = any(person.is_under_18_on(day) for person in pair)
+        adults_only = under_18_on_visit(pair, day) is not None
         options = [
             candidate.volunteer
             for candidate in ranked
-            if candidate.volunteer not in chosen and not (minor_on_visit and candidate.volunteer.is_under_18_on(day))
+            if candidate.volunteer not in chosen and not (adults_only and candidate.volunteer.is_under_18_on(day))
         ]
         if not options:
             break

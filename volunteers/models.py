@@ -138,6 +138,13 @@ def bands_covering(start: datetime, end: datetime) -> list[str] | None:
 
 
 class VolunteerQuerySet(models.QuerySet):
+    def adults_on(self, day: date):
+        """Those 18 or over on `day`: `Volunteer.is_under_18_on` as a query."""
+        return self.filter(date_of_birth__lte=adult_born_by(day))
+
+    def under_18_on(self, day: date):
+        return self.filter(date_of_birth__gt=adult_born_by(day))
+
     def visible_to(self, user):
         """OPCC staff see everyone; a volunteer or applicant sees only their own record."""
         if not user.is_authenticated:
@@ -232,7 +239,8 @@ class Volunteer(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def is_under_18_on(self, day: date) -> bool:
-        return self.age_on(day) < 18
+        """The one test of "under 18" (`adult_born_by`), which the database's trigger mirrors."""
+        return self.date_of_birth > adult_born_by(day)
 
     def age_band_on(self, day: date) -> str:
         return age_band(self.age_on(day))
