@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,11 +13,7 @@ from django.utils import timezone
 from mysteryshop.models import StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
-
-class PeriodKind(models.TextChoices):
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
+from .periods import PeriodKind, period_end, period_label
 
 
 class RollupRow(models.Model):
@@ -297,12 +295,6 @@ class GeneratedReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> GeneratedReportQuerySet:
         """OPCC staff see every report; force liaison only those of released periods (a panel report
         of a released quarter, a weekly report of a week wholly inside released quarters); nobody else any."""
-        from datetime import timedelta
-
-        from mysteryshop.roles import OPCC_ROLES, Role
-
-        from .rollups import period_end
-
         if not user.is_authenticated:
             return self.none()
         if user.has_role(*OPCC_ROLES):
@@ -390,9 +382,7 @@ class GeneratedReport(models.Model):
 
     @property
     def period_label(self) -> str:
-        from .documents import period_label
-
-        return period_label(self.kind, self.period_start)
+        return period_label(ReportKind(self.kind).period_kind, self.period_start, with_dates=True)
 
     @property
     def in_progress(self) -> bool:

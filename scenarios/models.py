@@ -220,6 +220,10 @@ class CommitmentArea(models.Model):
 # --- Questionnaires ---------------------------------------------------------------
 
 
+# The questionnaire file format (JSON) that export, import and the starter questionnaires speak.
+EXPORT_FORMAT_VERSION = 1
+
+
 class Questionnaire(models.Model):
     title = models.CharField(max_length=150)
     channel = models.CharField(max_length=30, choices=Channel.choices)

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from conftest import accessibility_problems, browser_sign_in, wait_for, wait_until
-from reports import charts, documents, rollups, services, tasks
-from reports.models import GeneratedReport, GenerationStatus, PeriodKind, ReportKind, RollupRow
-from reports.rollups import period_end, period_start
+from reports import charts, documents, periods, rollups, services, tasks
+from reports.models import GeneratedReport, GenerationStatus, ReportKind, RollupRow
+from reports.periods import PeriodKind, period_end, period_start
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Submission
 
@@ -190,8 +190,12 @@ def test_the_weekly_report_covers_the_last_complete_monday_to_sunday():
     assert documents.last_complete_period(ReportKind.WEEKLY, monday + timedelta(days=7)) == monday
     assert documents.last_complete_period(ReportKind.WEEKLY, monday + timedelta(days=13)) == monday
     assert documents.last_complete_period(ReportKind.PANEL, date(2026, 10, 1)) == date(2026, 7, 1)
-    assert documents.period_label(ReportKind.WEEKLY, date(2026, 11, 30)) == "week of 30 November to 6 December 2026"
-    assert documents.period_label(ReportKind.PANEL, date(2026, 7, 1)) == "2026 Q3 (July to September 2026)"
+    label = periods.period_label
+    assert label(PeriodKind.WEEK, date(2026, 11, 30), with_dates=True) == "week of 30 November to 6 December 2026"
+    assert label(PeriodKind.QUARTER, date(2026, 7, 1), with_dates=True) == "2026 Q3 (July to September 2026)"
+    assert label(PeriodKind.QUARTER, date(2026, 7, 1)) == "2026 Q3"
+    assert label(PeriodKind.WEEK, date(2026, 11, 30)) == "Week beginning 30 November 2026"
+    assert label(PeriodKind.MONTH, date(2026, 11, 1), with_dates=True) == "November 2026"
 
 
 # --- Generation ---------------------------------------------------------------------
