@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from mysteryshop.models import StatusHistory
+from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import IN_PERSON_CHANNELS, ContactPoint, Scenario
 from volunteers.models import Volunteer
@@ -138,7 +137,11 @@ class VisitQuerySet(models.QuerySet):
         )
 
 
-class Visit(models.Model):
+class Visit(Lifecycle, models.Model):
+    transitions = VISIT_TRANSITIONS
+    refusal = "A visit that is “{current}” cannot become “{wanted}”."
+    step_fields = ["status", "cancel_reason"]
+
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="visits")
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="visits")
     starts_at = models.DateTimeField()
@@ -214,17 +217,11 @@ class Visit(models.Model):
             return "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."
         return ""
 
-    def move_to(self, status: VisitStatus, *, by=None, reason: str = "") -> None:
-        """Perform one allowed step and record it."""
-        if status not in VISIT_TRANSITIONS[VisitStatus(self.status)]:
-            raise ValidationError(
-                f"A visit that is “{self.get_status_display().lower()}” cannot become “{VisitStatus(status).label.lower()}”."
-            )
-        previous = self.status
-        self.status = status
+    def on_step(self, status, *, reason):
         if status == VisitStatus.CANCELLED:
             self.cancel_reason = reason
-        self.save(update_fields=["status", "cancel_reason"])
+
+    def record_step(self, previous, status, *, by, reason):
         VisitEvent.objects.create(visit=self, from_status=previous, to_status=status, by=by, reason=reason)
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
-from mysteryshop.models import StatusHistory
+from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
 LONDON = ZoneInfo("Europe/London")
@@ -172,8 +172,12 @@ class VolunteerQuerySet(models.QuerySet):
         return covered.exclude(models.Exists(away))
 
 
-class Volunteer(models.Model):
+class Volunteer(Lifecycle, models.Model):
     """A person's record from their application on."""
+
+    transitions = TRANSITIONS
+    refusal = "Someone who is “{current}” cannot be moved to “{wanted}”."
+    step_fields = ["status", "ended_at"]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer"
@@ -244,6 +248,12 @@ class Volunteer(models.Model):
 
     def age_band_on(self, day: date) -> str:
         return age_band(self.age_on(day))
+
+    def on_step(self, status, *, reason):
+        self.ended_at = timezone.now() if status in ENDED_STATUSES else None
+
+    def record_step(self, previous, status, *, by, reason):
+        StatusChange.objects.create(volunteer=self, from_status=previous, to_status=status, by=by, reason=reason)
 
     def allowed_next(self) -> list[Status]:
         return sorted(TRANSITIONS[Status(self.status)], key=list(Status).index)
