@@ -17,6 +17,7 @@ from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
+from mysteryshop.refusals import in_words
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
 from volunteers.models import (
@@ -470,7 +471,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
     except ValidationError as error:
-        raise ValidationError(f"{volunteer} cannot be booked: {' '.join(error.messages)}") from None
+        raise ValidationError(f"{volunteer} cannot be booked: {in_words(error)}") from None
     if visit.assignments.active().count() == visit.volunteers_needed and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
