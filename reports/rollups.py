@@ -145,11 +145,6 @@ def _normalise(row: dict) -> dict:
     return {**row, "durations": sorted(durations)}
 
 
-def compute(kind: str, start: date, contact_point_id: int) -> list[dict]:
-    """Every roll-up row of one slice, from the approved answers in it."""
-    return _computed((kind, start, contact_point_id))
-
-
 def _computed(slice_=None) -> list[dict]:
     rows = [_normalise(dict(zip(COLUMNS, row, strict=True))) for query in _queries(slice_) for row in query]
     return sorted(rows, key=lambda row: tuple(str(row[f]) for f in KEY_FIELDS))
@@ -373,14 +368,6 @@ def _serialise(contact_point_id: int | None) -> None:
                 "SELECT pg_advisory_xact_lock_shared(%s, 0), pg_advisory_xact_lock(%s, %s)",
                 [LOCK_ALL_ROLLUPS, LOCK_CONTACT_POINT_ROLLUPS, contact_point_id % 2**31],
             )
-
-
-@transaction.atomic
-def replace_slice(kind: str, start: date, contact_point_id: int) -> int:
-    """Recompute one slice and replace its rows: running it twice or late changes nothing."""
-    _serialise(contact_point_id)
-    RollupRow.objects.filter(period_kind=kind, period_start=start, contact_point_id=contact_point_id).delete()
-    return _write({kind: start}, contact_point_id=contact_point_id, scope=_visit_between(kind, start))
 
 
 @transaction.atomic
