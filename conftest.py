@@ -26,6 +26,17 @@ BASE_DIR = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("MYSTERYSHOP_REQUIRE_SERVICES") == "1"
 
 
+# Tests that start something slow are marked by the fixtures they use, so `make test-fast` can leave them out.
+SLOW_FIXTURES = {"_chromium": "browser", "browser_without_javascript": "browser", "live_server": "browser",
+                 "celery_worker": "celery_worker"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture in SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(SLOW_FIXTURES[fixture])
+
+
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"mysteryshop: database={engine}, redis={'yes' if settings.REDIS_URL else 'no'}"
