@@ -24,6 +24,10 @@ from mysteryshop.tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("MYSTERYSHOP_REQUIRE_SERVICES") == "1"
+# The longest any test waits for a condition (a page, a worker, an e-mail). Tests wait on the condition,
+# never for a fixed time, so this only bounds how long a failure takes; it is generous because the
+# suite must pass on a machine busy with other work.
+PATIENCE = 120
 
 
 # Tests that start something slow are marked by the fixtures they use, so `make test-fast` can leave them out.
@@ -139,7 +143,7 @@ def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback,
             worker.kill()
 
 
-def _wait_for_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_for_worker(worker: subprocess.Popen, timeout: float = PATIENCE) -> None:
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -164,7 +168,7 @@ def emails_in(directory: Path) -> list[email.message.Message]:
     return messages
 
 
-def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
+def wait_until(predicate, timeout: float = PATIENCE, interval: float = 0.1):
     """Poll `predicate` until it returns something true, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -314,6 +318,7 @@ def _chromium(tmp_path_factory):
     for argument in (*CHROMIUM_ARGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_script_timeout(PATIENCE)  # axe-core runs as an asynchronous script
     yield driver
     driver.quit()
 
@@ -343,6 +348,7 @@ def browser_without_javascript(live_server, tmp_path):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_script_timeout(PATIENCE)
     driver.page_javascript = False
     driver.base_url = live_server.url
     yield driver
@@ -379,7 +385,7 @@ def layout_problems(browser) -> list[str]:
     return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
 
 
-def wait_for(browser, css: str, timeout: float = 10):
+def wait_for(browser, css: str, timeout: float = PATIENCE):
     """The first element matching `css`, once the page shows it."""
     from selenium.webdriver.support.ui import WebDriverWait
 
