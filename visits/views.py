@@ -152,7 +152,10 @@ def visit_suggest(request, pk):
             messages.error(
                 request,
                 "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
-                "in-person visit alone. Try another time, or book volunteers one by one from the list.",
+                "in-person visit alone. Try another time, or book volunteers one by one from the list."
+                if visit.in_person
+                else "Nobody was booked: nobody can go at this time. Try another time, or see below who cannot "
+                "go, and why.",
             )
     return redirect(visit)
 

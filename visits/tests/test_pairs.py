@@ -103,8 +103,25 @@ def test_suggest_books_the_number_the_scenario_page_shows(client_for, coordinato
     point = ContactPointFactory(channel=channel, always_open=True)
     visit = make_visit(coordinator=coordinator, scenario=scenario, contact_point=point)
     [ready_volunteer() for _ in range(3)]
+    page = client_for(coordinator).get(visit.get_absolute_url()).content.decode()
+    # Found while using the site: a one-volunteer visit offered to "suggest a pair".
+    button = "Suggest a pair and book them" if needed == 2 else "Suggest a volunteer and book them"
+    assert f"Volunteers ({needed} needed)" in page and button in page
     client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]))
     assert visit.assignments.active().count() == needed
+
+
+def test_a_phone_visit_nobody_can_take_says_so_without_speaking_of_in_person_visits(client_for, coordinator):
+    """Found while using the site: a website visit with nobody free said "nobody goes on an in-person visit alone"."""
+    from scenarios.tests.factories import ContactPointFactory
+
+    from .factories import approved_scenario
+
+    point = ContactPointFactory(channel="phone_101", always_open=True)
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(channel="phone_101"), contact_point=point)
+    response = client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]), follow=True)
+    page = response.content.decode()
+    assert "Nobody was booked: nobody can go at this time." in page and "in-person" not in page
 
 
 def test_a_forged_booking_of_someone_who_may_not_go_is_refused(client_for, coordinator, visit):
