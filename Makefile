@@ -62,8 +62,9 @@ test: install lint
 	$(PY) scripts/run_tests.py --numprocesses auto --maxprocesses 4
 
 # The edit loop: lint and every test that needs no browser (Chromium, a live server), no Celery worker
-# process, no fault processes and no journey. `make test` stays the whole suite. ARGS=... passes more to pytest.
-FAST_TESTS := not browser and not celery_worker and not journey and not faults
+# process, no other Django process or whole demo (slow), no fault processes and no journey.
+# `make test` stays the whole suite. ARGS=... passes more to pytest.
+FAST_TESTS := not browser and not celery_worker and not slow and not journey and not faults
 test-fast: install lint
 	$(PY) scripts/run_tests.py -q -m "$(FAST_TESTS)" --numprocesses auto --maxprocesses 4 $(ARGS)
 

@@ -35,10 +35,27 @@ SLOW_FIXTURES = {"_chromium": "browser", "browser_without_javascript": "browser"
                  "celery_worker": "celery_worker"}  # fmt: skip
 
 
+# Tests that start another Django process (manage.py, a backup, the embedded site) or load the whole demo:
+# marked `slow` here, in one place, so `make test-fast` leaves them to `make test`. A module or one test.
+SLOW_TESTS = (
+    "mysteryshop/tests/test_backup.py",
+    "mysteryshop/tests/test_seed_demo.py",
+    "visits/tests/test_redis_down.py",
+    "mysteryshop/tests/test_celery_worker.py::test_a_broker_that_is_down_never_breaks_the_saved_work",
+    "mysteryshop/tests/test_mail.py::test_the_embedded_site_prints_email_on_the_console_at_commit",
+    "mysteryshop/tests/test_metrics.py::test_a_short_token_stops_start_up",
+    "mysteryshop/tests/test_settings.py::test_collectstatic_works_with_production_settings",
+    "visits/tests/test_safety.py::test_checking_in_and_out_work_with_redis_down",
+    "reports/tests/test_findings.py::test_the_demo_has_findings_at_each_step_citing_only_released_reports_and_can_run_twice",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture in SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
             item.add_marker(SLOW_FIXTURES[fixture])
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker("slow")
 
 
 def pytest_report_header(config):
