@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format assets install migrate up bench clean screenshots lock
+.PHONY: demo test test-fast lint format assets install migrate up bench clean screenshots lock
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ format: install
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/run_tests.py --numprocesses auto --maxprocesses 4
+
+# The edit loop: lint and every test that needs no browser (Chromium, a live server), no Celery worker
+# process, no other Django process or whole demo (slow), no fault processes and no journey.
+# `make test` stays the whole suite. ARGS=... passes more to pytest.
+FAST_TESTS := not browser and not celery_worker and not slow and not journey and not faults
+test-fast: install lint
+	$(PY) scripts/run_tests.py -q -m "$(FAST_TESTS)" --numprocesses auto --maxprocesses 4 $(ARGS)
 
 # Runs the browser journey and saves each role's main pages, phone and desktop, in docs/screenshots/.
 screenshots: install

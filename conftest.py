@@ -24,6 +24,38 @@ from mysteryshop.tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("MYSTERYSHOP_REQUIRE_SERVICES") == "1"
+# The longest any test waits for a condition (a page, a worker, an e-mail). Tests wait on the condition,
+# never for a fixed time, so this only bounds how long a failure takes; it is generous because the
+# suite must pass on a machine busy with other work.
+PATIENCE = 120
+
+
+# Tests that start something slow are marked by the fixtures they use, so `make test-fast` can leave them out.
+SLOW_FIXTURES = {"_chromium": "browser", "browser_without_javascript": "browser", "live_server": "browser",
+                 "celery_worker": "celery_worker"}  # fmt: skip
+
+
+# Tests that start another Django process (manage.py, a backup, the embedded site) or load the whole demo:
+# marked `slow` here, in one place, so `make test-fast` leaves them to `make test`. A module or one test.
+SLOW_TESTS = (
+    "mysteryshop/tests/test_backup.py",
+    "mysteryshop/tests/test_seed_demo.py",
+    "visits/tests/test_redis_down.py",
+    "mysteryshop/tests/test_celery_worker.py::test_a_broker_that_is_down_never_breaks_the_saved_work",
+    "mysteryshop/tests/test_mail.py::test_the_embedded_site_prints_email_on_the_console_at_commit",
+    "mysteryshop/tests/test_metrics.py::test_a_short_token_stops_start_up",
+    "mysteryshop/tests/test_settings.py::test_collectstatic_works_with_production_settings",
+    "visits/tests/test_safety.py::test_checking_in_and_out_work_with_redis_down",
+    "reports/tests/test_findings.py::test_the_demo_has_findings_at_each_step_citing_only_released_reports_and_can_run_twice",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture in SLOW_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(SLOW_FIXTURES[fixture])
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker("slow")
 
 
 def pytest_report_header(config):
@@ -128,7 +160,7 @@ def celery_worker(redis_url, _private_test_queue, django_db_serialized_rollback,
             worker.kill()
 
 
-def _wait_for_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_for_worker(worker: subprocess.Popen, timeout: float = PATIENCE) -> None:
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -153,7 +185,7 @@ def emails_in(directory: Path) -> list[email.message.Message]:
     return messages
 
 
-def wait_until(predicate, timeout: float = 20, interval: float = 0.1):
+def wait_until(predicate, timeout: float = PATIENCE, interval: float = 0.1):
     """Poll `predicate` until it returns something true, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -303,6 +335,7 @@ def _chromium(tmp_path_factory):
     for argument in (*CHROMIUM_ARGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_script_timeout(PATIENCE)  # axe-core runs as an asynchronous script
     yield driver
     driver.quit()
 
@@ -332,6 +365,7 @@ def browser_without_javascript(live_server, tmp_path):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_script_timeout(PATIENCE)
     driver.page_javascript = False
     driver.base_url = live_server.url
     yield driver
@@ -368,7 +402,7 @@ def layout_problems(browser) -> list[str]:
     return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
 
 
-def wait_for(browser, css: str, timeout: float = 10):
+def wait_for(browser, css: str, timeout: float = PATIENCE):
     """The first element matching `css`, once the page shows it."""
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -108,10 +108,6 @@ def track(model, *, show_values: tuple[str, ...] = ("status",)) -> None:
     post_delete.connect(_deleted, sender=model, weak=False, dispatch_uid=f"audit-delete-{model._meta.label_lower}")
 
 
-def tracked_labels() -> list[str]:
-    return sorted(_tracked)
-
-
 def _values(instance) -> dict:
     # Only loaded fields: a deferred field is not fetched just to compare it.
     return {

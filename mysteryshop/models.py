@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -49,6 +52,47 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Lifecycle:
+    """The one way a model's status changes: a step allowed by the model's own table is saved and
+    written to its history; any other is refused in words.
+
+    A model with a lifecycle sets `transitions` (status → the statuses it may become), `refusal`
+    (with {current} and {wanted}), `step_fields` (what to save; None saves the whole row, when the
+    caller set other fields first) and `record_step` (its history row); `on_step` changes anything
+    else a step brings with it.
+    """
+
+    transitions: ClassVar[dict[str, set[str]]]
+    refusal: ClassVar[str]
+    step_fields: ClassVar[list[str] | None] = None
+
+    def status_label(self, status: str) -> str:
+        return dict(self._meta.get_field("status").flatchoices)[status]
+
+    def check_step(self, status: str) -> None:
+        if status not in self.transitions[self.status]:
+            raise ValidationError(
+                self.refusal.format(
+                    current=self.status_label(self.status).lower(), wanted=self.status_label(status).lower()
+                )
+            )
+
+    def move_to(self, status: str, *, by=None, reason: str = "", **details) -> None:
+        """Perform one allowed step and record it in the history."""
+        self.check_step(status)
+        previous = self.status
+        self.status = status
+        self.on_step(status, reason=reason)
+        self.save(update_fields=self.step_fields)
+        self.record_step(previous, status, by=by, reason=reason, **details)
+
+    def on_step(self, status: str, *, reason: str) -> None:
+        """Anything else a step changes on the row (saved with it)."""
+
+    def record_step(self, previous: str, status: str, *, by, reason: str, **details) -> None:
+        raise NotImplementedError
 
 
 class StatusHistory(models.Model):

@@ -1,7 +1,6 @@
 """Role checks every view uses. Templates only show; these decide.
 
-Views use `role_required(...)` (functions) or `RoleRequiredMixin` (classes);
-object-level rules live in each model's `visible_to(user)` queryset method,
+Views use `role_required(...)`; object-level rules live in each model's `visible_to(user)` queryset method,
 so a view scopes before it fetches:
 `get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)`.
 """
@@ -10,15 +9,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role
-
-
-def user_has_role(user, *roles: Role | str) -> bool:
-    return bool(user.is_authenticated and user.has_role(*roles))
 
 
 def role_required(*roles: Role | str):
@@ -40,16 +34,3 @@ def role_required(*roles: Role | str):
         return wrapped
 
     return decorator
-
-
-class RoleRequiredMixin(AccessMixin):
-    """Class-based counterpart of `role_required`; set `allowed_roles`."""
-
-    allowed_roles: tuple[Role | str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_role(*self.allowed_roles):
-            raise PermissionDenied("Your role does not give access to this page.")
-        return super().dispatch(request, *args, **kwargs)

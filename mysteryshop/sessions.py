@@ -7,6 +7,7 @@ someone's sessions (Django's own table cannot be searched by user).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
@@ -14,9 +15,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 class SessionStore(DatabaseSessionStore):
     @classmethod
     def get_model_class(cls):
-        from .models import UserSession
-
-        return UserSession
+        # By name from the app registry: the model names this engine too, and modules import one way.
+        return apps.get_model("mysteryshop", "UserSession")
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)

@@ -469,8 +469,6 @@ MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS = env_int("MYSTERYSHOP_HELD_VISIT_CANCEL_HOU
 MYSTERYSHOP_CHECKOUT_GRACE_MINUTES = env_int("MYSTERYSHOP_CHECKOUT_GRACE_MINUTES", 30)
 # Most visits one volunteer is given in a calendar month.
 MYSTERYSHOP_MONTHLY_CAP = env_int("MYSTERYSHOP_MONTHLY_CAP", 4)
-# Volunteers on a phone, web or online-reporting visit (in-person visits always take two).
-MYSTERYSHOP_REMOTE_VOLUNTEERS = env_int("MYSTERYSHOP_REMOTE_VOLUNTEERS", 1)
 # Hours before a visit that its reminder goes out.
 MYSTERYSHOP_REMINDER_HOURS = env_int("MYSTERYSHOP_REMINDER_HOURS", 24)
 # Hours after a visit's window with no questionnaire before a nudge, then twice that before "missed".

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import appeals
@@ -110,7 +111,7 @@ def appeal_decide(request, pk):
             verdicts=form.verdicts(),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, "Decision recorded. The results follow within minutes.")
     return redirect(appeal)
@@ -126,7 +127,7 @@ def appeal_withdraw(request, pk):
     try:
         appeals.withdraw_appeal(appeal=appeal, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, "Appeal withdrawn.")
     return redirect(appeal)

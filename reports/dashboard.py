@@ -14,8 +14,8 @@ from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea
 from visits.models import Submission, Visit, VisitStatus
 
 from . import released
-from .models import Appeal, AppealStatus, ForceFigure, PeriodKind, Quote, Release, RollupRow
-from .rollups import period_end, period_start
+from .models import Appeal, AppealStatus, ForceFigure, Quote, Release, RollupRow
+from .periods import PeriodKind, period_end, period_label, period_start, quarter_label
 from .statistics import percent_interval
 
 QUOTES_SHOWN = 3
@@ -73,18 +73,6 @@ class Figure:
         self.visits += visits
         self.weight_met += weight_met
         self.weight_applicable += weight_applicable
-
-
-def quarter_label(start: date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-
-
-def period_label(kind: str, start: date) -> str:
-    if kind == PeriodKind.QUARTER:
-        return quarter_label(start)
-    if kind == PeriodKind.MONTH:
-        return f"{start:%B %Y}"
-    return f"Week beginning {start.day} {start:%B %Y}"
 
 
 @dataclass

@@ -18,8 +18,8 @@ from visits.models import Submission, SubmissionStatus
 
 from . import findings
 from .documents import last_complete_period
-from .models import Finding, PeriodKind, ReportKind
-from .rollups import period_end, period_start
+from .models import Finding, ReportKind
+from .periods import PeriodKind, period_end, period_start
 from .services import release_quarter, request_report
 
 

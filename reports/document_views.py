@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents, services
@@ -62,7 +63,7 @@ def document_request(request):
             kind=form.cleaned_data["kind"], start=form.cleaned_data["period"], by=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect("reports:document-list")
     return redirect(report)
 

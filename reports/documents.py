@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from mysteryshop import spreadsheets
 
 from . import charts, dashboard, released
-from .models import PeriodKind, ReportKind
-from .rollups import period_end, period_start
+from .models import ReportKind
+from .periods import PeriodKind, period_end, period_label, period_start
 
 CSV_HEADER = [
     "section", "label", "reports", "weight met", "weight applicable", "score %", "status",
@@ -55,23 +55,6 @@ def complete_periods(kind: str, *, today: date, count: int | None = None) -> lis
 def is_complete_period(kind: str, start: date, *, today: date) -> bool:
     unit = ReportKind(kind).period_kind
     return start == period_start(unit, start) and period_end(unit, start) <= today
-
-
-def _day_range(first: date, last: date) -> str:
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day} to {last.day} {last:%B %Y}"
-    if first.year == last.year:
-        return f"{first.day} {first:%B} to {last.day} {last:%B %Y}"
-    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
-
-
-def period_label(kind: str, start: date) -> str:
-    """Such as "week of 2 to 8 November 2026" or "2026 Q3 (July to September 2026)"."""
-    unit = ReportKind(kind).period_kind
-    last = period_end(unit, start) - timedelta(days=1)
-    if unit == PeriodKind.WEEK:
-        return f"week of {_day_range(start, last)}"
-    return f"{dashboard.quarter_label(start)} ({start:%B} to {last:%B %Y})"
 
 
 # --- Content -------------------------------------------------------------------------
@@ -120,7 +103,7 @@ def content(*, kind: str, start: date) -> dict:
                 "target": timing["target"],
                 "lines": [
                     {
-                        "label": period_label(kind, line.month) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
+                        "label": period_label(unit, line.month, with_dates=True) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
                         "count": line.count, "median": line.median, "p90": line.p90,
                         "within_target": line.within_target,
                         "within_low": line.within_interval[0] if line.within_interval else None,
@@ -133,9 +116,9 @@ def content(*, kind: str, start: date) -> dict:
     return {
         "kind": kind.value,
         "title": kind.label,
-        "period": period_label(kind, start),
+        "period": period_label(unit, start, with_dates=True),
         "period_start": start.isoformat(),
-        "previous_period": period_label(kind, previous_start),
+        "previous_period": period_label(unit, previous_start, with_dates=True),
         "thresholds": {"green_from": settings.MYSTERYSHOP_GREEN_FROM, "amber_from": settings.MYSTERYSHOP_AMBER_FROM},
         "force": _figure(results["force"]),
         "previous": _figure(results["previous"]),

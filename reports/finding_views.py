@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import in_words
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import findings
@@ -18,10 +19,6 @@ from .models import Finding, FindingStatus
 
 FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
 LIST_FILTERS = [("", "All findings"), ("overdue", "Overdue responses"), *FindingStatus.choices]
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @role_required(*FINDING_READERS)
@@ -124,7 +121,7 @@ def _act(request, pk, action, success: str, form_class=None, form_name: str = ""
     try:
         action(finding=finding, by=request.user, **extra)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, in_words(error))
     else:
         messages.success(request, success)
     return redirect(finding)

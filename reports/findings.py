@@ -32,8 +32,8 @@ from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Answer, Submission, SubmissionStatus
 
 from . import released
-from .models import Finding, FindingEvent, FindingStatus, PeriodKind
-from .rollups import period_end
+from .models import Finding, FindingEvent, FindingStatus
+from .periods import PeriodKind, period_end
 from .services import is_released, released_quarters
 from .workingdays import add_working_days
 

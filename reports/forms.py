@@ -9,8 +9,9 @@ from django.utils.text import capfirst
 from scenarios.models import CommitmentArea, ContactPoint
 
 from . import findings
-from .documents import complete_periods, period_label
+from .documents import complete_periods
 from .models import AppealGround, AppealStatus, ReportKind
+from .periods import period_label
 
 
 class ScopeForm(forms.Form):
@@ -160,7 +161,7 @@ class DocumentRequestForm(forms.Form):
         self.fields["kind"].initial = kind
         self.fields["period"].label = "Week (Monday to Sunday)" if kind == ReportKind.WEEKLY else "Quarter"
         self.fields["period"].choices = [
-            (start.isoformat(), capfirst(period_label(kind, start)))
+            (start.isoformat(), capfirst(period_label(ReportKind(kind).period_kind, start, with_dates=True)))
             for start in complete_periods(kind, today=today or timezone.localdate())
         ]
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from mysteryshop.models import StatusHistory
+from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
-
-class PeriodKind(models.TextChoices):
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
+from .periods import PeriodKind, period_end, period_label
 
 
 class RollupRow(models.Model):
@@ -174,8 +171,11 @@ class FindingQuerySet(FollowUpQuerySet):
         return self.filter(status=FindingStatus.CLOSED).exclude(what_changed="")
 
 
-class Finding(models.Model):
+class Finding(Lifecycle, models.Model):
     """A recommendation the OPCC makes to the force from released results, and the force's answer."""
+
+    transitions = FINDING_TRANSITIONS
+    refusal = "A finding that is “{current}” cannot become “{wanted}”."
 
     title = models.CharField(
         max_length=200, help_text="Shown on the public page once the finding is closed. Name nobody."
@@ -241,16 +241,7 @@ class Finding(models.Model):
     def is_overdue(self, today=None) -> bool:
         return self.awaits_force and self.response_due < (today or timezone.localdate())
 
-    def move_to(self, status: FindingStatus, *, by, reason: str = "") -> None:
-        """Perform one allowed step and record it in the history (the caller saves other fields first)."""
-        if status not in FINDING_TRANSITIONS[FindingStatus(self.status)]:
-            raise ValidationError(
-                f"A finding that is “{self.get_status_display().lower()}” cannot become "
-                f"“{FindingStatus(status).label.lower()}”."
-            )
-        previous = self.status
-        self.status = status
-        self.save()
+    def record_step(self, previous, status, *, by, reason):
         FindingEvent.objects.create(finding=self, from_status=previous, to_status=status, by=by, reason=reason)
 
 
@@ -297,12 +288,6 @@ class GeneratedReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> GeneratedReportQuerySet:
         """OPCC staff see every report; force liaison only those of released periods (a panel report
         of a released quarter, a weekly report of a week wholly inside released quarters); nobody else any."""
-        from datetime import timedelta
-
-        from mysteryshop.roles import OPCC_ROLES, Role
-
-        from .rollups import period_end
-
         if not user.is_authenticated:
             return self.none()
         if user.has_role(*OPCC_ROLES):
@@ -390,9 +375,7 @@ class GeneratedReport(models.Model):
 
     @property
     def period_label(self) -> str:
-        from .documents import period_label
-
-        return period_label(self.kind, self.period_start)
+        return period_label(ReportKind(self.kind).period_kind, self.period_start, with_dates=True)
 
     @property
     def in_progress(self) -> bool:
@@ -446,13 +429,16 @@ class AppealQuerySet(FollowUpQuerySet):
         return self.open().filter(decide_by__lt=today)
 
 
-class Appeal(models.Model):
+class Appeal(Lifecycle, models.Model):
     """The force's appeal against one released result (a report), and the OPCC's decision on it.
 
     The report's answers keep their values; a rescore changes only verdicts, and
     `changes` keeps each verdict as it was and as it became, with the scores before
     (`original_scores`), so the result's history is never lost.
     """
+
+    transitions = APPEAL_TRANSITIONS
+    refusal = "An appeal that is “{current}” cannot become “{wanted}”."
 
     submission = models.ForeignKey("visits.Submission", on_delete=models.PROTECT, related_name="appeals")
     ground = models.CharField(max_length=20, choices=AppealGround.choices)
@@ -501,16 +487,7 @@ class Appeal(models.Model):
     def is_overdue(self, today=None) -> bool:
         return self.is_open and self.decide_by < (today or timezone.localdate())
 
-    def move_to(self, status: AppealStatus, *, by, reason: str = "", data: dict | None = None) -> None:
-        """Perform one allowed step and record it in the history (the caller sets other fields first)."""
-        if status not in APPEAL_TRANSITIONS[AppealStatus(self.status)]:
-            raise ValidationError(
-                f"An appeal that is “{self.get_status_display().lower()}” cannot become "
-                f"“{AppealStatus(status).label.lower()}”."
-            )
-        previous = self.status
-        self.status = status
-        self.save()
+    def record_step(self, previous, status, *, by, reason, data: dict | None = None):
         AppealEvent.objects.create(
             appeal=self, from_status=previous, to_status=status, by=by, reason=reason, data=data or {}
         )

@@ -22,8 +22,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .models import PeriodKind, Release
-from .rollups import period_end, period_start
+from .models import Release
+from .periods import PeriodKind, period_end, period_start
 
 WEEK, DAY = "week", "day"
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db import connection, transaction
 from django.db.models import Aggregate, CharField, Count, DateField, F, Func, JSONField, Q, Sum, Value
@@ -17,7 +17,8 @@ from django.utils import timezone
 from scenarios.models import Question
 from visits.models import Answer, Submission, SubmissionStatus
 
-from .models import PeriodKind, Quote, RollupRow
+from .models import Quote, RollupRow
+from .periods import PeriodKind, period_end, period_start
 
 KEY_FIELDS = ("period_kind", "period_start", "contact_point_id", "area_id", "question_id")
 VALUE_FIELDS = (
@@ -31,23 +32,6 @@ VALUE_FIELDS = (
     "weight_met",
     "durations",
 )
-
-
-def period_start(kind: str, day: date) -> date:
-    if kind == PeriodKind.WEEK:
-        return day - timedelta(days=day.weekday())
-    if kind == PeriodKind.MONTH:
-        return day.replace(day=1)
-    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
-
-
-def period_end(kind: str, start: date) -> date:
-    """The first day after the period."""
-    if kind == PeriodKind.WEEK:
-        return start + timedelta(days=7)
-    months = 1 if kind == PeriodKind.MONTH else 3
-    year, month = divmod(start.month - 1 + months, 12)
-    return date(start.year + year, month + 1, 1)
 
 
 def slices_of(submission: Submission) -> list[tuple[str, date, int]]:
@@ -159,11 +143,6 @@ def _normalise(row: dict) -> dict:
     if isinstance(durations, str):  # SQLite hands the JSON list back as text
         durations = json.loads(durations)
     return {**row, "durations": sorted(durations)}
-
-
-def compute(kind: str, start: date, contact_point_id: int) -> list[dict]:
-    """Every roll-up row of one slice, from the approved answers in it."""
-    return _computed((kind, start, contact_point_id))
 
 
 def _computed(slice_=None) -> list[dict]:
@@ -389,14 +368,6 @@ def _serialise(contact_point_id: int | None) -> None:
                 "SELECT pg_advisory_xact_lock_shared(%s, 0), pg_advisory_xact_lock(%s, %s)",
                 [LOCK_ALL_ROLLUPS, LOCK_CONTACT_POINT_ROLLUPS, contact_point_id % 2**31],
             )
-
-
-@transaction.atomic
-def replace_slice(kind: str, start: date, contact_point_id: int) -> int:
-    """Recompute one slice and replace its rows: running it twice or late changes nothing."""
-    _serialise(contact_point_id)
-    RollupRow.objects.filter(period_kind=kind, period_start=start, contact_point_id=contact_point_id).delete()
-    return _write({kind: start}, contact_point_id=contact_point_id, scope=_visit_between(kind, start))
 
 
 @transaction.atomic

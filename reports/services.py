@@ -19,8 +19,8 @@ from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents
 from .documents import is_complete_period
-from .models import GeneratedReport, GenerationStatus, PeriodKind, Release, ReportKind, generated_report_path
-from .rollups import period_end, period_start
+from .models import GeneratedReport, GenerationStatus, Release, ReportKind, generated_report_path
+from .periods import PeriodKind, period_end, period_start
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 from visits.models import Visit
@@ -100,7 +101,7 @@ def release(request):
         messages.error(request, "Choose a quarter to release.")
         return redirect("reports:commissioner-home")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect(_dashboard_for(start))
     messages.success(request, f"{released} results are released to the force.")
     return redirect(_dashboard_for(released.period_start))

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mysteryshop.models import Lifecycle
 from mysteryshop.roles import OPCC_ROLES, Role
 
 LONDON = ZoneInfo("Europe/London")
@@ -218,6 +219,10 @@ class CommitmentArea(models.Model):
 
 
 # --- Questionnaires ---------------------------------------------------------------
+
+
+# The questionnaire file format (JSON) that export, import and the starter questionnaires speak.
+EXPORT_FORMAT_VERSION = 1
 
 
 class Questionnaire(models.Model):
@@ -604,7 +609,11 @@ class ScenarioQuerySet(models.QuerySet):
         return self.none()
 
 
-class Scenario(models.Model):
+class Scenario(Lifecycle, models.Model):
+    transitions = SCENARIO_TRANSITIONS
+    refusal = "A scenario that is “{current}” cannot be moved to “{wanted}”."
+    step_fields = ["status", "updated_at"]
+
     channel = models.CharField(max_length=30, choices=Channel.choices)
     title = models.CharField(max_length=150)
     what_to_say = models.TextField("What to say and ask")
@@ -695,15 +704,7 @@ class Scenario(models.Model):
         values["questionnaire_version"] = str(self.questionnaire_version)
         return values
 
-    def move_to(self, status: ScenarioStatus, *, by, comment: str = "", changes: dict | None = None) -> None:
-        """Perform one allowed step and record it in the history."""
-        if status not in SCENARIO_TRANSITIONS[ScenarioStatus(self.status)]:
-            raise ValidationError(
-                f"A scenario that is “{self.get_status_display().lower()}” cannot be "
-                f"moved to “{ScenarioStatus(status).label.lower()}”."
-            )
-        self.status = status
-        self.save(update_fields=["status", "updated_at"])
+    def record_step(self, previous, status, *, by, reason, comment: str = "", changes: dict | None = None):
         self.log_action(status, by=by, comment=comment, changes=changes)
 
     def log_action(self, action: str, *, by, comment: str = "", changes: dict | None = None) -> ScenarioEvent:

@@ -12,7 +12,9 @@ from mysteryshop.roles import OPCC_ROLES, Role
 
 from .models import (
     CONTENT_FIELDS,
+    EXPORT_FORMAT_VERSION,
     LAWFULNESS_CHECKLIST,
+    Channel,
     CommitmentArea,
     ContactPoint,
     LawfulnessCheck,
@@ -24,8 +26,7 @@ from .models import (
     ScenarioStatus,
     Section,
 )
-
-EXPORT_FORMAT_VERSION = 1
+from .starter import STARTER_QUESTIONNAIRES
 
 # --- Scenario approval -------------------------------------------------------------
 
@@ -310,8 +311,6 @@ def export_version(version: QuestionnaireVersion) -> dict:
 @transaction.atomic
 def import_questionnaire(data: dict) -> QuestionnaireVersion:
     """Create a questionnaire from exported data; any problem raises one readable ValidationError."""
-    from .models import Channel
-
     if not isinstance(data, dict) or data.get("format_version") != EXPORT_FORMAT_VERSION:
         raise ValidationError(f"This is not a questionnaire file of format version {EXPORT_FORMAT_VERSION}.")
     if data.get("channel") not in Channel.values:
@@ -382,8 +381,6 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
 
 def load_starter_questionnaires() -> list[QuestionnaireVersion]:
     """Import each starter questionnaire whose title is not there yet; safe to run again."""
-    from .starter import STARTER_QUESTIONNAIRES
-
     created = []
     for build in STARTER_QUESTIONNAIRES:
         data = build()

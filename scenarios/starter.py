@@ -6,7 +6,7 @@ Each measures the force's Quality of Service Commitment for one channel.
 
 from __future__ import annotations
 
-from .services import EXPORT_FORMAT_VERSION
+from .models import EXPORT_FORMAT_VERSION
 
 _refs = iter(range(1, 10_000))
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import in_words
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import services
@@ -44,10 +45,6 @@ from .models import (
 )
 
 SCENARIO_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- Contact points ------------------------------------------------------------------
@@ -150,7 +147,7 @@ def section_add(request, pk):
             services.add_section(version=version, form=form)
             messages.success(request, "Section added.")
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, in_words(error))
     else:
         messages.error(request, "Give the section a title.")
     return redirect(version)
@@ -204,7 +201,7 @@ def item_move(request, kind, pk, direction):
     try:
         services.move(item=item, direction=-1 if direction == "up" else 1)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, in_words(error))
     version = item.version if kind == "section" else item.section.version
     return redirect(version)
 
@@ -219,7 +216,7 @@ def item_delete(request, kind, pk):
         services.delete_item(item=item)
         messages.success(request, "Deleted.")
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, in_words(error))
     return redirect(version)
 
 
@@ -328,7 +325,7 @@ def _act(request, pk, action, success: str, **extra):
     try:
         result = action(scenario=scenario, by=request.user, **extra)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, in_words(error))
         return redirect(scenario)
     messages.success(request, success)
     return redirect(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,22 +120,30 @@ def score(submission: Submission) -> tuple[dict[str, float], Decimal | None]:
     return score_answers(version_id=submission.version_id, saved={a.question_id: a.value for a in saved})
 
 
-def score_answers(*, version_id: int, saved: dict[int, object]) -> tuple[dict[str, float], Decimal | None]:
-    """Weighted share of applicable scored questions met, per commitment area (slug) and overall."""
+def weighted_scores(verdicts: Iterable[tuple[str, int, bool | None]]) -> tuple[dict[str, float], Decimal | None]:
+    """The one weighted score: the weighted share of applicable scored questions met, per commitment
+    area (slug) and overall, from (area slug, weight, met) per question. A verdict of None (not
+    answered, hidden or not applicable) is left out."""
     met: dict[str, int] = {}
     applicable: dict[str, int] = {}
-    questions = Question.objects.filter(section__version=version_id, commitment_area__isnull=False)
-    for question in questions.select_related("commitment_area"):
-        outcome = question.meets_commitment(saved.get(question.pk))
+    for slug, weight, outcome in verdicts:
         if outcome is None:
-            continue  # not answered, hidden or not applicable: left out
-        slug = question.commitment_area.slug
-        applicable[slug] = applicable.get(slug, 0) + question.weight
-        met[slug] = met.get(slug, 0) + (question.weight if outcome else 0)
+            continue
+        applicable[slug] = applicable.get(slug, 0) + weight
+        met[slug] = met.get(slug, 0) + (weight if outcome else 0)
     scores = {slug: round(100 * met[slug] / applicable[slug], 1) for slug in applicable}
     total = sum(applicable.values())
     overall = Decimal(round(100 * sum(met.values()) / total, 1)).quantize(Decimal("0.1")) if total else None
     return scores, overall
+
+
+def score_answers(*, version_id: int, saved: dict[int, object]) -> tuple[dict[str, float], Decimal | None]:
+    """Weighted share of applicable scored questions met, per commitment area (slug) and overall."""
+    questions = Question.objects.filter(section__version=version_id, commitment_area__isnull=False)
+    return weighted_scores(
+        (question.commitment_area.slug, question.weight, question.meets_commitment(saved.get(question.pk)))
+        for question in questions.select_related("commitment_area")
+    )
 
 
 @transaction.atomic
@@ -276,17 +285,11 @@ def exclude_from_results(*, submission: Submission, by, reason: str) -> Submissi
 
 def scores_from_verdicts(submission: Submission) -> tuple[dict[str, float], Decimal | None]:
     """Weighted share met per commitment area (slug) and overall, from the answers' stored verdicts."""
-    met: dict[str, int] = {}
-    applicable: dict[str, int] = {}
     answers = submission.answers.filter(question__commitment_area__isnull=False, meets__isnull=False)
-    for answer in answers.select_related("question__commitment_area"):
-        slug, weight = answer.question.commitment_area.slug, answer.question.weight
-        applicable[slug] = applicable.get(slug, 0) + weight
-        met[slug] = met.get(slug, 0) + (weight if answer.meets else 0)
-    scores = {slug: round(100 * met[slug] / applicable[slug], 1) for slug in applicable}
-    total = sum(applicable.values())
-    overall = Decimal(round(100 * sum(met.values()) / total, 1)).quantize(Decimal("0.1")) if total else None
-    return scores, overall
+    return weighted_scores(
+        (answer.question.commitment_area.slug, answer.question.weight, answer.meets)
+        for answer in answers.select_related("question__commitment_area")
+    )
 
 
 @transaction.atomic

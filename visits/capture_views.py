@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import private_file_response
 from scenarios.forms import SectionForm
@@ -39,7 +40,7 @@ def _started(request, pk):
     try:
         return assignment, capture.start(assignment=assignment, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return assignment, None
 
 
@@ -85,7 +86,7 @@ def report_section(request, pk, number=1):
             try:
                 capture.save_section(submission=submission, section=section, form=form, partial=later)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                show_refusal(request, error)
                 return redirect("visits:report-check", pk=pk)
             if later:
                 messages.success(request, "Saved. You can come back to it from My visits, on any device.")
@@ -155,7 +156,7 @@ def report_submit(request, pk):
     try:
         capture.submit(submission=submission, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect("visits:report-check", pk=pk)
     return redirect("visits:report-sent", pk=pk)
 
@@ -210,7 +211,7 @@ def review_approve(request, pk):
         capture.approve(submission=submission, by=request.user)
         messages.success(request, "Report approved. It now counts towards the results.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("visits:review-queue")
 
 
@@ -225,7 +226,7 @@ def review_return(request, pk):
         capture.return_for_correction(submission=submission, by=request.user, comment=form.cleaned_data["comment"])
         messages.success(request, "Report returned to the volunteer with your comment.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect("visits:review-detail", pk=pk)
     return redirect("visits:review-queue")
 
@@ -262,7 +263,7 @@ def evidence_add(request, pk):
         )
         messages.success(request, "Photo added.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("visits:report-check", pk=pk)
 
 

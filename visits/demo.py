@@ -100,7 +100,7 @@ def _past_year(coordinator) -> None:
                     by=coordinator,
                     at=start + timedelta(hours=2),
                 )
-                needed = services.volunteers_needed(scenario)
+                needed = scenario.volunteers_needed
                 for volunteer in rng.sample(volunteers, k=needed):
                     blocked_from, blocked_until = Assignment.block_for(visit)
                     if Assignment.objects.filter(

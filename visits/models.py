@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from mysteryshop.models import StatusHistory
+from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import IN_PERSON_CHANNELS, ContactPoint, Scenario
 from volunteers.models import Volunteer
@@ -50,8 +49,6 @@ VISIT_TRANSITIONS = {
     VisitStatus.CANCELLED: set(),
 }
 OPEN_STATUSES = (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED)
-# Anything in person takes two volunteers, for their safety (the scenarios app enforces it too).
-IN_PERSON_VOLUNTEERS = 2
 
 
 class QuarterPlan(models.Model):
@@ -136,11 +133,15 @@ class VisitQuerySet(models.QuerySet):
             .filter(contact_point__channel__in=IN_PERSON_CHANNELS)
             .with_booked()
             .filter(booked__gte=1)
-            .filter(Q(booked__lt=IN_PERSON_VOLUNTEERS) | Q(short_since__isnull=False))
+            .filter(Q(booked__lt=F("scenario__volunteers_needed")) | Q(short_since__isnull=False))
         )
 
 
-class Visit(models.Model):
+class Visit(Lifecycle, models.Model):
+    transitions = VISIT_TRANSITIONS
+    refusal = "A visit that is “{current}” cannot become “{wanted}”."
+    step_fields = ["status", "cancel_reason"]
+
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="visits")
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.PROTECT, related_name="visits")
     starts_at = models.DateTimeField()
@@ -182,6 +183,7 @@ class Visit(models.Model):
 
     @property
     def volunteers_needed(self) -> int:
+        """The scenario's number, the one source (the database makes anything in person two)."""
         return self.scenario.volunteers_needed
 
     @property
@@ -207,25 +209,19 @@ class Visit(models.Model):
         booked = self.assignments.active().count()
         if not booked:
             return ""
-        if booked < IN_PERSON_VOLUNTEERS and self.short_since:
+        if booked < self.volunteers_needed and self.short_since:
             return "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
-        if booked < IN_PERSON_VOLUNTEERS:
+        if booked < self.volunteers_needed:
             return "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
         if self.short_since:
             return "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."
         return ""
 
-    def move_to(self, status: VisitStatus, *, by=None, reason: str = "") -> None:
-        """Perform one allowed step and record it."""
-        if status not in VISIT_TRANSITIONS[VisitStatus(self.status)]:
-            raise ValidationError(
-                f"A visit that is “{self.get_status_display().lower()}” cannot become “{VisitStatus(status).label.lower()}”."
-            )
-        previous = self.status
-        self.status = status
+    def on_step(self, status, *, reason):
         if status == VisitStatus.CANCELLED:
             self.cancel_reason = reason
-        self.save(update_fields=["status", "cancel_reason"])
+
+    def record_step(self, previous, status, *, by, reason):
         VisitEvent.objects.create(visit=self, from_status=previous, to_status=status, by=by, reason=reason)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mysteryshop import dates
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from volunteers.models import Volunteer
 
@@ -28,7 +29,7 @@ def _volunteer_action(request, pk, action, success):
         action(assignment=assignment, by=request.user)
         messages.success(request, success)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(assignment)
 
 
@@ -60,7 +61,7 @@ def recognised(request, pk):
             "and you will not be sent to this place again for a while.",
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(assignment)
 
 
@@ -76,7 +77,7 @@ def alert_resolve(request, pk):
         safety.resolve_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
         messages.success(request, "Safety alert resolved.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(visit)
 
 

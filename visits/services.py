@@ -17,6 +17,7 @@ from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
+from mysteryshop.refusals import in_words
 from mysteryshop.roles import Role
 from scenarios.models import IN_PERSON_CHANNELS, Channel, ContactPoint, Scenario
 from volunteers.models import (
@@ -27,7 +28,6 @@ from volunteers.models import (
     Gender,
     Status,
     Volunteer,
-    adult_born_by,
     bands_covering,
 )
 from volunteers.services import Booking as VolunteerBooking
@@ -51,13 +51,6 @@ from .safety import coordinators_on_duty
 def _require_coordinator(user) -> None:
     if not user.has_role(Role.COORDINATOR):
         raise PermissionDenied("Only coordinators schedule visits.")
-
-
-def volunteers_needed(scenario: Scenario) -> int:
-    """Two for anything in person; the scheme's setting (one or two) for phone and web."""
-    if scenario.channel in IN_PERSON_CHANNELS:
-        return 2
-    return max(1, min(2, settings.MYSTERYSHOP_REMOTE_VOLUNTEERS))
 
 
 def record_schedule_view(request) -> None:
@@ -223,7 +216,7 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month
     )
     buffer = settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES
-    minors = bool(_minors_on(visit))
+    adults_only = under_18_on_visit(_booked_on(visit), local.date()) is not None
     return [
         BookingRule(
             "has not done all the required training (or it needs refreshing)",
@@ -266,7 +259,7 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
         ),
         BookingRule(
             "is under 18, and someone under 18 is already booked: an under-18 only goes with an adult",
-            lambda found: found.filter(date_of_birth__lte=adult_born_by(local.date())) if minors else found,
+            lambda found: found.adults_on(local.date()) if adults_only else found,
         ),
     ]
 
@@ -330,14 +323,19 @@ def _recognised_at(visit: Visit):
     )
 
 
-def _minors_on(visit: Visit) -> list[Volunteer]:
-    """Volunteers booked on this visit who are under 18 on its day."""
-    day = timezone.localtime(visit.starts_at).date()
+def _booked_on(visit: Visit) -> list[Volunteer]:
+    """The volunteers booked on this visit (not those who declined), in the order they were booked."""
     return list(
-        Volunteer.objects.filter(
-            assignments__visit=visit, assignments__declined_at__isnull=True, date_of_birth__gt=adult_born_by(day)
-        )
+        Volunteer.objects.filter(assignments__visit=visit, assignments__declined_at__isnull=True).order_by("pk")
     )
+
+
+def under_18_on_visit(booked: list[Volunteer], day) -> Volunteer | None:
+    """The pairing rule for under-18s, once in Python: an under-18 is only ever paired with an adult,
+    so a visit with someone under 18 on it (returned here) takes only adults. The picker's list,
+    the booking check and the suggested pair all ask this; the trigger
+    `assignment_under_18_paired_with_adult` (visits migration 0010) is the database's backstop."""
+    return next((person for person in booked if person.is_under_18_on(day)), None)
 
 
 def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
@@ -355,10 +353,10 @@ def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
             f"visit it again before {until:%-d %B %Y}."
         )
     if volunteer.is_under_18_on(day):
-        minors = [other for other in _minors_on(visit) if other.pk != volunteer.pk]
-        if minors:
+        other = under_18_on_visit([person for person in _booked_on(visit) if person.pk != volunteer.pk], day)
+        if other:
             raise ValidationError(
-                f"{volunteer} is under 18 and can only be paired with an adult, but {minors[0]} (also under 18) "
+                f"{volunteer} is under 18 and can only be paired with an adult, but {other} (also under 18) "
                 "is already on this visit. Choose a volunteer aged 18 or over."
             )
 
@@ -387,26 +385,24 @@ def suggest_pair(visit: Visit) -> list[Volunteer]:
     gender or disability answer, where declared), then the best-ranked. An
     under-18 is only ever paired with an adult.
     """
-    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    open_places = visit.volunteers_needed - visit.assignments.active().count()
     if open_places <= 0:
         return []
     ranked = candidates(visit)
     if not ranked:
         return []
     day = timezone.localtime(visit.starts_at).date()
-    already = list(
-        Volunteer.objects.filter(assignments__visit=visit, assignments__declined_at__isnull=True).order_by("pk")
-    )
+    already = _booked_on(visit)
     chosen: list[Volunteer] = [] if already else [ranked[0].volunteer]
     recent_pairs = _recent_partners({volunteer.pk for volunteer in already + chosen})
     order = {candidate.volunteer.pk: index for index, candidate in enumerate(ranked)}
     while len(chosen) < open_places:
         pair = already + chosen
-        minor_on_visit = any(person.is_under_18_on(day) for person in pair)
+        adults_only = under_18_on_visit(pair, day) is not None
         options = [
             candidate.volunteer
             for candidate in ranked
-            if candidate.volunteer not in chosen and not (minor_on_visit and candidate.volunteer.is_under_18_on(day))
+            if candidate.volunteer not in chosen and not (adults_only and candidate.volunteer.is_under_18_on(day))
         ]
         if not options:
             break
@@ -462,7 +458,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         raise ValidationError(
             "This visit is in a draft plan. Confirm the plan before booking volunteers: booking e-mails them."
         )
-    if visit.assignments.active().count() >= volunteers_needed(visit.scenario):
+    if visit.assignments.active().count() >= visit.volunteers_needed:
         raise ValidationError("This visit already has all the volunteers it needs.")
     check_pairing(visit=visit, volunteer=volunteer)
     reason = why_not(visit, volunteer)
@@ -475,8 +471,8 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
     except ValidationError as error:
-        raise ValidationError(f"{volunteer} cannot be booked: {' '.join(error.messages)}") from None
-    if visit.assignments.active().count() == volunteers_needed(visit.scenario) and visit.status == VisitStatus.PLANNED:
+        raise ValidationError(f"{volunteer} cannot be booked: {in_words(error)}") from None
+    if visit.assignments.active().count() == visit.volunteers_needed and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
     return assignment
@@ -489,7 +485,7 @@ def fill_visit(*, visit: Visit, by) -> list[Assignment]:
     can go would only leave them on a visit held short of a volunteer.
     """
     chosen = suggest_pair(visit)
-    open_places = volunteers_needed(visit.scenario) - visit.assignments.active().count()
+    open_places = visit.volunteers_needed - visit.assignments.active().count()
     if visit.in_person and len(chosen) < open_places:
         return []
     return [assign(visit=visit, volunteer=volunteer, by=by) for volunteer in chosen]
@@ -525,7 +521,7 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
     if visit.short_since is None:
         return
     booked = visit.assignments.active()
-    if booked.count() < volunteers_needed(visit.scenario):
+    if booked.count() < visit.volunteers_needed:
         return
     if booked.filter(assigned_at__gte=visit.short_since, accepted_at__isnull=True).exists():
         return

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop import audit, dates
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import IN_PERSON_CHANNELS
 from volunteers.forms import ExpenseClaimForm
@@ -20,10 +21,6 @@ from volunteers.models import Volunteer
 from . import safety, services
 from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, RecognisedForm, ResolveAlertForm, VisitForm
 from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, SubmissionStatus, Visit, VisitStatus
-
-
-def _messages_from(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _schedule(request):
@@ -103,7 +100,7 @@ def _render_visit(request, visit, *, cancel_form=None):
         "visit": visit,
         "assignments": assignments,
         "events": visit.events.select_related("by"),
-        "needed": services.volunteers_needed(visit.scenario),
+        "needed": visit.volunteers_needed,
         "hold_reason": visit.hold_reason(),
         "hold_deadline": services.hold_deadline(visit),
         "cancel_form": cancel_form or CancelForm(),
@@ -126,7 +123,7 @@ def _coordinator_action(request, pk, action, success, **extra):
         action(visit=visit, by=request.user, **extra)
         messages.success(request, success)
     except ValidationError as error:
-        _messages_from(request, error)
+        show_refusal(request, error)
     return redirect(visit)
 
 
@@ -147,7 +144,7 @@ def visit_suggest(request, pk):
     try:
         booked = services.fill_visit(visit=visit, by=request.user)
     except ValidationError as error:
-        _messages_from(request, error)
+        show_refusal(request, error)
     else:
         if booked:
             messages.success(request, f"Booked: {', '.join(str(a.volunteer) for a in booked)}.")
@@ -155,7 +152,10 @@ def visit_suggest(request, pk):
             messages.error(
                 request,
                 "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
-                "in-person visit alone. Try another time, or book volunteers one by one from the list.",
+                "in-person visit alone. Try another time, or book volunteers one by one from the list."
+                if visit.in_person
+                else "Nobody was booked: nobody can go at this time. Try another time, or see below who cannot "
+                "go, and why.",
             )
     return redirect(visit)
 
@@ -223,7 +223,7 @@ def _plan_action(request, pk, action, success):
         result = action(plan=plan, by=request.user)
         messages.success(request, success(result) if callable(success) else success)
     except ValidationError as error:
-        _messages_from(request, error)
+        show_refusal(request, error)
         return redirect(plan)
     return redirect(plan) if QuarterPlan.objects.filter(pk=pk).exists() else redirect("visits:plan-list")
 
@@ -381,7 +381,7 @@ def assignment_accept(request, pk):
         services.accept(assignment=assignment, by=request.user)
         messages.success(request, "Thank you. You are confirmed for this visit.")
     except ValidationError as error:
-        _messages_from(request, error)
+        show_refusal(request, error)
     return redirect(assignment)
 
 
@@ -396,7 +396,7 @@ def assignment_decline(request, pk):
         services.decline(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "Thank you for letting us know. The coordinator will find someone else.")
     except ValidationError as error:
-        _messages_from(request, error)
+        show_refusal(request, error)
         return redirect(assignment)
     return redirect("visits:my-visits")
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
-from mysteryshop.models import StatusHistory
+from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
 LONDON = ZoneInfo("Europe/London")
@@ -138,6 +138,13 @@ def bands_covering(start: datetime, end: datetime) -> list[str] | None:
 
 
 class VolunteerQuerySet(models.QuerySet):
+    def adults_on(self, day: date):
+        """Those 18 or over on `day`: `Volunteer.is_under_18_on` as a query."""
+        return self.filter(date_of_birth__lte=adult_born_by(day))
+
+    def under_18_on(self, day: date):
+        return self.filter(date_of_birth__gt=adult_born_by(day))
+
     def visible_to(self, user):
         """OPCC staff see everyone; a volunteer or applicant sees only their own record."""
         if not user.is_authenticated:
@@ -165,8 +172,12 @@ class VolunteerQuerySet(models.QuerySet):
         return covered.exclude(models.Exists(away))
 
 
-class Volunteer(models.Model):
+class Volunteer(Lifecycle, models.Model):
     """A person's record from their application on."""
+
+    transitions = TRANSITIONS
+    refusal = "Someone who is “{current}” cannot be moved to “{wanted}”."
+    step_fields = ["status", "ended_at"]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer"
@@ -232,10 +243,17 @@ class Volunteer(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def is_under_18_on(self, day: date) -> bool:
-        return self.age_on(day) < 18
+        """The one test of "under 18" (`adult_born_by`), which the database's trigger mirrors."""
+        return self.date_of_birth > adult_born_by(day)
 
     def age_band_on(self, day: date) -> str:
         return age_band(self.age_on(day))
+
+    def on_step(self, status, *, reason):
+        self.ended_at = timezone.now() if status in ENDED_STATUSES else None
+
+    def record_step(self, previous, status, *, by, reason):
+        StatusChange.objects.create(volunteer=self, from_status=previous, to_status=status, by=by, reason=reason)
 
     def allowed_next(self) -> list[Status]:
         return sorted(TRANSITIONS[Status(self.status)], key=list(Status).index)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from mysteryshop.links import absolute_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.signin import salted_hash
 from mysteryshop.uploads import delete_with_files
 
 from .models import (
@@ -46,12 +46,6 @@ from .models import (
     Volunteer,
 )
 
-
-def address_hash(address: str) -> str:
-    """A salted hash of a client address: enough to count attempts, not to identify anyone."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
-
-
 # --- Applying ---------------------------------------------------------------------------
 
 
@@ -64,7 +58,7 @@ def may_apply(address: str) -> bool:
     Counted in PostgreSQL (salted hashes), so it holds with Redis down.
     """
     now = timezone.now()
-    client = address_hash(address)
+    client = salted_hash(address)
     recent = ApplicationAttempt.objects.filter(client=client, at__gte=now - timedelta(hours=1)).count()
     ApplicationAttempt.objects.create(at=now, client=client)
     return recent < settings.MYSTERYSHOP_APPLICATIONS_PER_HOUR
@@ -124,10 +118,7 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
         raise PermissionDenied("Only OPCC staff can change a volunteer's status.")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     to = Status(to)
-    if to not in TRANSITIONS[Status(volunteer.status)]:
-        raise ValidationError(
-            f"Someone who is “{volunteer.get_status_display().lower()}” cannot be moved to “{to.label.lower()}”."
-        )
+    volunteer.check_step(to)
     if to in (Status.REJECTED, Status.LEFT, Status.PAUSED) and not reason.strip():
         raise ValidationError("Give a reason for this step.")
     if to == Status.ACTIVE and not reason.strip() and (missing := training_missing(volunteer)):
@@ -135,12 +126,7 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
             f"{volunteer} has not done the required training: {', '.join(missing)}. Record attendance first, "
             "or give the reason to make them active anyway (they still cannot be booked on visits until it is done)."
         )
-    StatusChange.objects.create(
-        volunteer=volunteer, from_status=volunteer.status, to_status=to, by=by, reason=reason.strip()
-    )
-    volunteer.status = to
-    volunteer.ended_at = timezone.now() if to in ENDED_STATUSES else None
-    volunteer.save(update_fields=["status", "ended_at"])
+    volunteer.move_to(to, by=by, reason=reason.strip())
     if to == Status.TRAINING:
         _invite_to_sign_in(volunteer, request=request)
     elif to == Status.ACTIVE:

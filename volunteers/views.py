@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
 from mysteryshop.spreadsheets import csv_response
@@ -233,7 +234,7 @@ def training_book(request, pk):
         services.book(session=session, volunteer=volunteer)
         messages.success(request, f"You are booked on {session}.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("volunteers:my-training")
 
 
@@ -247,7 +248,7 @@ def training_cancel(request, pk):
         services.cancel_training_booking(session=session, volunteer=volunteer)
         messages.success(request, f"Your place on {session} is cancelled. You can book it again while there is room.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("volunteers:my-training")
 
 
@@ -295,7 +296,7 @@ def expense_correct(request, pk):
                 keep_receipts=form.cleaned_data.get("keep_receipts", ()),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_refusal(request, error)
             return redirect(claim)
         messages.success(request, f"Corrected claim sent: {correction.total_display}. A coordinator will look at it.")
         return redirect(correction)
@@ -388,7 +389,7 @@ def volunteer_transition(request, pk):
         )  # fmt: skip
         messages.success(request, f"{volunteer} is now “{Status(form.cleaned_data['to']).label.lower()}”.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(volunteer)
 
 
@@ -491,7 +492,7 @@ def training_attendance(request, pk):
         services.record_attendance(session=session, attended_ids=attended, by=request.user)
         messages.success(request, "Attendance saved.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(session)
 
 
@@ -525,7 +526,7 @@ def expense_decide(request, pk):
         )
         messages.success(request, "Decision saved.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect(claim)
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import axe_violations, browser_sign_in, layout_problems
+from conftest import PATIENCE, axe_violations, browser_sign_in, layout_problems
 
 PUBLIC_PAGES = ["home", "login", "password_reset"]
 LANDING = {
@@ -45,7 +45,7 @@ def test_form_errors_are_accessible_too(browser, db):
     browser.find_element("id", "id_username").send_keys("nobody")
     browser.find_element("id", "id_password").send_keys("wrong password")
     browser.find_element("css selector", "main form button[type=submit]").click()
-    summary = WebDriverWait(browser, 10).until(lambda b: b.find_element("css selector", "[data-error-summary]"))
+    summary = WebDriverWait(browser, PATIENCE).until(lambda b: b.find_element("css selector", "[data-error-summary]"))
     assert "There is a problem" in summary.text
     assert axe_violations(browser) == []
 

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import browser_sign_in, wait_for
+from conftest import PATIENCE, browser_sign_in, wait_for
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 
@@ -90,7 +90,7 @@ def test_the_questionnaire_can_be_completed_with_the_keyboard_alone(browser, cli
         start = browser.find_element(By.XPATH, "//main//button[normalize-space()='Fill in the questionnaire']")
         browser.execute_script("arguments[0].focus();", start)
         press(browser, Keys.ENTER)
-        WebDriverWait(browser, 20).until(lambda b: "/report/page-1/" in b.current_url)
+        WebDriverWait(browser, PATIENCE).until(lambda b: "/report/page-1/" in b.current_url)
         wait_for(browser, "main form")
 
         done, not_visible, pages = set(), [], 0
@@ -106,7 +106,7 @@ def test_the_questionnaire_can_be_completed_with_the_keyboard_alone(browser, cli
             ):
                 old = browser.find_element(By.TAG_NAME, "html")
                 press(browser, Keys.ENTER)
-                WebDriverWait(browser, 10, poll_frequency=0.05).until(lambda b, old=old: _gone(old))
+                WebDriverWait(browser, PATIENCE, poll_frequency=0.05).until(lambda b, old=old: _gone(old))
                 pages += 1
                 continue
             answer_with_keys(browser, element, done)

@@ -275,7 +275,7 @@ def test_a_real_worker_sends_email_written_in_a_committed_transaction(celery_wor
             subject="From the worker",
             attachments=[("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")],
         )
-    (message,) = wait_until(lambda: emails_in(celery_worker.email_dir), timeout=60)
+    (message,) = wait_until(lambda: emails_in(celery_worker.email_dir))
     assert (message["To"], message["Subject"]) == ("ada@example.org", "From the worker")
     assert [part.get_filename() for part in message.iter_attachments()] == ["visit.ics"]
     assert OutgoingEmail.objects.get().status == OutgoingEmailStatus.SENT

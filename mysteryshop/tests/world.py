@@ -75,8 +75,8 @@ def build_world() -> World:
 
     from mysteryshop.roles import Role
     from reports import appeals, documents, findings, rollups
-    from reports.models import AppealGround, GeneratedReport, GenerationStatus, PeriodKind, ReportKind
-    from reports.rollups import period_start
+    from reports.models import AppealGround, GeneratedReport, GenerationStatus, ReportKind
+    from reports.periods import PeriodKind, period_start
     from reports.tests.test_findings import release
     from reports.tests.test_rollups import approved_report
     from scenarios.models import CommitmentArea, ScenarioSuggestion

@@ -14,10 +14,10 @@ from django.utils.text import capfirst
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import accessibility_problems, browser_sign_in, wait_for, wait_until
-from reports import charts, documents, rollups, services, tasks
-from reports.models import GeneratedReport, GenerationStatus, PeriodKind, ReportKind, RollupRow
-from reports.rollups import period_end, period_start
+from conftest import PATIENCE, accessibility_problems, browser_sign_in, wait_for, wait_until
+from reports import charts, documents, periods, rollups, services, tasks
+from reports.models import GeneratedReport, GenerationStatus, ReportKind, RollupRow
+from reports.periods import PeriodKind, period_end, period_start
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.models import Submission
 
@@ -190,8 +190,12 @@ def test_the_weekly_report_covers_the_last_complete_monday_to_sunday():
     assert documents.last_complete_period(ReportKind.WEEKLY, monday + timedelta(days=7)) == monday
     assert documents.last_complete_period(ReportKind.WEEKLY, monday + timedelta(days=13)) == monday
     assert documents.last_complete_period(ReportKind.PANEL, date(2026, 10, 1)) == date(2026, 7, 1)
-    assert documents.period_label(ReportKind.WEEKLY, date(2026, 11, 30)) == "week of 30 November to 6 December 2026"
-    assert documents.period_label(ReportKind.PANEL, date(2026, 7, 1)) == "2026 Q3 (July to September 2026)"
+    label = periods.period_label
+    assert label(PeriodKind.WEEK, date(2026, 11, 30), with_dates=True) == "week of 30 November to 6 December 2026"
+    assert label(PeriodKind.QUARTER, date(2026, 7, 1), with_dates=True) == "2026 Q3 (July to September 2026)"
+    assert label(PeriodKind.QUARTER, date(2026, 7, 1)) == "2026 Q3"
+    assert label(PeriodKind.WEEK, date(2026, 11, 30)) == "Week beginning 30 November 2026"
+    assert label(PeriodKind.MONTH, date(2026, 11, 1), with_dates=True) == "November 2026"
 
 
 # --- Generation ---------------------------------------------------------------------
@@ -459,14 +463,14 @@ def shared_media(private_media, monkeypatch):
 @pytest.mark.celery_worker
 def test_a_real_worker_makes_a_report_asked_for_on_the_page(shared_media, celery_worker, client_for, coordinator):
     report_day = approved_report(coordinator)
-    wait_until(lambda: not Submission.objects.get(pk=report_day.pk).needs_rollup, timeout=30)
+    wait_until(lambda: not Submission.objects.get(pk=report_day.pk).needs_rollup)
     start = period_start(PeriodKind.WEEK, timezone_date(report_day.assignment.visit.starts_at))
     with time_machine.travel(after(PeriodKind.WEEK, start), tick=True):
         client = client_for(coordinator)
         response = client.post(reverse("reports:document-request"), {"kind": "weekly", "period": start.isoformat()})
         report = GeneratedReport.objects.get()
         assert response.url == report.get_absolute_url()
-        wait_until(lambda: GeneratedReport.objects.get(pk=report.pk).status == GenerationStatus.READY, timeout=60)
+        wait_until(lambda: GeneratedReport.objects.get(pk=report.pk).status == GenerationStatus.READY)
         assert "1 checked report" in client.get(report.get_absolute_url()).content.decode()
         assert client.get(reverse("reports:document-pdf", args=[report.pk])).status_code == 200
 
@@ -500,10 +504,10 @@ def test_the_page_follows_progress_and_shows_the_report_once_ready(browser, clie
     GeneratedReport.objects.filter(pk=report.pk).update(
         status=GenerationStatus.RUNNING, progress=30, step="Writing the CSV"
     )
-    WebDriverWait(browser, 10).until(lambda b: "Writing the CSV (30% done)" in status.text)
+    WebDriverWait(browser, PATIENCE).until(lambda b: "Writing the CSV (30% done)" in status.text)
     assert browser.find_element("css selector", "progress").get_attribute("value") == "30"
     assert services.generate_report(report_id=report.pk) is False, "a report being made is not claimed twice"
     GeneratedReport.objects.filter(pk=report.pk).update(status=GenerationStatus.QUEUED)  # let this test make it
     assert services.generate_report(report_id=report.pk)
     pdf_link = f"a[href='{reverse('reports:document-pdf', args=[report.pk])}']"
-    WebDriverWait(browser, 15).until(lambda b: b.find_elements("css selector", pdf_link))
+    WebDriverWait(browser, PATIENCE).until(lambda b: b.find_elements("css selector", pdf_link))

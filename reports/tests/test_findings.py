@@ -14,8 +14,8 @@ from conftest import delivered_email
 from mysteryshop.roles import Role
 from mysteryshop.tests.factories import UserFactory
 from reports import findings, tasks
-from reports.models import FINDING_TRANSITIONS, Finding, FindingStatus, PeriodKind
-from reports.rollups import period_end, period_start
+from reports.models import FINDING_TRANSITIONS, Finding, FindingStatus
+from reports.periods import PeriodKind, period_end, period_start
 from reports.services import release_quarter
 from scenarios.models import ContactPoint, is_bank_holiday
 from scenarios.tests.factories import ContactPointFactory, area

@@ -29,7 +29,7 @@ from mysteryshop.tests.crawl import crawl
 from mysteryshop.tests.world import named_urls
 from reports import appeals, documents, findings, rollups
 from reports.models import AppealGround, GeneratedReport, ReportKind
-from reports.rollups import PeriodKind, period_end, period_start
+from reports.periods import PeriodKind, period_end, period_start
 from reports.services import generate_report, release_quarter
 from scenarios.tests.factories import ContactPointFactory, PolicingAreaFactory
 from visits import capture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reports import rollups, services
 from reports.models import Release
-from reports.rollups import PeriodKind, period_end, period_start
+from reports.periods import PeriodKind, period_end, period_start
 
 from .test_rollups import approved_report
 

@@ -109,7 +109,7 @@ def test_not_applicable_answers_are_left_out(coordinator):
 @pytest.mark.celery_worker
 def test_a_real_worker_rolls_up_an_approved_report(celery_worker, coordinator):
     report = approved_report(coordinator)
-    wait_until(lambda: not Submission.objects.get(pk=report.pk).needs_rollup, timeout=30)
+    wait_until(lambda: not Submission.objects.get(pk=report.pk).needs_rollup)
     assert overall(report).reports == 1
     assert rollups.differences() == []
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reports import dashboard, documents, rollups
 from reports.models import RollupRow
-from reports.statistics import percent_interval, wilson_interval
+from reports.statistics import Z_95, percent_interval, wilson_interval
 from scenarios.tests.factories import ContactPointFactory
 from visits import capture, services
 from visits.models import Answer
@@ -120,3 +120,18 @@ def test_reports_and_their_csv_carry_n_and_the_interval(two_contact_points):
     assert (judged[header.index("95% interval low %")], judged[header.index("95% interval high %")]) == (56.6, 100.0)
     tiny = next(row for row in rows if row[1] == "Tiny Desk")
     assert tiny[header.index("status")] == "too few visits to judge"
+
+
+def test_an_interval_from_a_single_visit():
+    # Kills `n <= 0` → `n <= 1` (no interval for one visit) and a dropped `z2 / (2 * n)` term.
+    z2 = Z_95 * Z_95
+    assert wilson_interval(1.0, 1) == pytest.approx((1 / (1 + z2), 1.0))
+    assert wilson_interval(0.0, 1) == pytest.approx((0.0, z2 / (1 + z2)))
+    assert percent_interval(100.0, 1) == (20.7, 100.0)
+
+
+def test_a_share_above_one_is_read_as_one():
+    # Kills the dropped clamp `min(max(share, 0.0), 1.0)`: without it the square root of a negative number raises.
+    assert wilson_interval(1.2, 10) == wilson_interval(1.0, 10)
+    assert wilson_interval(-0.1, 10) == wilson_interval(0.0, 10)
+    assert percent_interval(120.0, 10) == percent_interval(100.0, 10)

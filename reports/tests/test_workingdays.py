@@ -77,3 +77,12 @@ def test_a_later_start_is_never_due_earlier(first, second, days):
 def test_more_days_is_never_due_earlier(start, some, more):
     fewer, greater = sorted((some, more))
     assert add_working_days(start, fewer) <= add_working_days(start, greater)
+
+
+def test_zero_days_from_a_weekend_is_the_next_working_day():
+    # Kills the trailing `while not is_working_day(day)` → `if not is_working_day(day)` (one step lands on
+    # Sunday) and a shortcut `if days == 0: return start`.
+    assert add_working_days(date(2026, 11, 28), 0) == date(2026, 11, 30), "Saturday + 0 is Monday"
+    assert add_working_days(date(2026, 11, 29), 0) == date(2026, 11, 30), "Sunday + 0 is Monday"
+    # The weekend before the August bank holiday (Monday 31 August 2026): Tuesday.
+    assert add_working_days(date(2026, 8, 29), 0) == date(2026, 9, 1)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from conftest import PATIENCE
 from scenarios import services
 from scenarios.models import LAWFULNESS_CHECKLIST, LawfulnessCheck, Scenario, ScenarioStatus
 
@@ -140,7 +141,9 @@ def test_the_checklist_and_its_errors_are_accessible(browser, client_for, coordi
     for name in ALL_CONFIRMED[:3]:
         browser.find_element(By.NAME, name).click()
     browser.find_element(By.XPATH, "//button[normalize-space()='Submit for approval']").click()
-    summary = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-error-summary] a"))
+    summary = WebDriverWait(browser, PATIENCE).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "[data-error-summary] a")
+    )
     assert summary.get_attribute("href").endswith("#id_emergency_plan_included")
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.DRAFT

@@ -26,7 +26,7 @@ from django.urls import reverse
 from mysteryshop.tests.crawl import crawl
 from reports import appeals, rollups
 from reports.models import AppealGround, GeneratedReport, ReportKind
-from reports.rollups import PeriodKind, period_start
+from reports.periods import PeriodKind, period_start
 from reports.services import generate_report
 from reports.tests.test_findings import release
 from scenarios.models import CommitmentArea, Question, QuestionnaireVersion

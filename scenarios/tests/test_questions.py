@@ -125,3 +125,36 @@ def test_is_shown_follows_the_condition(section):
     assert later.is_shown({first.pk: True})
     assert not later.is_shown({first.pk: False})
     assert not later.is_shown({})
+
+
+# --- Cases a mutation run showed untested (each comment names a mutant it kills) --------------
+
+
+@pytest.mark.django_db
+def test_a_number_meets_its_range_at_both_ends_and_not_beyond():
+    # Kills `number >= self.minimum` → `>` and `number <= self.maximum` → `<` (the ends stop meeting it).
+    between = scored("number", minimum=Decimal(3), maximum=Decimal(5))
+    assert between.meets_commitment(3) is True
+    assert between.meets_commitment(5) is True
+    assert between.meets_commitment("2.9") is False
+    assert between.meets_commitment("5.1") is False
+
+
+@pytest.mark.django_db
+def test_a_number_with_no_minimum_or_no_maximum_is_open_on_that_side():
+    # Kills `self.minimum is None or ...` → `self.minimum is not None and ...` (and the same for the maximum),
+    # which would make every number fail a rule with only one end.
+    assert scored("number", maximum=Decimal(4)).meets_commitment(-1000) is True
+    assert scored("number", maximum=Decimal(4)).meets_commitment(0) is True
+    assert scored("number", minimum=Decimal(3)).meets_commitment(1_000_000) is True
+    assert scored("number", minimum=Decimal(3)).meets_commitment(2) is False
+
+
+def test_a_condition_on_a_multiple_choice_answer_shows_when_any_chosen_value_is_listed():
+    # Kills `any(...)` → `all(...)` and a dropped list branch (a list is never `in` the values).
+    later = Question(kind="yes_no", label="Q", condition_question_id=1, condition_values=["a", "b"])
+    assert later.is_shown({1: ["c", "b"]})
+    assert later.is_shown({1: ["a"]})
+    assert not later.is_shown({1: ["c", "d"]})
+    assert not later.is_shown({1: []})
+    assert later.is_shown({1: "a"}) and not later.is_shown({1: "c"})

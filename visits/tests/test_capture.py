@@ -461,3 +461,14 @@ def test_autosave_refuses_a_sent_report_and_someone_elses(client_for, booked, ot
     fill(client, assignment)
     client.post(reverse("visits:report-submit", args=[assignment.pk]))
     assert client.post(url, {}).status_code == 409
+
+
+def test_each_areas_score_is_weighted_within_that_area():
+    """Two areas, unequal weights: each area's share is its own met weight over its own applicable weight."""
+    # Kills an area score divided by the total applicable weight (`/ total`), a count of questions met in
+    # place of their weights (`+ 1`), and weights added to `met` whatever the outcome.
+    scores, overall = capture.weighted_scores(
+        [("contact", 3, True), ("contact", 1, False), ("voice", 1, True), ("voice", 4, False), ("voice", 2, None)]
+    )
+    assert scores == {"contact": 75.0, "voice": 20.0}
+    assert overall == Decimal("44.4")  # (3 + 1) of (4 + 5)

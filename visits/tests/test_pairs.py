@@ -90,16 +90,38 @@ def test_suggest_a_pair_books_two_for_an_in_person_visit_and_no_more(client_for,
         services.assign(visit=visit, volunteer=spare, by=coordinator)
 
 
-def test_a_phone_visit_takes_the_schemes_number_of_volunteers(coordinator, settings):
+@pytest.mark.parametrize(("channel", "needed"), [("phone_101", 1), ("phone_101", 2), ("front_desk", 2)])
+def test_suggest_books_the_number_the_scenario_page_shows(client_for, coordinator, channel, needed):
+    """One source: the number on the scenario's page is the number booked (a phone scenario may say one or two)."""
     from scenarios.tests.factories import ContactPointFactory
 
     from .factories import approved_scenario
 
-    settings.MYSTERYSHOP_REMOTE_VOLUNTEERS = 1
-    line = ContactPointFactory(channel="phone_101", always_open=True)
-    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(channel="phone_101"), contact_point=line)
-    ready_volunteer(), ready_volunteer()
-    assert len(services.fill_visit(visit=visit, by=coordinator)) == 1
+    scenario = approved_scenario(channel=channel, volunteers_needed=needed)
+    shown = client_for(coordinator).get(scenario.get_absolute_url()).content.decode()
+    assert f"{needed} volunteer{'s' if needed > 1 else ''} ·" in shown
+    point = ContactPointFactory(channel=channel, always_open=True)
+    visit = make_visit(coordinator=coordinator, scenario=scenario, contact_point=point)
+    [ready_volunteer() for _ in range(3)]
+    page = client_for(coordinator).get(visit.get_absolute_url()).content.decode()
+    # Found while using the site: a one-volunteer visit offered to "suggest a pair".
+    button = "Suggest a pair and book them" if needed == 2 else "Suggest a volunteer and book them"
+    assert f"Volunteers ({needed} needed)" in page and button in page
+    client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]))
+    assert visit.assignments.active().count() == needed
+
+
+def test_a_phone_visit_nobody_can_take_says_so_without_speaking_of_in_person_visits(client_for, coordinator):
+    """Found while using the site: a website visit with nobody free said "nobody goes on an in-person visit alone"."""
+    from scenarios.tests.factories import ContactPointFactory
+
+    from .factories import approved_scenario
+
+    point = ContactPointFactory(channel="phone_101", always_open=True)
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(channel="phone_101"), contact_point=point)
+    response = client_for(coordinator).post(reverse("visits:visit-suggest", args=[visit.pk]), follow=True)
+    page = response.content.decode()
+    assert "Nobody was booked: nobody can go at this time." in page and "in-person" not in page
 
 
 def test_a_forged_booking_of_someone_who_may_not_go_is_refused(client_for, coordinator, visit):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from mysteryshop import database_rules
 from visits import capture, safety, services
 from visits.models import Assignment, Submission, SubmissionStatus
 from volunteers.models import Disability, Gender
@@ -67,16 +68,44 @@ def test_the_database_refuses_two_under_18s_on_one_visit(young_scheme, coordinat
     visit = make_visit(coordinator=coordinator)
     services.assign(visit=visit, volunteer=minor(visit), by=coordinator)
     blocked_from, blocked_until = Assignment.block_for(visit)
-    with pytest.raises(IntegrityError, match="under 18 can only be paired with an adult"), transaction.atomic():
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
         Assignment.objects.create(
             visit=visit, volunteer=minor(visit), blocked_from=blocked_from, blocked_until=blocked_until,
             assigned_by=coordinator,
         )  # fmt: skip
+    # Services know the refusal by the rule's name (and SQLSTATE 23514, check_violation), never by its text.
+    assert database_rules.rule_name(refused.value) == "assignment_under_18_paired_with_adult"
+    assert refused.value.__cause__.pgcode == "23514"
+    assert "paired with an adult" in database_rules.plain_message(refused.value)
     # An adult is let through by the same trigger.
     Assignment.objects.create(
         visit=visit, volunteer=ready_volunteer(), blocked_from=blocked_from, blocked_until=blocked_until,
         assigned_by=coordinator,
     )  # fmt: skip
+    assert visit.assignments.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_python_rule_and_the_trigger_agree_on_an_eighteenth_birthday(young_scheme, coordinator):
+    """Someone whose 18th birthday is the day of the visit is an adult to both; a day younger is not."""
+    visit = make_visit(coordinator=coordinator)
+    day = visit.starts_at.date()
+    services.assign(visit=visit, volunteer=minor(visit), by=coordinator)
+    turning = ready_volunteer(
+        date_of_birth=day.replace(year=day.year - 18) if (day.month, day.day) != (2, 29) else date(day.year - 18, 2, 28)
+    )
+    not_yet = ready_volunteer(date_of_birth=turning.date_of_birth + timedelta(days=1))
+    assert not turning.is_under_18_on(day) and not_yet.is_under_18_on(day)
+    assert services.under_18_on_visit([turning], day) is None and services.under_18_on_visit([not_yet], day) == not_yet
+    listed = {candidate.volunteer for candidate in services.candidates(visit)}
+    assert turning in listed and not_yet not in listed
+    blocked_from, blocked_until = Assignment.block_for(visit)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the backstop refuses the one Python refuses
+        Assignment.objects.create(
+            visit=visit, volunteer=not_yet, blocked_from=blocked_from, blocked_until=blocked_until,
+            assigned_by=coordinator,
+        )  # fmt: skip
+    services.assign(visit=visit, volunteer=turning, by=coordinator)
     assert visit.assignments.count() == 2
 
 

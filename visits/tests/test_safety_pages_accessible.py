@@ -8,7 +8,7 @@ from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import accessibility_problems, browser_sign_in
+from conftest import PATIENCE, accessibility_problems, browser_sign_in
 from visits import capture, safety, services
 from visits.models import StandardComment, Submission
 
@@ -26,7 +26,7 @@ def test_check_in_and_recognition_on_a_phone_are_accessible(browser, client_for,
         assert accessibility_problems(browser, [reverse("visits:assignment-detail", args=[assignment.pk])]) == {}
         # The big button works without any script: a plain form post.
         browser.find_element(By.XPATH, "//button[normalize-space()='I have arrived']").click()
-        WebDriverWait(browser, 10).until(lambda b: "You are checked in" in b.page_source)
+        WebDriverWait(browser, PATIENCE).until(lambda b: "You are checked in" in b.page_source)
     assignment.refresh_from_db()
     assert assignment.checked_in_at is not None
 

@@ -211,10 +211,10 @@ def test_an_in_person_visit_with_only_one_volunteer_booked_is_held(coordinator):
         safety.check_in(assignment=only, by=only.volunteer.user)
 
 
-def test_a_phone_call_made_alone_is_never_held(coordinator, settings):
-    settings.MYSTERYSHOP_REMOTE_VOLUNTEERS = 2
+def test_a_phone_call_made_alone_is_never_held(coordinator):
     line = ContactPointFactory(channel="phone_101", always_open=True)
-    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(channel="phone_101"), contact_point=line)
+    scenario = approved_scenario(channel="phone_101", volunteers_needed=2)
+    visit = make_visit(coordinator=coordinator, scenario=scenario, contact_point=line)
     first, second = [services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator) for _ in range(2)]
     services.decline(assignment=first, by=first.volunteer.user)
     visit.refresh_from_db()
