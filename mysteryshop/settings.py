@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First and last: request latency by view for the metrics page (django-prometheus).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Compresses pages (not static files: WhiteNoise serves those already compressed) once every middleware
+    # below has finished with the body. Django's own, which pads each answer against BREACH (Django 5.x).
+    "django.middleware.gzip.GZipMiddleware",
     # Outermost but for the metrics, so every answer carries them: error pages too, such as the 400
     # for a Host header the site does not serve, which Django raises inside the middleware below.
     "csp.middleware.CSPMiddleware",
