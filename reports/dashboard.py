@@ -168,15 +168,23 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
         target=Subquery(question.values("maximum")),
         questionnaire=Subquery(question.values("section__version__questionnaire__title")),
         questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
+        section_order=Subquery(question.values("section__order")),
+        question_order=Subquery(question.values("order")),
     )
     merged: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    fields = ("question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations")
+    positions: dict[tuple, tuple[int, int]] = {}
+    fields = (
+        "question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations",
+        "section_order", "question_order",
+    )  # fmt: skip
     for row in rows.values(*fields):
         target = int(row["target"]) if row["target"] else None
         key = (row["label"], row["questionnaire"], target, row["question_id"], row["questionnaire_channel"])
         merged[key][row["period_start"]].extend(row["durations"])
+        positions[key] = (row["section_order"] or 0, row["question_order"] or 0)
     result = []
-    for (label, questionnaire, target, _, channel), months in sorted(merged.items()):
+    for key, months in sorted(merged.items()):
+        label, questionnaire, target, _, channel = key
         lines = [
             Timing(
                 month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
@@ -186,8 +194,11 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
             for month, values in sorted(months.items())
         ]  # fmt: skip
         result.append(
-            {"label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel}
-        )
+            {
+                "label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel,
+                "position": positions[key],
+            }
+        )  # fmt: skip
     return result
 
 
@@ -354,7 +365,9 @@ def dashboard(
 
 def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> list[dict]:
     """Month by month in a quarter, the force's own published 101 figures beside the volunteers' measured
-    time to answer (the first timed question of a 101 line questionnaire). One query."""
+    time to answer: the first timed question of a 101 line questionnaire in the order volunteers answer
+    it ("Time until a person answered" comes before "Time spent in the phone menu"), not the first by
+    name. One query."""
     if kind != PeriodKind.QUARTER:
         return []
     held = {
@@ -362,12 +375,11 @@ def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> 
         for figure in ForceFigure.objects.filter(month__gte=start, month__lt=period_end(kind, start))
     }
     measured: dict[date, Timing] = {}
-    question = ""
-    for timing in timing_list:
-        if timing.get("channel") == Channel.PHONE_101:
-            question = question or timing["label"]
-            if timing["label"] == question:
-                measured.update({line.month: line for line in timing["months"]})
+    phone = [timing for timing in timing_list if timing.get("channel") == Channel.PHONE_101]
+    question = min(phone, key=lambda timing: timing["position"])["label"] if phone else ""
+    for timing in phone:
+        if timing["label"] == question:
+            measured.update({line.month: line for line in timing["months"]})
     return [
         {"month": month, "force": held.get(month), "measured": measured.get(month), "question": question}
         for month in sorted(held.keys() | measured.keys())
