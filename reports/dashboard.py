@@ -239,6 +239,21 @@ def visits_done(*, start: date, policing_area_id: int | None = None) -> dict[str
     return counts
 
 
+def reports_waiting(*, kind: str, start: date) -> int:
+    """How many reports on visits of a period are sent in and still wait for a coordinator's review
+    (so are not in its figures yet). One query, on reports, not answers."""
+    tz = timezone.get_current_timezone()
+    return (
+        Submission.objects.awaiting_review()
+        .filter(
+            assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+            assignment__visit__starts_at__lt=datetime.combine(period_end(kind, start), time.min, tzinfo=tz),
+        )
+        .order_by()
+        .count()
+    )
+
+
 @dataclass
 class Results:
     kind: str
