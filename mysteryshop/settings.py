@@ -494,6 +494,8 @@ MYSTERYSHOP_FINDING_RESPONSE_DAYS = env_int("MYSTERYSHOP_FINDING_RESPONSE_DAYS",
 MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS", 2)
 # A contact point with fewer visits than this in a period is "too few visits to judge": not ranked or coloured.
 MYSTERYSHOP_MIN_VISITS_TO_JUDGE = env_int("MYSTERYSHOP_MIN_VISITS_TO_JUDGE", 5)
+# Timed questions: no median or percentile from fewer answers than this in a period ("too few answers").
+MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES = env_int("MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES", 10)
 # The OPCC decides the force's appeal against a released result within this many working days.
 MYSTERYSHOP_APPEAL_DECISION_DAYS = env_int("MYSTERYSHOP_APPEAL_DECISION_DAYS", 10)
 # How the force sees the date of a released visit: "week" (the week it was made in) or "day".

@@ -133,7 +133,7 @@ def content(*, kind: str, start: date) -> dict:
                 "lines": [
                     {
                         "label": period_label(kind, line.month) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
-                        "count": line.count, "median": line.median, "p90": line.p90,
+                        "count": line.count, "median": line.median, "p90": line.p90, "too_few": line.too_few,
                         "within_target": line.within_target,
                         "within_low": line.within_interval[0] if line.within_interval else None,
                         "within_high": line.within_interval[1] if line.within_interval else None,
