@@ -28,9 +28,15 @@ def _post(opener, url: str, fields: dict) -> str:
     return response.geturl()
 
 
+class _LocalSecureCookies(http.cookiejar.DefaultCookiePolicy):
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 def session_cookie(base: str, username: str) -> str:
     """`sessionid=...` for `username`, signed in past the code step."""
-    jar = http.cookiejar.CookieJar()
+    # With DJANGO_DEBUG=0 the cookies are Secure; the bench's site is plain http on this machine.
+    jar = http.cookiejar.CookieJar(policy=_LocalSecureCookies())
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     landed = _post(opener, f"{base}/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
     for _ in range(2):
