@@ -77,7 +77,9 @@ def fair_baseline() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("DROP TABLE IF EXISTS bench_fair")
-        cursor.execute(f"CREATE UNLOGGED TABLE bench_fair (LIKE {RollupRow._meta.db_table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE bench_fair (LIKE {RollupRow._meta.db_table} INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
         cursor.execute(
             "CREATE UNIQUE INDEX bench_fair_key ON bench_fair "
             "(period_kind, period_start, contact_point_id, area_id, question_id)"
