@@ -105,12 +105,13 @@ def _describe_scores(figures: list[dict]) -> str:
     )
 
 
-def draw(content: dict, name: str, *, width: float = 7.5) -> str | None:
+def draw(content: dict, name: str, *, width: float = 7.5, font_size: int = 10) -> str | None:
     """One chart of a report as SVG text, or None if the report has no chart of that name.
-    `width` in inches: the PDF's page width by default; the dashboard draws narrower for phones."""
+    `width` in inches: the PDF's page width by default; the dashboard draws narrower, in larger
+    type, so the words stay readable when a phone shrinks the picture to its width."""
     if name not in {chart.name for chart in chart_list(content)}:
         return None
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context({**RC, "font.size": font_size}):
         if name == "areas":
             figure = _score_chart(content["areas"], content["thresholds"], width)
         elif name == "channels":
@@ -202,7 +203,7 @@ PAGE_CHART_WIDTH = 4.5
 
 @functools.lru_cache(maxsize=64)
 def _drawn_for_page(key: str, name: str) -> dict:
-    svg = draw(json.loads(key), name, width=PAGE_CHART_WIDTH)
+    svg = draw(json.loads(key), name, width=PAGE_CHART_WIDTH, font_size=12)
     size = re.search(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     # The image's size in CSS pixels (1pt = 4/3 px), so the page keeps its place while it loads.
     width, height = (round(float(value) * 4 / 3) for value in size.groups())

@@ -54,7 +54,7 @@ def test_the_headline_has_the_share_its_interval_n_the_change_and_a_tag_per_area
     top = headline(page)
     # 4 + 0 + 4 of 4 + 3 + 4 weight met (the second waited too long and was not greeted): 8 of 11.
     assert "72.7% of the commitment met" in top
-    assert "95% interval" in top and "n = 3 visits, from 3 checked reports" in top
+    assert "95% interval" in top and "n&nbsp;=&nbsp;3&nbsp;visits, from 3 checked reports" in top
     assert "No results for the previous quarter to compare with." in top
     # Each commitment area with results as a tag in words; three visits cannot settle a colour.
     assert top.count('<span class="rag rag-unclear">Unclear</span>') == 3
