@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First and last: request latency by view for the metrics page (django-prometheus).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Compresses pages (not static files: WhiteNoise serves those already compressed) once every middleware
+    # below has finished with the body. Django's own, which pads each answer against BREACH (Django 5.x).
+    "django.middleware.gzip.GZipMiddleware",
     # Outermost but for the metrics, so every answer carries them: error pages too, such as the 400
     # for a Host header the site does not serve, which Django raises inside the middleware below.
     "csp.middleware.CSPMiddleware",
@@ -489,6 +492,8 @@ MYSTERYSHOP_FINDING_RESPONSE_DAYS = env_int("MYSTERYSHOP_FINDING_RESPONSE_DAYS",
 MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS", 2)
 # A contact point with fewer visits than this in a period is "too few visits to judge": not ranked or coloured.
 MYSTERYSHOP_MIN_VISITS_TO_JUDGE = env_int("MYSTERYSHOP_MIN_VISITS_TO_JUDGE", 5)
+# Timed questions: no median or percentile from fewer answers than this in a period ("too few answers").
+MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES = env_int("MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES", 10)
 # The OPCC decides the force's appeal against a released result within this many working days.
 MYSTERYSHOP_APPEAL_DECISION_DAYS = env_int("MYSTERYSHOP_APPEAL_DECISION_DAYS", 10)
 # How the force sees the date of a released visit: "week" (the week it was made in) or "day".

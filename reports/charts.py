@@ -10,8 +10,13 @@ page and the PDF always put a table of the same figures beside the chart.
 
 from __future__ import annotations
 
+import functools
 import io
+import json
+import re
+import textwrap
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import matplotlib
 
@@ -75,6 +80,8 @@ def chart_list(content: dict) -> list[Chart]:
     for number, timing in enumerate(content["timings"]):
         lines = "; ".join(
             f"{line['label']}: median {line['median']} seconds, 90th percentile {line['p90']} seconds"
+            if line["median"] is not None
+            else f"{line['label']}: too few answers for a median"
             for line in timing["lines"]
         )
         target = f", against a target of {timing['target']} seconds" if timing["target"] else ""
@@ -98,32 +105,47 @@ def _describe_scores(figures: list[dict]) -> str:
     )
 
 
-def draw(content: dict, name: str) -> str | None:
-    """One chart of a report as SVG text, or None if the report has no chart of that name."""
+def draw(content: dict, name: str, *, width: float = 7.5, font_size: int = 10) -> str | None:
+    """One chart of a report as SVG text, or None if the report has no chart of that name.
+    `width` in inches: the PDF's page width by default; the dashboard draws narrower, in larger
+    type, so the words stay readable when a phone shrinks the picture to its width."""
     if name not in {chart.name for chart in chart_list(content)}:
         return None
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context({**RC, "font.size": font_size}):
         if name == "areas":
-            figure = _score_chart(content["areas"], content["thresholds"])
+            figure = _score_chart(content["areas"], content["thresholds"], width)
         elif name == "channels":
-            figure = _score_chart(content["channels"], content["thresholds"])
+            figure = _score_chart(content["channels"], content["thresholds"], width)
         else:
-            figure = _timing_chart(content["timings"][int(name.removeprefix("timing-"))])
+            figure = _timing_chart(content["timings"][int(name.removeprefix("timing-"))], width)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata=METADATA, bbox_inches="tight")
     return buffer.getvalue()
 
 
-def _score_chart(figures: list[dict], thresholds: dict) -> PlotFigure:
-    """Horizontal bars, best at the top in the table's order, with the amber and green thresholds marked."""
-    labels = [figure["label"] for figure in figures][::-1]
+def _score_chart(figures: list[dict], thresholds: dict, width: float = 7.5) -> PlotFigure:
+    """Horizontal bars, best at the top in the table's order, with the amber and green thresholds marked
+    and each bar's 95% interval as a whisker (where the figures have one)."""
+    # Long names (commitment areas) on two or three lines, so the bars keep most of a phone's width.
+    labels = [textwrap.fill(figure["label"], 24) for figure in figures][::-1]
     scores = [figure["score"] or 0 for figure in figures][::-1]
     statuses = [figure["status"] for figure in figures][::-1]
-    figure = PlotFigure(figsize=(7.5, 0.9 + 0.45 * len(labels)))
+    figure = PlotFigure(figsize=(width, 0.9 + 0.5 * sum(label.count("\n") + 1 for label in labels)))
     axes = figure.add_subplot()
     bars = axes.barh(
         labels, scores, color=[STATUS_COLOURS.get(status, STATUS_COLOURS["no data"]) for status in statuses]
     )
+    whiskers = [
+        (bar.get_y() + bar.get_height() / 2, figure["score"], figure["interval_low"], figure["interval_high"])
+        for bar, figure in zip(bars, figures[::-1], strict=True)
+        if figure.get("interval_low") is not None and figure["score"] is not None
+    ]
+    if whiskers:
+        axes.errorbar(
+            [score for _, score, *_ in whiskers], [y for y, *_ in whiskers],
+            xerr=[[score - low for _, score, low, _ in whiskers], [high - score for _, score, _, high in whiskers]],
+            fmt="none", ecolor=TEXT_COLOUR, elinewidth=1.2, capsize=3,
+        )  # fmt: skip
     # The figures in a column right of the plot, where the threshold lines never cross them.
     for bar, score, status in zip(bars, scores, statuses, strict=True):
         text = "no data" if status == "no data" else f"{score}% {status}"
@@ -139,11 +161,12 @@ def _score_chart(figures: list[dict], thresholds: dict) -> PlotFigure:
     return figure
 
 
-def _timing_chart(timing: dict) -> PlotFigure:
-    """Median and 90th percentile side by side for each period, with the target as a dashed line."""
+def _timing_chart(timing: dict, width: float = 7.5) -> PlotFigure:
+    """Median and 90th percentile side by side for each period, with the target as a dashed line.
+    A period with too few answers has no bars, only the words "too few answers"."""
     labels = [line["label"] for line in timing["lines"]]
     positions = range(len(labels))
-    figure = PlotFigure(figsize=(7.5, 3.2))
+    figure = PlotFigure(figsize=(width, 3.2))
     axes = figure.add_subplot()
     width = 0.38
     medians = [line["median"] or 0 for line in timing["lines"]]
@@ -153,8 +176,14 @@ def _timing_chart(timing: dict) -> PlotFigure:
         [p + width / 2 for p in positions], p90s, width, color=P90_COLOUR, hatch="//", edgecolor="white",
         label="90th percentile",
     )  # fmt: skip
-    axes.bar_label(median_bars, fmt="%g", fontsize=8, padding=2)
-    axes.bar_label(p90_bars, fmt="%g", fontsize=8, padding=2)
+    words = [[f"{value:g}" if value is not None else "" for value in values] for values in (
+        [line["median"] for line in timing["lines"]], [line["p90"] for line in timing["lines"]],
+    )]  # fmt: skip
+    axes.bar_label(median_bars, labels=words[0], fontsize=8, padding=2)
+    axes.bar_label(p90_bars, labels=words[1], fontsize=8, padding=2)
+    for position, line in zip(positions, timing["lines"], strict=True):
+        if line["median"] is None:
+            axes.text(position, 0, "too few\nanswers", ha="center", va="bottom", fontsize=8)
     if timing["target"]:
         axes.axhline(
             timing["target"], color=TEXT_COLOUR, linestyle="--", linewidth=1, label=f"Target {timing['target']} s"
@@ -165,3 +194,27 @@ def _timing_chart(timing: dict) -> PlotFigure:
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
+
+
+# Pages show their charts as images inside the page (no script, no second request): drawn once per
+# process for the same figures, since drawing takes tens of milliseconds and the figures change rarely.
+PAGE_CHART_WIDTH = 4.5
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn_for_page(key: str, name: str) -> dict:
+    svg = draw(json.loads(key), name, width=PAGE_CHART_WIDTH, font_size=12)
+    size = re.search(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    # The image's size in CSS pixels (1pt = 4/3 px), so the page keeps its place while it loads.
+    width, height = (round(float(value) * 4 / 3) for value in size.groups())
+    return {"src": "data:image/svg+xml," + quote(svg, safe=" :/=.,;-_()'"), "width": width, "height": height}
+
+
+def for_page(content: dict) -> dict:
+    """Each chart of `content` for a web page, by name: title, text alternative, and the SVG as a
+    data address with its width and height."""
+    key = json.dumps(content, sort_keys=True, default=str)
+    return {
+        chart.name: {"title": chart.title, "alt": chart.alt, **_drawn_for_page(key, chart.name)}
+        for chart in chart_list(content)
+    }

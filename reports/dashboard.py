@@ -22,6 +22,7 @@ QUOTES_SHOWN = 3
 
 
 TOO_FEW = "too few visits to judge"
+UNCLEAR = "unclear"
 
 
 @dataclass
@@ -67,6 +68,17 @@ class Figure:
         if self.score >= settings.MYSTERYSHOP_GREEN_FROM:
             return "green"
         return "amber" if self.score >= settings.MYSTERYSHOP_AMBER_FROM else "red"
+
+    @property
+    def verdict(self) -> str:
+        """The status, or "unclear" when the 95% interval reaches both sides of the amber or the green
+        threshold: the visits cannot yet say which colour the commitment area is."""
+        if self.status in {"green", "amber", "red"} and self.interval:
+            low, high = self.interval
+            thresholds = (settings.MYSTERYSHOP_AMBER_FROM, settings.MYSTERYSHOP_GREEN_FROM)
+            if any(low < threshold <= high for threshold in thresholds):
+                return UNCLEAR
+        return self.status
 
     def add(self, reports: int, visits: int, weight_met: int, weight_applicable: int) -> None:
         self.reports += reports
@@ -130,6 +142,11 @@ class Timing:
     mean: float | None = None
 
     @property
+    def too_few(self) -> bool:
+        """Too few answers for a median or percentile to mean anything (they are then None)."""
+        return self.count < settings.MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES
+
+    @property
     def within_interval(self) -> tuple[float, float] | None:
         """95% Wilson interval of the share within target, on the number timed (one per report)."""
         return percent_interval(self.within_target, self.count)
@@ -137,7 +154,8 @@ class Timing:
 
 def timings(*, start: date, policing_area_id: int | None = None, kind: str = PeriodKind.QUARTER) -> list[dict]:
     """For each timed question (such as the 101 line's time to answer): month by month, the median,
-    90th percentile and share within the question's target, from the roll-up rows' durations.
+    90th percentile and share within the question's target, from the roll-up rows' durations. The
+    median, percentile and mean are None from fewer than MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES answers.
     A week has no months: its one line is the week itself (`month` is then the Monday). One query."""
     if kind == PeriodKind.WEEK:
         rows = RollupRow.objects.filter(period_kind=kind, period_start=start, question_id__gt=0)
@@ -156,26 +174,40 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
         target=Subquery(question.values("maximum")),
         questionnaire=Subquery(question.values("section__version__questionnaire__title")),
         questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
+        section_order=Subquery(question.values("section__order")),
+        question_order=Subquery(question.values("order")),
     )
     merged: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    fields = ("question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations")
+    positions: dict[tuple, tuple[int, int]] = {}
+    fields = (
+        "question_id", "label", "target", "questionnaire", "questionnaire_channel", "period_start", "durations",
+        "section_order", "question_order",
+    )  # fmt: skip
     for row in rows.values(*fields):
         target = int(row["target"]) if row["target"] else None
         key = (row["label"], row["questionnaire"], target, row["question_id"], row["questionnaire_channel"])
         merged[key][row["period_start"]].extend(row["durations"])
+        positions[key] = (row["section_order"] or 0, row["question_order"] or 0)
     result = []
-    for (label, questionnaire, target, _, channel), months in sorted(merged.items()):
+    for key, months in sorted(merged.items()):
+        label, questionnaire, target, _, channel = key
+        enough = settings.MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES
         lines = [
             Timing(
-                month=month, count=len(values), median=percentile(values, 0.5), p90=percentile(values, 0.9),
+                month=month, count=len(values),
+                median=percentile(values, 0.5) if len(values) >= enough else None,
+                p90=percentile(values, 0.9) if len(values) >= enough else None,
                 within_target=round(100 * sum(v <= target for v in values) / len(values), 1) if target else None,
-                mean=round(sum(values) / len(values), 1),
+                mean=round(sum(values) / len(values), 1) if len(values) >= enough else None,
             )
             for month, values in sorted(months.items())
         ]  # fmt: skip
         result.append(
-            {"label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel}
-        )
+            {
+                "label": label, "questionnaire": questionnaire, "target": target, "months": lines, "channel": channel,
+                "position": positions[key],
+            }
+        )  # fmt: skip
     return result
 
 
@@ -216,6 +248,21 @@ def visits_done(*, start: date, policing_area_id: int | None = None) -> dict[str
     return counts
 
 
+def reports_waiting(*, kind: str, start: date) -> int:
+    """How many reports on visits of a period are sent in and still wait for a coordinator's review
+    (so are not in its figures yet). One query, on reports, not answers."""
+    tz = timezone.get_current_timezone()
+    return (
+        Submission.objects.awaiting_review()
+        .filter(
+            assignment__visit__starts_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+            assignment__visit__starts_at__lt=datetime.combine(period_end(kind, start), time.min, tzinfo=tz),
+        )
+        .order_by()
+        .count()
+    )
+
+
 @dataclass
 class Results:
     kind: str
@@ -245,18 +292,31 @@ class Results:
             return None
         return round(self.force.score - self.previous.score, 1)
 
-    def chart_data(self) -> dict:
-        """The figures the page's charts draw (the tables beside them hold the same)."""
+    def chart_content(self) -> dict:
+        """The figures the page's charts draw (`reports.charts`, as the PDF's), in a report's content shape;
+        the tables beside the charts hold the same figures."""
+
+        def plain(figure: Figure) -> dict:
+            return {
+                "label": figure.label, "score": figure.score, "status": figure.status,
+                "interval_low": figure.interval_low, "interval_high": figure.interval_high,
+            }  # fmt: skip
+
         return {
-            "areas": [{"label": f.label, "score": f.score} for f in self.areas],
-            "channels": [{"label": f.label, "score": f.score} for f in self.channels],
+            "thresholds": {
+                "green_from": settings.MYSTERYSHOP_GREEN_FROM,
+                "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
+            },
+            "areas": [plain(figure) for figure in self.areas],
+            "channels": [plain(figure) for figure in self.channels],
             "timings": [
                 {
-                    "label": timing["label"],
+                    "question": timing["label"],
                     "target": timing["target"],
-                    "months": [f"{line.month:%b %Y}" for line in timing["months"]],
-                    "median": [line.median for line in timing["months"]],
-                    "p90": [line.p90 for line in timing["months"]],
+                    "lines": [
+                        {"label": f"{line.month:%b %Y}", "median": line.median, "p90": line.p90}
+                        for line in timing["months"]
+                    ],
                 }
                 for timing in self.timings
             ],
@@ -342,7 +402,9 @@ def dashboard(
 
 def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> list[dict]:
     """Month by month in a quarter, the force's own published 101 figures beside the volunteers' measured
-    time to answer (the first timed question of a 101 line questionnaire). One query."""
+    time to answer: the first timed question of a 101 line questionnaire in the order volunteers answer
+    it ("Time until a person answered" comes before "Time spent in the phone menu"), not the first by
+    name. One query."""
     if kind != PeriodKind.QUARTER:
         return []
     held = {
@@ -350,12 +412,11 @@ def force_figures_beside(*, start: date, kind: str, timing_list: list[dict]) -> 
         for figure in ForceFigure.objects.filter(month__gte=start, month__lt=period_end(kind, start))
     }
     measured: dict[date, Timing] = {}
-    question = ""
-    for timing in timing_list:
-        if timing.get("channel") == Channel.PHONE_101:
-            question = question or timing["label"]
-            if timing["label"] == question:
-                measured.update({line.month: line for line in timing["months"]})
+    phone = [timing for timing in timing_list if timing.get("channel") == Channel.PHONE_101]
+    question = min(phone, key=lambda timing: timing["position"])["label"] if phone else ""
+    for timing in phone:
+        if timing["label"] == question:
+            measured.update({line.month: line for line in timing["months"]})
     return [
         {"month": month, "force": held.get(month), "measured": measured.get(month), "question": question}
         for month in sorted(held.keys() | measured.keys())

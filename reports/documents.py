@@ -74,9 +74,21 @@ def _figure(figure: dashboard.Figure) -> dict:
     }
 
 
+def _review_text(force: dashboard.Figure, waiting: int, unit: str) -> str:
+    """What is still to come into the figures: the reports of the period that wait for review."""
+    if waiting:
+        if waiting == 1:
+            text = f"1 report of this {unit} still waits for review: it counts once approved."
+        else:
+            text = f"{waiting} reports of this {unit} still wait for review: they count once approved."
+    else:
+        text = f"No report of this {unit} waits for review."
+    return text if force.score is not None else f"No checked reports yet. {text}"
+
+
 def _trend_text(force: dashboard.Figure, previous: dashboard.Figure, trend: float | None, unit: str) -> str:
     if force.score is None:
-        return f"No checked reports in this {unit}."
+        return f"Nothing to compare with the previous {unit} yet."
     if trend is None:
         return f"No results for the previous {unit} to compare with."
     if trend > 0:
@@ -104,7 +116,7 @@ def content(*, kind: str, start: date) -> dict:
                 "lines": [
                     {
                         "label": period_label(unit, line.month, with_dates=True) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
-                        "count": line.count, "median": line.median, "p90": line.p90,
+                        "count": line.count, "median": line.median, "p90": line.p90, "too_few": line.too_few,
                         "within_target": line.within_target,
                         "within_low": line.within_interval[0] if line.within_interval else None,
                         "within_high": line.within_interval[1] if line.within_interval else None,
@@ -125,6 +137,9 @@ def content(*, kind: str, start: date) -> dict:
         "trend": results["trend"],
         "trend_text": _trend_text(
             results["force"], results["previous"], results["trend"], PeriodKind(unit).label.lower()
+        ),
+        "review_text": _review_text(
+            results["force"], dashboard.reports_waiting(kind=unit, start=start), PeriodKind(unit).label.lower()
         ),
         "areas": [_figure(figure) for figure in results["areas"]],
         "channels": [_figure(figure) for figure in results["channels"]],

@@ -205,6 +205,14 @@ def _reports_in_scope(scope: Q):
     return reports.order_by().values_list(*columns).query.sql_with_params()
 
 
+def _analyze(cursor, scratch: str) -> None:
+    """Give PostgreSQL the real size of a scratch table: autovacuum never looks at temporary tables,
+    so without this the planner guesses (18.5 million rows for 150,000 in a full rebuild), picks poor
+    joins and turns JIT compilation on for queries that take well under a second."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {scratch}")
+
+
 def _write(targets: dict[str, date | None], *, contact_point_id: int | None = None, scope: Q | None = None) -> int:
     """Write the roll-up rows of each period kind in `targets` (only the period starting on the
     given date, or every period when None), from the approved reports in `scope` at
@@ -226,6 +234,7 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
         sql, params = _reports_in_scope(scope)
         cursor.execute(f"CREATE TEMPORARY TABLE rollup_reports AS {sql}", params)
+        _analyze(cursor, "rollup_reports")
         cursor.execute(f"""
             CREATE TEMPORARY TABLE rollup_questions AS
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, r.point_channel, r.point_area_id,
@@ -246,6 +255,7 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             JOIN {question} q ON q.id = a.question_id
             WHERE a.meets IS NOT NULL
             GROUP BY a.submission_id, q.commitment_area_id""")  # fmt: skip
+        _analyze(cursor, "rollup_by_report")
         # Each report (and its visit) falls in one week × month × contact point, so its reports
         # and visits can be counted there and summed over; area 0 is "all areas".
         cursor.execute("""
@@ -270,6 +280,8 @@ def _write(targets: dict[str, date | None], *, contact_point_id: int | None = No
             SELECT r.week_start, r.month_start, r.quarter_start, r.point_id, a.question_id, a.value
             FROM {answer} a JOIN rollup_reports r ON r.submission_id = a.submission_id
             WHERE a.question_id IN ({marks}) AND a.value IS NOT NULL""", durations)  # fmt: skip
+        for scratch in ("rollup_questions", "rollup_areas", "rollup_durations"):
+            _analyze(cursor, scratch)
         for kind, start in targets.items():
             period = PERIOD_COLUMNS[kind]
             only = f"WHERE {period} = %s" if start else ""

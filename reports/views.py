@@ -16,7 +16,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 from visits.models import Visit
 
-from . import dashboard, released, services
+from . import charts, dashboard, released, services
 from . import force_figures as force_figures_service
 from .forms import ForceFiguresForm
 from .models import ForceFigure
@@ -50,6 +50,7 @@ def _results_context(request, *, for_force: bool) -> dict:
         "green_from": settings.MYSTERYSHOP_GREEN_FROM,
         "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
         "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
+        "min_answers": settings.MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES,
         "for_force": for_force,
     }
     if quarter is not None:
@@ -57,6 +58,10 @@ def _results_context(request, *, for_force: bool) -> dict:
         if area_id not in dict(results.policing_areas):
             area_id = context["chosen_area"] = None
         context["results"] = results
+        # Drawn on the server like the PDF's charts: the page needs no charting script.
+        context["charts"] = charts.for_page(results.chart_content())
+        for number, timing in enumerate(results.timings):
+            timing["chart"] = context["charts"].get(f"timing-{number}")
         context["quotes"] = dashboard.quotes(start=quarter.start, policing_area_id=area_id, for_force=for_force)
         if not for_force:
             # Planned visits are the schedule: never computed for, let alone shown to, the force.

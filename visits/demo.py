@@ -124,18 +124,26 @@ QUALITY = {
     "Tamworth Police Station": 0.75,
     "101 non-emergency line": 0.6,
 }
-COMMENTS = {
-    True: [
-        "Greeted straight away with a smile.",
-        "Clear explanation of what would happen next.",
-        "Very patient and helpful.",
-    ],
-    False: [
-        "Waited a long time with nobody at the counter.",
-        "No reference number was offered.",
-        "Felt rushed and not listened to.",
-    ],
-}
+# What volunteers write, by the question they answer: praise under "What went well?", concerns under
+# "What could have been better?". Only those two kinds are picked out by reviewers as quotes.
+GOOD_PRACTICE = [
+    "Greeted straight away with a smile.",
+    "Clear explanation of what would happen next.",
+    "Very patient and helpful.",
+]
+CONCERNS = [
+    "Waited a long time with nobody at the counter.",
+    "No reference number was offered.",
+    "Felt rushed and not listened to.",
+]
+CONCERN_QUESTIONS = {"What could have been better?"}
+
+
+def _comment(rng, question, *, good: bool) -> str:
+    """A comment that fits the question: a concern only where one is asked for, praise elsewhere."""
+    if question.label in CONCERN_QUESTIONS:
+        return "Nothing, it all went smoothly." if good else rng.choice(CONCERNS)
+    return rng.choice(GOOD_PRACTICE) if good else "Not much, I'm afraid."
 
 
 def _report(rng, assignment, coordinator, quality, *, recent) -> None:
@@ -149,16 +157,17 @@ def _report(rng, assignment, coordinator, quality, *, recent) -> None:
         for question in section.questions.all():
             if not question.is_shown(saved):
                 continue
-            value = _answer(rng, question, good=rng.random() < quality, visit=visit, comment=rng.choice(COMMENTS[good]))
+            comment = _comment(rng, question, good=good)
+            value = _answer(rng, question, good=rng.random() < quality, visit=visit, comment=comment)
             if value is not None:
                 saved[question.pk] = value
                 answer = Answer(
                     submission=submission, question=question, value=value, meets=question.meets_commitment(value)
                 )
-                if question.kind == "text" and not recent and rng.random() < 0.3:
+                notable = "good_practice" if value in GOOD_PRACTICE else "concern" if value in CONCERNS else ""
+                if question.kind == "text" and notable and not recent and rng.random() < 0.3:
                     # The reviewer picked out quotes and checked them for names before release.
-                    answer.notable = "good_practice" if value in COMMENTS[True] else "concern"
-                    answer.redacted_text = value
+                    answer.notable, answer.redacted_text = notable, value
                 answer.save()
     submission.scores, submission.overall_score = capture.score_answers(version_id=version.pk, saved=saved)
     submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, visit.ends_at + timedelta(hours=2)

@@ -9,7 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mysteryshop.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_totp_key
 from mysteryshop.models import OutgoingEmail
+from reports.models import Quote
 from scenarios.models import ContactPoint, Scenario
+from visits.demo import CONCERNS, GOOD_PRACTICE
 from volunteers.models import Volunteer
 
 
@@ -84,3 +86,17 @@ def test_demo_code_is_refused_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to print a demo code"):
         call_command("demo_code")
+
+
+def test_demo_quotes_sit_under_the_question_they_answer(db, settings):
+    """Praise is quoted under "What went well?" and concerns under "What could have been better?", never
+    the other way round ("Greeted straight away" was once shown under "What could have been better?")."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    quotes = list(Quote.objects.values_list("question", "notable", "text"))
+    assert {question for question, *_ in quotes} == {"What went well?", "What could have been better?"}
+    for question, notable, text in quotes:
+        if question == "What could have been better?":
+            assert (notable, text in CONCERNS) == ("concern", True), text
+        else:
+            assert (notable, text in GOOD_PRACTICE) == ("good_practice", True), text

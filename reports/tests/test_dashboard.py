@@ -15,7 +15,7 @@ def test_the_dashboard_shows_the_quarter_from_the_roll_ups(client_for, commissio
     content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
     # 4 of 4 weight met, and 1 of 3: 5 of 7 overall.
     assert "71.4% of the commitment met" in content
-    assert "From 2 checked reports" in content
+    assert "from 2 checked reports" in content
     assert good.assignment.visit.contact_point.name in content and poor.assignment.visit.contact_point.name in content
 
 
@@ -39,7 +39,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_at_1_and_at_1000_reports(
     # Ten in all: signing in takes three (the session, the user with their roles, and the
     # authenticator app that confirmed this session's code), the dashboard the rest.
     with django_assert_max_num_queries(10) as few:
-        assert "From 1 checked report" in client.get(reverse("reports:commissioner-home")).content.decode()
+        assert "from 1 checked report" in client.get(reverse("reports:commissioner-home")).content.decode()
     # The dashboard reads only roll-ups: 999 more reports, each at its own contact point, are 999
     # more copies of the one report's rows.
     rows = list(RollupRow.objects.values())
@@ -51,7 +51,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_at_1_and_at_1000_reports(
             copies.append(RollupRow(**row))
     RollupRow.objects.bulk_create(copies, batch_size=5000)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert "From 1000 checked reports" in client.get(reverse("reports:commissioner-home")).content.decode()
+        assert "from 1000 checked reports" in client.get(reverse("reports:commissioner-home")).content.decode()
 
 
 def test_a_bad_filter_is_ignored_not_an_error(client_for, commissioner, coordinator):
@@ -65,21 +65,6 @@ def test_force_liaison_cannot_see_the_unreleased_dashboard(client_for, force_lia
     assert client_for(force_liaison).get(reverse("reports:commissioner-home")).status_code == 403
 
 
-def test_the_dashboard_is_accessible(browser, client_for, commissioner, coordinator):
-    from conftest import accessibility_problems, browser_sign_in
-
-    approved_report(coordinator)
-    rollups.rebuild()
-    browser_sign_in(browser, client_for(commissioner))
-    assert accessibility_problems(browser, [reverse("reports:commissioner-home")]) == {}
-    browser.set_window_size(1280, 900)
-    browser.get(browser.base_url + reverse("reports:commissioner-home"))
-    drawn = browser.execute_script(
-        "return [...document.querySelectorAll('[data-chart]')].map(h => !h.hidden && !!Chart.getChart(h.querySelector('canvas')))"
-    )
-    assert drawn and all(drawn), "every chart is drawn beside its table"
-
-
 def test_timed_questions_show_median_90th_percentile_and_share_within_target(client_for, commissioner, coordinator):
     from reports.dashboard import percentile
 
@@ -89,8 +74,8 @@ def test_timed_questions_show_median_90th_percentile_and_share_within_target(cli
     content = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
     assert "How long did you wait?" in content and "target 120 seconds" in content
     # Each report's timed question alone: within target or not, with its 95% Wilson interval on one timed.
-    assert '<td>100.0% <span class="share-interval">(95% interval 20.7–100.0%, n = 1)</span></td>' in content
-    assert '<td>0.0% <span class="share-interval">(95% interval 0.0–79.3%, n = 1)</span></td>' in content
+    assert '>100.0% <span class="share-interval">(95% interval 20.7–100.0%, n = 1)</span></td>' in content
+    assert '>0.0% <span class="share-interval">(95% interval 0.0–79.3%, n = 1)</span></td>' in content
     assert percentile([5, 1, 3, 2, 4], 0.5) == 3
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile([], 0.5) is None

@@ -19,6 +19,7 @@ from reports import charts, documents, periods, rollups, services, tasks
 from reports.models import GeneratedReport, GenerationStatus, ReportKind, RollupRow
 from reports.periods import PeriodKind, period_end, period_start
 from scenarios.models import CommitmentArea, ContactPoint
+from visits import capture
 from visits.models import Submission
 
 from .test_rollups import approved_report
@@ -154,6 +155,27 @@ def test_the_pdf_has_the_headings_figures_and_charts(week):
     # shapes filled in the red and green of the commitment areas' statuses (50% and 100% met).
     assert "Share of the commitment met (%)" in text and "Seconds" in text
     assert {charts.STATUS_COLOURS["red"], charts.STATUS_COLOURS["green"]} <= fill_colours(reader)
+
+
+def test_the_weekly_report_says_how_many_reports_of_the_week_still_wait_for_review(coordinator, client_for):
+    first = approved_report(coordinator, approve=False)
+    day = first.assignment.visit.starts_at
+    waiting = [first, approved_report(coordinator, approve=False, day=day.date())]
+    rollups.rebuild()
+    start = period_start(PeriodKind.WEEK, timezone_date(day))
+    report = made(ReportKind.WEEKLY, start)
+    page = client_for(coordinator).get(reverse("reports:document-detail", args=[report.pk])).content.decode()
+    assert "No checked reports yet. 2 reports of this week still wait for review: they count once approved." in page
+    assert "No checked reports in this period" not in page.split('id="summary"')[1].split("</section>")[0]
+
+    approved = Submission.objects.get(pk=waiting[0].pk)
+    with time_machine.travel(day + timedelta(days=1)):
+        capture.approve(submission=approved, by=coordinator)
+    rollups.rebuild()
+    report.delete()
+    content = made(ReportKind.WEEKLY, start).content
+    assert content["force"]["reports"] == 1
+    assert content["review_text"] == "1 report of this week still waits for review: it counts once approved."
 
 
 def test_the_panel_report_covers_the_quarter(week):

@@ -1,6 +1,8 @@
 """The force's own 101 figures: imported from CSV with per-row messages, shown beside the volunteers' times."""
 
+import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,8 +12,9 @@ from django.urls import reverse
 
 from reports import force_figures, rollups
 from reports.models import ForceFigure
-from scenarios.models import Questionnaire
-from scenarios.tests.factories import ContactPointFactory
+from scenarios.models import Question, Questionnaire, QuestionType
+from scenarios.tests.factories import ContactPointFactory, QuestionFactory
+from visits.models import Answer
 from visits.tests.factories import approved_scenario
 from visits.tests.test_capture import build_version
 
@@ -107,7 +110,10 @@ def test_only_coordinators_import_figures(role, request, client_for):
     assert not ForceFigure.objects.exists()
 
 
-def test_the_dashboard_shows_the_forces_figures_beside_the_volunteers_times(client_for, commissioner, coordinator):
+def test_the_dashboard_shows_the_forces_figures_beside_the_volunteers_times(
+    client_for, commissioner, coordinator, settings
+):
+    settings.MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES = 1
     scenario = approved_scenario(channel="phone_101", questionnaire_version=build_version())
     Questionnaire.objects.filter(versions=scenario.questionnaire_version).update(channel="phone_101")
     line = ContactPointFactory(channel="phone_101", always_open=True)
@@ -123,8 +129,41 @@ def test_the_dashboard_shows_the_forces_figures_beside_the_volunteers_times(clie
     table = page[page.index("The 101 line: the force's own published figures") :]
     table = table[: table.index("</table>")]
     assert f"{month:%B %Y}" in table
-    assert "<td>41250</td><td>95</td><td>4125 (10.0%)</td>" in table
-    assert "<td>1</td><td>90.0</td><td>90</td>" in table  # one call timed by volunteers, 90 seconds
+    cells = re.sub(r' data-label="[^"]*"', "", table)
+    assert "<td>41250</td><td>95</td><td>4125 (10.0%)</td>" in cells
+    assert "<td>1</td><td>90.0</td><td>90</td>" in cells  # one call timed by volunteers, 90 seconds
+
+
+def test_the_forces_answer_time_is_compared_with_the_time_until_a_person_answered(
+    client_for, commissioner, coordinator, settings
+):
+    """The 101 questionnaire times two things; the force's answer time matches the first one volunteers
+    answer ("Time until a person answered"), even though "Time spent in the phone menu" comes first by name."""
+    version = build_version()
+    answered = Question.objects.get(section__version=version, label="How long did you wait?")
+    menu = QuestionFactory(
+        section=answered.section, order=answered.order + 1, kind=QuestionType.DURATION,
+        label="Time spent in the phone menu", commitment_area=answered.commitment_area, maximum=Decimal(90), required=False,
+    )  # fmt: skip
+    settings.MYSTERYSHOP_MIN_ANSWERS_FOR_PERCENTILES = 1
+    scenario = approved_scenario(channel="phone_101", questionnaire_version=version)
+    Questionnaire.objects.filter(versions=version).update(channel="phone_101")
+    line = ContactPointFactory(channel="phone_101", always_open=True)
+    report = approved_report(coordinator, scenario=scenario, wait=200, contact_point=line)
+    Answer.objects.create(submission=report, question=menu, value=15)
+    Question.objects.filter(pk=answered.pk).update(label="Time until a person answered")
+    rollups.rebuild()
+    month = report.assignment.visit.starts_at.astimezone(LONDON).date().replace(day=1)
+    with time_machine.travel(report.assignment.visit.starts_at + timedelta(days=1)):
+        force_figures.import_figures(
+            data=f"month,calls,average answer time,calls abandoned\n{month:%Y-%m},41250,95,4125\n".encode(),
+            by=coordinator,
+        )
+        page = client_for(commissioner).get(reverse("reports:commissioner-home")).content.decode()
+    table = page[page.index("The 101 line: the force's own published figures") :]
+    table = table[: table.index("</table>")]
+    assert "“Time until a person answered”" in table and "phone menu" not in table
+    assert "<td>1</td><td>200.0</td><td>200</td>" in re.sub(r' data-label="[^"]*"', "", table)
 
 
 def test_the_import_page_is_accessible(browser, client_for, coordinator):
