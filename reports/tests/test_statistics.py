@@ -104,7 +104,7 @@ def test_the_dashboard_shows_too_few_visits_and_intervals(client_for, commission
     assert "Too few visits to judge" in tiny_row
     assert "rag-red" not in tiny_row and '<td data-label="Rank">—</td>' in content
     assert "(95% interval 56.6–100.0%)" in content  # 100% on five visits
-    assert "on 7 visits (n = 7)" in content
+    assert "n&nbsp;=&nbsp;7&nbsp;visits" in content
 
 
 def test_reports_and_their_csv_carry_n_and_the_interval(two_contact_points):
