@@ -288,6 +288,28 @@ class SectionForm(forms.Form):
         return dict(self._values)
 
 
+class AnswerKeyForm(SectionForm):
+    """One section of a practice scenario's answer key: the answer a careful volunteer would give to
+    each question. Every question is optional (one left empty is not compared) and every question
+    shows, whatever its condition, so the key can cover each path."""
+
+    def __init__(self, section: Section, **kwargs):
+        super().__init__(section, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        self._values = {}
+        for question in self.questions:
+            name = self.field_name(question)
+            if name in cleaned:
+                value = to_answer_value(question, cleaned.get(name))
+                if value not in (None, "", []):
+                    self._values[question.pk] = value
+        return cleaned
+
+
 # --- Builder ----------------------------------------------------------------------
 
 
@@ -741,6 +763,7 @@ class ScenarioForm(forms.ModelForm):
             "questionnaire_minutes",
             "volunteers_needed",
             "shared_with_force",
+            "practice",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})

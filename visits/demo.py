@@ -56,7 +56,7 @@ def _past_year(coordinator) -> None:
     rng = random.Random(DEMO_SEED)  # noqa: S311 (demo data, not security)
     volunteers = list(Volunteer.objects.filter(status__in=["active", "paused", "left"]).order_by("pk"))
     scenarios = {}
-    for scenario in Scenario.objects.approved().order_by("pk"):
+    for scenario in Scenario.objects.live().order_by("pk"):
         scenarios.setdefault(scenario.channel, []).append(scenario)
     points = [
         p

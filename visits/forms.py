@@ -23,7 +23,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].queryset = Scenario.objects.approved()
+        self.fields["scenario"].queryset = Scenario.objects.live()
         self.fields["contact_point"].queryset = ContactPoint.objects.active().prefetch_related("opening_hours")
 
     def clean(self):

@@ -33,7 +33,7 @@ from volunteers.models import (
 from volunteers.services import Booking as VolunteerBooking
 from volunteers.services import create_expense_claim, eligible_volunteers
 
-from . import planning
+from . import calibration, planning
 from .calendar import visit_calendar
 from .models import (
     OPEN_STATUSES,
@@ -213,21 +213,33 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
             visit__starts_at__lt=start + lockout,
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(visit__scenario__practice=True)  # a practice is nobody's visit to the place
         .exclude(visit=visit)
     )
     conflict = Conflict.objects.filter(volunteer=OuterRef("pk"), contact_point=visit.contact_point_id)
     recognised_here = _recognised_at(visit).filter(volunteer=OuterRef("pk"))
     away = AwayPeriod.objects.filter(volunteer=OuterRef("pk"), starts_on__lte=local.date(), ends_on__gte=local.date())
     live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
-    this_month = live & Q(
-        assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month
+    this_month = (
+        live
+        & Q(assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month)
+        & Q(assignments__visit__scenario__practice=False)
     )
     buffer = settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES
     minors = bool(_minors_on(visit))
+    calibration_needed = calibration.calibration_required()
     return [
         BookingRule(
             "has not done all the required training (or it needs refreshing)",
             lambda found: found.filter(pk__in=eligible_volunteers(on=local.date()).values("pk")),
+        ),
+        BookingRule(
+            f"has not done the practice scenario (calibration) in the last {settings.MYSTERYSHOP_CALIBRATION_MONTHS} months",
+            lambda found: (
+                found.filter(pk__in=calibration.calibrated_volunteers(on=local.date()).values("pk"))
+                if calibration_needed
+                else found
+            ),
         ),
         BookingRule("is away that day", lambda found: found.exclude(Exists(away))),
         BookingRule(
@@ -810,7 +822,7 @@ def draft_quarter_plan(*, year: int, quarter: int, targets: dict[int, int], by, 
         for point in ContactPoint.objects.active().filter(pk__in=targets).prefetch_related("opening_hours")
     }
     scenarios: dict[str, list[Scenario]] = {}
-    for scenario in Scenario.objects.approved().prefetch_related("contact_points").order_by("pk"):
+    for scenario in Scenario.objects.live().prefetch_related("contact_points").order_by("pk"):
         scenarios.setdefault(scenario.channel, []).append(scenario)
     missing = sorted({str(points[pk]) for pk in points if not scenarios.get(points[pk].channel)})
     if missing:
