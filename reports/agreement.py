@@ -12,8 +12,9 @@ Three figures for each question, from pairs of answers (one pair per visit):
   nearly every answer is the same ("the kappa paradox"); AC1 does not, so both
   are shown.
 
-Pure functions over lists of pairs, so they can be checked against published
-worked examples (reports/tests/test_agreement.py).
+The figures are pure functions over lists of pairs, so they can be checked
+against published worked examples (reports/tests/test_agreement.py);
+`question_agreement` gathers the pairs from the reports with a bounded query.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+
+from scenarios.models import Question
+from visits.models import Answer, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,75 @@ def from_table(table: Sequence[Sequence[int]], categories: Sequence) -> Agreemen
         for _ in range(count)
     ]
     return agreement(pairs, categories)
+
+
+# --- From the pairs' reports ---------------------------------------------------------------------
+
+# Questions whose answers are categories; numbers, durations, times, dates and free text are rarely
+# given identically by two people, so exact agreement on them says little about the wording.
+COMPARED_KINDS = ("yes_no", "yes_no_na", "rating", "single_choice", "multiple_choice")
+
+
+def _categories(question) -> list | None:
+    if question.kind == "yes_no":
+        return [True, False]
+    if question.kind == "yes_no_na":
+        return ["yes", "no", "na"]
+    if question.kind == "rating":
+        return [1, 2, 3, 4, 5]
+    if question.kind == "single_choice":
+        return [option["key"] for option in question.options]
+    return None  # choose any: the combinations seen
+
+
+@dataclass(frozen=True)
+class QuestionAgreement:
+    question: object
+    pilot: bool
+    figures: Agreement
+
+    def is_low(self, *, kappa_below: float, min_pairs: int) -> bool:
+        """A candidate to reword: enough pairs, and kappa below the threshold (no kappa, when every
+        answer was the same, is not low)."""
+        return self.figures.n >= min_pairs and self.figures.kappa is not None and self.figures.kappa < kappa_below
+
+
+def question_agreement(*, start, end) -> list[QuestionAgreement]:
+    """Agreement per question between the two volunteers of each visit made from `start` to `end`
+    (datetimes), live and pilot questionnaires apart; practice reports are left out.
+
+    Two queries whatever the period holds: the answers of sent reports on the visits in it, and
+    their questions. A pair is one visit's two answers to one question.
+    """
+    rows = (
+        Answer.objects.filter(
+            submission__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED],
+            submission__practice=False,
+            submission__assignment__visit__starts_at__gte=start,
+            submission__assignment__visit__starts_at__lt=end,
+            question__kind__in=COMPARED_KINDS,
+        )
+        .order_by()
+        .values_list("submission__assignment__visit_id", "question_id", "submission_id", "submission__pilot", "value")
+    )
+    found: dict[tuple[int, int], list[tuple[int, bool, object]]] = {}
+    for visit_id, question_id, submission_id, pilot, value in rows.iterator(chunk_size=5000):
+        found.setdefault((visit_id, question_id), []).append((submission_id, pilot, value))
+    pairs: dict[tuple[int, bool], list[tuple[object, object]]] = {}
+    for (_visit_id, question_id), answers in found.items():
+        if len(answers) == 2 and answers[0][0] != answers[1][0]:
+            pilot = answers[0][1] or answers[1][1]
+            pairs.setdefault((question_id, pilot), []).append((answers[0][2], answers[1][2]))
+    questions_by_id = Question.objects.select_related("section__version__questionnaire").in_bulk(
+        {question_id for question_id, _ in pairs}
+    )
+    result = [
+        QuestionAgreement(
+            question=questions_by_id[question_id],
+            pilot=pilot,
+            figures=agreement(found_pairs, _categories(questions_by_id[question_id])),
+        )
+        for (question_id, pilot), found_pairs in pairs.items()
+        if question_id in questions_by_id
+    ]
+    return sorted(result, key=lambda row: (row.figures.kappa is None, row.figures.kappa or 0, -row.figures.n))

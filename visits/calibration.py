@@ -16,14 +16,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from mysteryshop.roles import Role
 from scenarios.models import ContactPoint, KeyAnswer, Question, Scenario
 from volunteers.models import Status, Volunteer
-from volunteers.services import months_before
+from volunteers.services import HomeItem, months_before
 
-from .models import Assignment, Submission, SubmissionStatus, Visit, VisitStatus
+from .models import Answer, Assignment, Submission, SubmissionStatus, Visit, VisitStatus
 
 SENT = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
@@ -161,17 +162,41 @@ def key_agreement(submission: Submission) -> KeyAgreement:
     return KeyAgreement(rows=rows)
 
 
-def save_key(*, scenario: Scenario, values: dict[int, object], by) -> int:
-    """Keep the answer key of a practice scenario: the expected answer for each question given; a
-    question left empty has no expected answer. Returns how many questions have one."""
-    if not by.has_role(Role.COORDINATOR):
-        raise PermissionDenied("Only coordinators keep answer keys.")
-    if not scenario.practice:
-        raise ValidationError("Only a practice scenario has an answer key. Mark it as a practice scenario first.")
-    with transaction.atomic():
-        KeyAnswer.objects.filter(scenario=scenario).exclude(question_id__in=values.keys()).delete()
-        for question_id, value in values.items():
-            KeyAnswer.objects.update_or_create(
-                scenario=scenario, question_id=question_id, defaults={"value": value, "updated_by": by}
-            )
-    return len(values)
+def calibration_on_home(volunteer: Volunteer) -> list[HomeItem]:
+    """A volunteer who must practise before their next visit sees it first on their home page."""
+    if volunteer.status != Status.ACTIVE or not calibration_due(volunteer):
+        return []
+    return [
+        HomeItem(
+            title="Practise before your next visit",
+            text=(
+                "Before your first visit, and once a year after, you fill in a practice questionnaire and see how "
+                "your answers compare with the OPCC's. It takes about 20 minutes and never counts in the results."
+            ),
+            url=reverse("visits:practice-list"),
+            link_text="Do the practice",
+        )
+    ]
+
+
+def agreement_percents(submissions: list[Submission]) -> dict[int, int | None]:
+    """Each practice report's share (per cent) of keyed questions answered as the key, in two queries."""
+    ids = [s.pk for s in submissions]
+    scenario_of = {s.pk: s.assignment.visit.scenario_id for s in submissions}
+    keys: dict[int, dict[int, object]] = {}
+    for scenario_id, question_id, value in KeyAnswer.objects.filter(scenario__in=set(scenario_of.values())).values_list(
+        "scenario_id", "question_id", "value"
+    ):
+        keys.setdefault(scenario_id, {})[question_id] = value
+    given: dict[int, dict[int, object]] = {}
+    for submission_id, question_id, value in Answer.objects.filter(submission__in=ids).values_list(
+        "submission_id", "question_id", "value"
+    ):
+        given.setdefault(submission_id, {})[question_id] = value
+    percents = {}
+    for pk in ids:
+        key = keys.get(scenario_of[pk], {})
+        answers = given.get(pk, {})
+        agreed = sum(_same(answers.get(q), expected) for q, expected in key.items())
+        percents[pk] = round(100 * agreed / len(key)) if key else None
+    return percents

@@ -402,7 +402,8 @@ class SubmissionQuerySet(models.QuerySet):
         return self.none()
 
     def awaiting_review(self):
-        return self.filter(status=SubmissionStatus.SUBMITTED).order_by("submitted_at", "pk")
+        # A practice report is compared with its key, not reviewed: it never counts.
+        return self.filter(status=SubmissionStatus.SUBMITTED, practice=False).order_by("submitted_at", "pk")
 
     def in_results(self):
         """Reports that count: approved, and not kept out of the results (a volunteer recognised,

@@ -40,6 +40,7 @@ from .models import (
     Assignment,
     Conflict,
     QuarterPlan,
+    Submission,
     Visit,
     VisitEvent,
     VisitExpense,
@@ -103,6 +104,33 @@ def create_visit(
         scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at, created_by=by, plan=plan
     )
     VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=by)
+    return visit
+
+
+@transaction.atomic
+def set_pilot_version(*, visit: Visit, version, by) -> Visit:
+    """Run a new questionnaire version as a pilot on this visit (or stop, with `version` None). Its
+    reports are reviewed as usual but never count in the results; only before anyone has started one."""
+    _require_coordinator(by)
+    visit = (
+        Visit.objects.select_for_update()
+        .select_related("scenario__questionnaire_version__questionnaire")
+        .get(pk=visit.pk)
+    )
+    if visit.scenario.practice:
+        raise ValidationError("A practice cannot run a pilot.")
+    if Submission.objects.filter(assignment__visit=visit).exists():
+        raise ValidationError("A report on this visit has been started, so its questionnaire cannot change.")
+    if version is not None:
+        usual = visit.scenario.questionnaire_version
+        if version.pk == usual.pk:
+            raise ValidationError("That is the version this scenario already uses. Choose a newer version to pilot.")
+        if version.questionnaire.channel != visit.scenario.channel:
+            raise ValidationError("Choose a questionnaire version made for this channel.")
+    visit.pilot_version = version
+    visit.save(update_fields=["pilot_version"])
+    reason = f"Pilot of {version} on this visit." if version else "Pilot stopped: the usual questionnaire."
+    VisitEvent.objects.create(visit=visit, from_status=visit.status, to_status=visit.status, by=by, reason=reason)
     return visit
 
 
