@@ -295,6 +295,10 @@ class AnswerKeyForm(SectionForm):
 
     def __init__(self, section: Section, **kwargs):
         super().__init__(section, **kwargs)
+        # Free text is never answered word for word alike, so it has no expected answer.
+        for question in [q for q in self.questions if q.kind == QuestionType.TEXT]:
+            self.questions.remove(question)
+            del self.fields[self.field_name(question)]
         for field in self.fields.values():
             field.required = False
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mysteryshop.roles import Role
-from scenarios.models import ContactPoint, KeyAnswer, Question, Scenario
+from scenarios.models import ContactPoint, KeyAnswer, Question, QuestionType, Scenario
 from volunteers.models import Status, Volunteer
 from volunteers.services import HomeItem, months_before
 
@@ -152,7 +152,7 @@ def key_agreement(submission: Submission) -> KeyAgreement:
         "section__order", "section_id", "order", "pk"
     )
     rows = []
-    for question in questions:
+    for question in questions.exclude(kind=QuestionType.TEXT):  # free text has no key
         if question.pk not in key and question.pk not in given:
             continue
         expected = key.get(question.pk)

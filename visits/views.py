@@ -17,7 +17,7 @@ from scenarios.models import IN_PERSON_CHANNELS
 from volunteers.forms import ExpenseClaimForm
 from volunteers.models import Volunteer
 
-from . import safety, services
+from . import calibration, safety, services
 from .forms import (
     CancelForm,
     ConflictForm,
@@ -344,6 +344,7 @@ def my_visits(request):
         "visits/my_visits.html",
         {
             "to_correct": mine.filter(submission__status=SubmissionStatus.RETURNED).order_by("visit__starts_at"),
+            "practice_due": calibration.calibration_on_home(get_object_or_404(Volunteer, user=request.user)),
             "to_send": to_send,
             "upcoming": mine.filter(visit__starts_at__gt=now).exclude(visit__status=VisitStatus.CANCELLED),
             "past": mine.filter(visit__starts_at__lte=now)
