@@ -84,3 +84,26 @@ def test_demo_code_is_refused_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to print a demo code"):
         call_command("demo_code")
+
+
+def test_demo_data_has_a_practice_with_a_key_calibrated_volunteers_and_pairs_for_questionnaire_health(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports import agreement
+    from scenarios.models import KeyAnswer
+    from visits import calibration
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    practice = Scenario.objects.practice_ready().get()
+    assert KeyAnswer.objects.filter(scenario=practice).count() >= 5
+    assert not calibration.calibration_due(Volunteer.objects.get(user__username="volunteer1"))
+    active = Volunteer.objects.filter(status="active", user__isnull=False)
+    assert [v for v in active if calibration.calibration_due(v)], "one volunteer is still to practise"
+    now = timezone.now()
+    rows = agreement.question_agreement(start=now - timedelta(days=365), end=now)
+    assert any(row.is_low(kappa_below=0.4, min_pairs=20) for row in rows), "the health page has candidates"
+    call_command("seed_demo")
+    assert Scenario.objects.filter(practice=True).count() == 1
