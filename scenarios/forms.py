@@ -288,6 +288,9 @@ class SectionForm(forms.Form):
         return dict(self._values)
 
 
+UNKEYED_TYPES = (QuestionType.TEXT, QuestionType.TIME, QuestionType.DATE)
+
+
 class AnswerKeyForm(SectionForm):
     """One section of a practice scenario's answer key: the answer a careful volunteer would give to
     each question. Every question is optional (one left empty is not compared) and every question
@@ -295,8 +298,9 @@ class AnswerKeyForm(SectionForm):
 
     def __init__(self, section: Section, **kwargs):
         super().__init__(section, **kwargs)
-        # Free text is never answered word for word alike, so it has no expected answer.
-        for question in [q for q in self.questions if q.kind == QuestionType.TEXT]:
+        # Free text is never answered word for word alike, and a time or date is the visit's own:
+        # none of them has an expected answer.
+        for question in [q for q in self.questions if q.kind in UNKEYED_TYPES]:
             self.questions.remove(question)
             del self.fields[self.field_name(question)]
         for field in self.fields.values():

@@ -152,7 +152,8 @@ def key_agreement(submission: Submission) -> KeyAgreement:
         "section__order", "section_id", "order", "pk"
     )
     rows = []
-    for question in questions.exclude(kind=QuestionType.TEXT):  # free text has no key
+    # Free text, times and dates have no key (scenarios.forms.UNKEYED_TYPES).
+    for question in questions.exclude(kind__in=[QuestionType.TEXT, QuestionType.TIME, QuestionType.DATE]):
         if question.pk not in key and question.pk not in given:
             continue
         expected = key.get(question.pk)
