@@ -254,3 +254,14 @@ def test_the_volunteer_home_asks_for_a_practice_when_due(client, coordinator, st
     sign_in_as(client, person.user)
     home = client.get(reverse("volunteers:volunteer-home")).content.decode()
     assert "Practise before your next visit" in home
+
+
+def test_force_liaison_never_see_a_practice_scenario_even_if_shared_for_comment(client, coordinator, force_liaison):
+    from scenarios.models import Scenario
+
+    scenario = practice_scenario(coordinator)
+    Scenario.objects.filter(pk=scenario.pk).update(shared_with_force=True)
+    assert not Scenario.objects.visible_to(force_liaison).filter(pk=scenario.pk).exists()
+    sign_in_as(client, force_liaison)
+    assert client.get(scenario.get_absolute_url()).status_code == 404
+    assert scenario.title not in client.get(reverse("scenarios:scenario-list")).content.decode()
