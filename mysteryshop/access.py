@@ -160,6 +160,7 @@ ACCESS: dict[str, Access] = {
     "scenarios:scenario-create": row(**OPCC),
     "scenarios:scenario-detail": row(**OPCC, force_liaison=NOT_FOUND),
     "scenarios:scenario-edit": row(**OPCC),
+    "scenarios:answer-key": row(coordinator=OK),  # the world's practice scenario
     # An empty post lacks the lawfulness checklist: refused with a message, nothing changes.
     "scenarios:scenario-submit": row(method="POST", coordinator=INVALID, commissioner=INVALID),
     "scenarios:scenario-approve": row(method="POST", commissioner=OK),
@@ -178,6 +179,7 @@ ACCESS: dict[str, Access] = {
     "visits:visit-suggest": row(method="POST", coordinator=OK),
     "visits:visit-cancel": row(method="POST", coordinator=INVALID),  # no reason given: refused with a message
     "visits:visit-complete": row(method="POST", coordinator=OK),
+    "visits:visit-pilot": row(method="POST", coordinator=OK),  # an empty form keeps the usual questionnaire
     "visits:plan-list": row(**OPCC),
     "visits:plan-create": row(coordinator=OK),
     "visits:plan-detail": row(**OPCC),
@@ -187,6 +189,11 @@ ACCESS: dict[str, Access] = {
     "visits:coverage": row(**OPCC),
     "visits:conflict-list": row(**OPCC),  # the commissioner reads it; only coordinators record conflicts
     "visits:my-visits": row(volunteer=OK, other_volunteer=OK),
+    # Calibration: any volunteer practises; only the volunteer and OPCC staff see their practice.
+    "visits:practice-list": row(volunteer=OK, other_volunteer=OK),
+    "visits:practice-start": row(method="POST", volunteer=OK, other_volunteer=OK),
+    "visits:practice-result": row(**OWN, **OPCC),
+    "visits:practice-overview": row(**OPCC),
     "visits:assignment-detail": row(**OWN),
     "visits:assignment-check-in": row(method="POST", **OWN),
     "visits:assignment-check-out": row(method="POST", **OWN),
@@ -230,6 +237,7 @@ ACCESS: dict[str, Access] = {
     "reports:appeal-decide": row(method="POST", coordinator=INVALID, commissioner=INVALID),  # no decision chosen
     "reports:appeal-withdraw": row(method="POST", force_liaison=OK),
     "reports:force-figures": row(coordinator=OK),
+    "reports:questionnaire-health": row(**OPCC),
     "reports:finding-detail": row(**STAFF),
     "reports:finding-respond": row(method="POST", force_liaison=OK),
     "reports:finding-accept": row(method="POST", **OPCC),

@@ -478,6 +478,8 @@ MYSTERYSHOP_REMINDER_HOURS = env_int("MYSTERYSHOP_REMINDER_HOURS", 24)
 MYSTERYSHOP_REPORT_NUDGE_HOURS = env_int("MYSTERYSHOP_REPORT_NUDGE_HOURS", 24)
 # Capture: a pair agreeing on fewer than this share (%) of scored questions is flagged for the reviewer.
 MYSTERYSHOP_AGREEMENT_THRESHOLD = env_int("MYSTERYSHOP_AGREEMENT_THRESHOLD", 70)
+# Calibration: months a practice report against an answer key stays current (like a training refresh).
+MYSTERYSHOP_CALIBRATION_MONTHS = env_int("MYSTERYSHOP_CALIBRATION_MONTHS", 12)
 # Capture: photos a volunteer may attach to one report, and the largest photo in bytes.
 MYSTERYSHOP_EVIDENCE_MAX_PHOTOS = env_int("MYSTERYSHOP_EVIDENCE_MAX_PHOTOS", 4)
 MYSTERYSHOP_EVIDENCE_MAX_BYTES = env_int("MYSTERYSHOP_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)

@@ -249,3 +249,35 @@ class ForceFiguresForm(forms.Form):
         help_text="A header row, then one row a month: month (such as 2026-10), calls, average answer time "
         "(seconds, or minutes and seconds such as 1:35), calls abandoned. Months already held are replaced.",
     )
+
+
+class QuestionnaireHealthForm(forms.Form):
+    """The period and thresholds of the questionnaire health page (a GET form: it changes nothing)."""
+
+    # At most a year: the page reads every paired answer in the period, so the period bounds its work.
+    MAX_DAYS = 366
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kappa_below = forms.DecimalField(
+        label="Low agreement: kappa below",
+        min_value=-1,
+        max_value=1,
+        decimal_places=2,
+        help_text="Between −1 and 1. 0.4 is a common line between fair and moderate agreement.",
+    )
+    min_pairs = forms.IntegerField(
+        label="Only with at least this many paired answers",
+        min_value=2,
+        max_value=10000,
+        help_text="Fewer pairs than this and kappa is too uncertain to act on.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end of the period must be on or after its start.")
+        elif start and end and (end - start).days > self.MAX_DAYS:
+            self.add_error("end", "Choose a period of a year or less.")
+        return cleaned

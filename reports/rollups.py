@@ -119,7 +119,13 @@ def _grouped(kind: str, answers, level: str):
 
 
 def _approved_answers(slice_: tuple[str, date, int] | None = None):
-    answers = Answer.objects.filter(submission__status=SubmissionStatus.APPROVED, submission__excluded=False)
+    # Spelled out rather than `in_results()`, so `differences()` checks that rule too.
+    answers = Answer.objects.filter(
+        submission__status=SubmissionStatus.APPROVED,
+        submission__excluded=False,
+        submission__practice=False,
+        submission__pilot=False,
+    )
     if slice_ is None:
         return answers
     kind, start, contact_point_id = slice_

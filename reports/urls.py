@@ -26,6 +26,7 @@ urlpatterns = [
     path("appeals/<int:pk>/decide/", appeal_views.appeal_decide, name="appeal-decide"),
     path("appeals/<int:pk>/withdraw/", appeal_views.appeal_withdraw, name="appeal-withdraw"),
     path("force-figures/", views.force_figures, name="force-figures"),
+    path("questionnaire-health/", views.questionnaire_health, name="questionnaire-health"),
     path("documents/", document_views.document_list, name="document-list"),
     path("documents/request/", document_views.document_request, name="document-request"),
     path("documents/<int:pk>/", document_views.document_detail, name="document-detail"),

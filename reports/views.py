@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -16,9 +18,9 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 from visits.models import Visit
 
-from . import charts, dashboard, released, services
+from . import agreement, charts, dashboard, released, services
 from . import force_figures as force_figures_service
-from .forms import ForceFiguresForm
+from .forms import ForceFiguresForm, QuestionnaireHealthForm
 from .models import ForceFigure
 
 
@@ -159,3 +161,32 @@ def force_figures(request):
             return redirect("reports:force-figures")
     context = {"form": form, "figures": ForceFigure.objects.order_by("-month")[:36]}
     return render(request, "reports/force_figures.html", context, status=400 if form.errors else 200)
+
+
+@role_required(*OPCC_ROLES)
+def questionnaire_health(request):
+    """Agreement per question between the two volunteers of each visit, live and pilot versions apart,
+    with the questions whose agreement is low listed first as candidates to reword."""
+    today = timezone.localdate()
+    defaults = {"start": today - timedelta(days=365), "end": today, "kappa_below": Decimal("0.4"), "min_pairs": 20}
+    form = QuestionnaireHealthForm(request.GET or None, initial=defaults)
+    settings_used = form.cleaned_data if form.is_bound and form.is_valid() else defaults
+    rows = []
+    if not form.is_bound or form.is_valid():
+        start = timezone.make_aware(datetime.combine(settings_used["start"], time.min))
+        end = timezone.make_aware(datetime.combine(settings_used["end"] + timedelta(days=1), time.min))
+        rows = agreement.question_agreement(start=start, end=end)
+    threshold = {"kappa_below": float(settings_used["kappa_below"]), "min_pairs": settings_used["min_pairs"]}
+    live = [row for row in rows if not row.pilot]
+    return render(
+        request,
+        "reports/questionnaire_health.html",
+        {
+            "form": form,
+            "low": [row for row in live if row.is_low(**threshold)],
+            "live": live,
+            "pilot": [row for row in rows if row.pilot],
+            "settings_used": settings_used,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

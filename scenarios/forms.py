@@ -288,6 +288,36 @@ class SectionForm(forms.Form):
         return dict(self._values)
 
 
+UNKEYED_TYPES = (QuestionType.TEXT, QuestionType.TIME, QuestionType.DATE)
+
+
+class AnswerKeyForm(SectionForm):
+    """One section of a practice scenario's answer key: the answer a careful volunteer would give to
+    each question. Every question is optional (one left empty is not compared) and every question
+    shows, whatever its condition, so the key can cover each path."""
+
+    def __init__(self, section: Section, **kwargs):
+        super().__init__(section, **kwargs)
+        # Free text is never answered word for word alike, and a time or date is the visit's own:
+        # none of them has an expected answer.
+        for question in [q for q in self.questions if q.kind in UNKEYED_TYPES]:
+            self.questions.remove(question)
+            del self.fields[self.field_name(question)]
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        self._values = {}
+        for question in self.questions:
+            name = self.field_name(question)
+            if name in cleaned:
+                value = to_answer_value(question, cleaned.get(name))
+                if value not in (None, "", []):
+                    self._values[question.pk] = value
+        return cleaned
+
+
 # --- Builder ----------------------------------------------------------------------
 
 
@@ -741,6 +771,7 @@ class ScenarioForm(forms.ModelForm):
             "questionnaire_minutes",
             "volunteers_needed",
             "shared_with_force",
+            "practice",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})

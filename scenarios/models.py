@@ -580,13 +580,22 @@ CONTENT_FIELDS = (
     "visit_minutes",
     "questionnaire_minutes",
     "volunteers_needed",
+    "practice",
 )
 
 
 class ScenarioQuerySet(models.QuerySet):
     def approved(self):
-        """Scenarios that may be scheduled."""
+        """Approved scenarios, live and practice alike."""
         return self.filter(status=ScenarioStatus.APPROVED)
+
+    def live(self):
+        """Scenarios that may be scheduled as real visits: approved, and not practice scenarios."""
+        return self.approved().filter(practice=False)
+
+    def practice_ready(self):
+        """Practice scenarios volunteers may do to calibrate: approved, with at least one answer in the key."""
+        return self.approved().filter(practice=True, answer_key__isnull=False).distinct()
 
     def changed_or_submitted_by(self, user):
         """Scenarios `user` wrote, edited, started as a revision or submitted: never theirs to approve."""
@@ -605,7 +614,8 @@ class ScenarioQuerySet(models.QuerySet):
         if user.has_role(*OPCC_ROLES):
             return self
         if user.has_role(Role.FORCE_LIAISON):
-            return self.filter(shared_with_force=True).exclude(status=ScenarioStatus.RETIRED)
+            # Practice scenarios are the OPCC's own calibration, never the force's to see.
+            return self.filter(shared_with_force=True, practice=False).exclude(status=ScenarioStatus.RETIRED)
         return self.none()
 
 
@@ -652,6 +662,13 @@ class Scenario(Lifecycle, models.Model):
     )
     # Approved before the checklist existed: it stays schedulable, and its next revision must confirm it.
     approved_before_checklist = models.BooleanField(default=False)
+    # A practice scenario is never scheduled as a real visit: volunteers answer it against a staged or
+    # recorded encounter and their answers are compared with its answer key (see visits/calibration.py).
+    practice = models.BooleanField(
+        "Practice scenario",
+        default=False,
+        help_text="For calibration only: volunteers practise on it before live visits, and its reports never count.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -831,3 +848,21 @@ class ScenarioSuggestion(models.Model):
         if user.has_role(Role.FORCE_LIAISON):
             return cls.objects.filter(suggested_by=user)
         return cls.objects.none()
+
+
+class KeyAnswer(models.Model):
+    """The expected answer to one question of a practice scenario's questionnaire (its answer key)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="answer_key")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    value = models.JSONField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "question"], name="key_answer_once_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key for {self.question} in {self.scenario}"

@@ -17,6 +17,7 @@ from .models import (
     Channel,
     CommitmentArea,
     ContactPoint,
+    KeyAnswer,
     LawfulnessCheck,
     Question,
     Questionnaire,
@@ -387,3 +388,24 @@ def load_starter_questionnaires() -> list[QuestionnaireVersion]:
         if not Questionnaire.objects.filter(title=data["title"], channel=data["channel"]).exists():
             created.append(import_questionnaire(data))
     return created
+
+
+def save_answer_key(*, scenario: Scenario, values: dict[int, object], by) -> int:
+    """Keep a practice scenario's answer key: the expected answer to each question given (a question
+    left empty is not compared). Returns how many questions have an expected answer."""
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators keep answer keys.")
+    if not scenario.practice:
+        raise ValidationError("Only a practice scenario has an answer key. Mark it as a practice scenario first.")
+    questions = set(
+        Question.objects.filter(section__version=scenario.questionnaire_version_id).values_list("pk", flat=True)
+    )
+    values = {pk: value for pk, value in values.items() if pk in questions}
+    with transaction.atomic():
+        KeyAnswer.objects.filter(scenario=scenario).exclude(question_id__in=values.keys()).delete()
+        for question_id, value in values.items():
+            KeyAnswer.objects.update_or_create(
+                scenario=scenario, question_id=question_id, defaults={"value": value, "updated_by": by}
+            )
+        scenario.log_action("answer key saved", by=by, comment=f"{len(values)} expected answers.")
+    return len(values)

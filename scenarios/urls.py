@@ -44,6 +44,7 @@ urlpatterns = [
     path("new/", views.scenario_edit, name="scenario-create"),
     path("<int:pk>/", views.scenario_detail, name="scenario-detail"),
     path("<int:pk>/edit/", views.scenario_edit, name="scenario-edit"),
+    path("<int:pk>/answer-key/", views.answer_key, name="answer-key"),
     path("<int:pk>/submit/", views.scenario_submit, name="scenario-submit"),
     path("<int:pk>/approve/", views.scenario_approve, name="scenario-approve"),
     path("<int:pk>/return/", views.scenario_return, name="scenario-return"),

@@ -16,6 +16,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import services
 from .forms import (
+    AnswerKeyForm,
     CommentForm,
     CommitmentAreaForm,
     ContactPointForm,
@@ -297,11 +298,40 @@ def _render_detail(request, pk, lawfulness_form=None):
         "can_approve": request.user.has_role(Role.COMMISSIONER)
         and not scenario.was_changed_or_submitted_by(request.user),
         "is_opcc": request.user.has_role(*OPCC_ROLES),
+        "is_coordinator": request.user.has_role(Role.COORDINATOR),
     }
     if context["is_opcc"]:
         context["contact_points"] = scenario.contact_points.all()
     return render(
         request, "scenarios/scenario_detail.html", context, status=400 if lawfulness_form is not None else 200
+    )
+
+
+@role_required(Role.COORDINATOR)
+def answer_key(request, pk):
+    """The answer key of a practice scenario: one field per question, as the volunteer sees it."""
+    scenario = get_object_or_404(Scenario.objects.filter(practice=True), pk=pk)
+    saved = dict(scenario.answer_key.values_list("question_id", "value"))
+    version = scenario.questionnaire_version
+    forms = [
+        AnswerKeyForm(section, data=request.POST or None, initial=saved)
+        for section in version.sections.prefetch_related("questions").order_by("order", "pk")
+    ]
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        values = {pk: value for form in forms for pk, value in form.answer_values().items()}
+        try:
+            count = services.save_answer_key(scenario=scenario, values=values, by=request.user)
+        except ValidationError as error:
+            messages.error(request, in_words(error))
+        else:
+            messages.success(request, f"Answer key saved: {count} expected answers.")
+            return redirect(scenario)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "scenarios/answer_key.html",
+        {"scenario": scenario, "forms": forms, "has_errors": any(form.errors for form in forms)},
+        status=status,
     )
 
 

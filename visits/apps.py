@@ -31,7 +31,7 @@ class VisitsConfig(AppConfig):
         # What this app holds about a volunteer goes in their subject-access export and goes when they are erased.
         from volunteers import services as volunteer_services
 
-        from . import capture, privacy, services
+        from . import calibration, capture, privacy, services
 
         volunteer_services.register_subject_access_section("visits", privacy.subject_access_visits)
         volunteer_services.register_erasure_step(privacy.erase_from_visits)
@@ -43,3 +43,5 @@ class VisitsConfig(AppConfig):
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)
         # A report returned for correction is the first thing on the volunteer's home page.
         volunteer_services.register_home_section("Reports to correct", capture.to_correct_on_home)
+        # Calibration works like required training: due before the first visit and yearly after.
+        volunteer_services.register_home_section("Practice before your next visit", calibration.calibration_on_home)

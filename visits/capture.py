@@ -31,8 +31,14 @@ def start(*, assignment: Assignment, by) -> Submission:
         raise ValidationError("There is no report to make for this visit.")
     if assignment.visit.starts_at > timezone.now():
         raise ValidationError("You can fill in the questionnaire once the visit has started.")
-    version = assignment.visit.scenario.questionnaire_version
-    submission, created = Submission.objects.get_or_create(assignment=assignment, defaults={"version": version})
+    visit = assignment.visit
+    # A pilot visit tries a new version; a practice scenario's report is compared with its key. Neither
+    # ever counts in the results (`SubmissionQuerySet.in_results`).
+    version = visit.pilot_version or visit.scenario.questionnaire_version
+    submission, created = Submission.objects.get_or_create(
+        assignment=assignment,
+        defaults={"version": version, "practice": visit.scenario.practice, "pilot": visit.pilot_version_id is not None},
+    )
     if created:
         version.freeze()
         SubmissionEvent.objects.create(submission=submission, action="started", by=by)

@@ -33,6 +33,7 @@ def seed() -> None:
         _past_year(coordinator)
     _next_quarter(coordinator)
     _standard_comments(coordinator)
+    _practice(coordinator)
 
 
 STANDARD_COMMENTS = {
@@ -56,7 +57,7 @@ def _past_year(coordinator) -> None:
     rng = random.Random(DEMO_SEED)  # noqa: S311 (demo data, not security)
     volunteers = list(Volunteer.objects.filter(status__in=["active", "paused", "left"]).order_by("pk"))
     scenarios = {}
-    for scenario in Scenario.objects.approved().order_by("pk"):
+    for scenario in Scenario.objects.live().order_by("pk"):
         scenarios.setdefault(scenario.channel, []).append(scenario)
     points = [
         p
@@ -202,6 +203,78 @@ def _answer(rng, question, *, good, visit, comment):
     if kind == "date":
         return timezone.localtime(visit.starts_at).date().isoformat()
     return comment if question.required or rng.random() < 0.6 else None
+
+
+PRACTICE_TITLE = "Practice: the lost property film"
+
+
+def _practice(coordinator) -> None:
+    """A practice scenario with an answer key, and a practice report from every active volunteer but
+    the newest, who is asked to practise before their first visit."""
+    from scenarios import services as scenario_services
+    from scenarios.models import LAWFULNESS_CHECKLIST, Question, Questionnaire
+    from volunteers.models import Status, Volunteer
+
+    from . import calibration
+
+    if Scenario.objects.filter(title=PRACTICE_TITLE).exists():
+        return
+    commissioner = get_user_model().objects.get(username="commissioner")
+    version = Questionnaire.objects.get(title="Front desk visit").versions.order_by("-number").first()
+    scenario = Scenario.objects.create(
+        channel="front_desk",
+        title=PRACTICE_TITLE,
+        what_to_say="Watch the four-minute film of a lost property enquiry at a front desk (the coordinator has it), "
+        "then answer the questionnaire about what you saw, as you would after a visit.",
+        safety_notes="Nothing to look out for: this is a film.",
+        emergency_plan="Not needed for a film; on a real visit, step out of role and call 999 only for a real emergency.",
+        good_practice="The officer greets the caller, takes the details, gives a reference number and says what happens next.",
+        questionnaire_version=version,
+        volunteers_needed=2,
+        author=coordinator,
+        practice=True,
+    )  # fmt: skip
+    scenario.contact_points.set(ContactPoint.objects.filter(channel="front_desk")[:1])
+    scenario_services.submit_scenario(
+        scenario=scenario, by=coordinator, confirmed=[name for name, _ in LAWFULNESS_CHECKLIST]
+    )
+    scenario_services.approve_scenario(scenario=scenario, by=commissioner)
+    rng = random.Random(DEMO_SEED + 1)  # noqa: S311 (demo data, not security)
+    key: dict[int, object] = {}
+    questions = Question.objects.filter(section__version=version).order_by("section__order", "order", "pk")
+    for question in questions.exclude(kind__in=["text", "time", "date"]):
+        if question.is_shown(key):
+            key[question.pk] = _answer(rng, question, good=True, visit=None, comment="")
+    scenario_services.save_answer_key(scenario=scenario, values=key, by=coordinator)
+    volunteers = list(Volunteer.objects.filter(status=Status.ACTIVE, user__isnull=False).order_by("pk"))
+    for volunteer in volunteers[:-1]:
+        assignment = calibration.start_practice(scenario=scenario, by=volunteer.user)
+        _practice_report(rng, assignment, key, questions)
+
+
+def _practice_report(rng, assignment, key, questions) -> None:
+    """A sent practice report: mostly the key's answers, some not (a volunteer reads a question differently)."""
+    visit = assignment.visit
+    submission = Submission.objects.create(
+        assignment=assignment, version=visit.scenario.questionnaire_version, practice=True, started_at=visit.ends_at
+    )
+    saved: dict[int, object] = {}
+    for question in questions:
+        if not question.is_shown(saved):
+            continue
+        if question.pk in key and rng.random() < 0.85:
+            value = key[question.pk]
+        else:
+            good = rng.random() < 0.5
+            value = _answer(rng, question, good=good, visit=visit, comment=_comment(rng, question, good=good))
+        if value is not None:
+            saved[question.pk] = value
+            Answer.objects.create(submission=submission, question=question, value=value)
+    submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, visit.ends_at
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission, action="submitted", by=assignment.volunteer.user, at=submission.submitted_at
+    )
 
 
 def _next_quarter(coordinator) -> None:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mysteryshop import dates
-from scenarios.models import Channel, ContactPoint, Scenario
+from scenarios.models import Channel, ContactPoint, QuestionnaireVersion, Scenario
 from volunteers.models import Volunteer
 
 from . import services
@@ -23,7 +23,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].queryset = Scenario.objects.approved()
+        self.fields["scenario"].queryset = Scenario.objects.live()
         self.fields["contact_point"].queryset = ContactPoint.objects.active().prefetch_related("opening_hours")
 
     def clean(self):
@@ -58,6 +58,26 @@ class VisitForm(forms.Form):
             starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"],
         )  # fmt: skip
         return cleaned
+
+
+class PilotForm(forms.Form):
+    version = forms.ModelChoiceField(
+        queryset=QuestionnaireVersion.objects.none(),
+        required=False,
+        label="Questionnaire version to pilot",
+        empty_label="None: use the scenario's usual version",
+        help_text="Reports on a pilot version are reviewed as usual but never count in the results.",
+    )
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = (
+            QuestionnaireVersion.objects.filter(questionnaire__channel=visit.scenario.channel)
+            .exclude(pk=visit.scenario.questionnaire_version_id)
+            .select_related("questionnaire")
+            .order_by("questionnaire__title", "-number")
+        )
+        self.fields["version"].initial = visit.pilot_version_id
 
 
 class PlanForm(forms.Form):

@@ -159,6 +159,16 @@ class Visit(Lifecycle, models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new questionnaire version tried out on this visit: its reports are reviewed as usual but never
+    # count in the results; the questionnaire health page shows their agreement.
+    pilot_version = models.ForeignKey(
+        "scenarios.QuestionnaireVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pilot_visits",
+        verbose_name="Pilot questionnaire version",
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -388,12 +398,13 @@ class SubmissionQuerySet(models.QuerySet):
         return self.none()
 
     def awaiting_review(self):
-        return self.filter(status=SubmissionStatus.SUBMITTED).order_by("submitted_at", "pk")
+        # A practice report is compared with its key, not reviewed: it never counts.
+        return self.filter(status=SubmissionStatus.SUBMITTED, practice=False).order_by("submitted_at", "pk")
 
     def in_results(self):
         """Reports that count: approved, and not kept out of the results (a volunteer recognised,
-        a result voided on appeal)."""
-        return self.filter(status=SubmissionStatus.APPROVED, excluded=False)
+        a result voided on appeal, a practice report, a report on a pilot questionnaire)."""
+        return self.filter(status=SubmissionStatus.APPROVED, excluded=False, practice=False, pilot=False)
 
 
 class Submission(models.Model):
@@ -419,6 +430,10 @@ class Submission(models.Model):
     # Kept out of the results though approved (see capture.exclude_from_results), with the reason why.
     excluded = models.BooleanField(default=False)
     excluded_reason = models.CharField(max_length=300, blank=True)
+    # Never in the results: a volunteer's practice against an answer key, or a report on a pilot
+    # questionnaire version. Set when the report is started, from its visit.
+    practice = models.BooleanField(default=False)
+    pilot = models.BooleanField(default=False)
 
     objects = SubmissionQuerySet.as_manager()
 

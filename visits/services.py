@@ -33,13 +33,14 @@ from volunteers.models import (
 from volunteers.services import Booking as VolunteerBooking
 from volunteers.services import create_expense_claim, eligible_volunteers
 
-from . import planning
+from . import calibration, planning
 from .calendar import visit_calendar
 from .models import (
     OPEN_STATUSES,
     Assignment,
     Conflict,
     QuarterPlan,
+    Submission,
     Visit,
     VisitEvent,
     VisitExpense,
@@ -96,6 +97,33 @@ def create_visit(
         scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at, created_by=by, plan=plan
     )
     VisitEvent.objects.create(visit=visit, to_status=VisitStatus.PLANNED, by=by)
+    return visit
+
+
+@transaction.atomic
+def set_pilot_version(*, visit: Visit, version, by) -> Visit:
+    """Run a new questionnaire version as a pilot on this visit (or stop, with `version` None). Its
+    reports are reviewed as usual but never count in the results; only before anyone has started one."""
+    _require_coordinator(by)
+    visit = (
+        Visit.objects.select_for_update()
+        .select_related("scenario__questionnaire_version__questionnaire")
+        .get(pk=visit.pk)
+    )
+    if visit.scenario.practice:
+        raise ValidationError("A practice cannot run a pilot.")
+    if Submission.objects.filter(assignment__visit=visit).exists():
+        raise ValidationError("A report on this visit has been started, so its questionnaire cannot change.")
+    if version is not None:
+        usual = visit.scenario.questionnaire_version
+        if version.pk == usual.pk:
+            raise ValidationError("That is the version this scenario already uses. Choose a newer version to pilot.")
+        if version.questionnaire.channel != visit.scenario.channel:
+            raise ValidationError("Choose a questionnaire version made for this channel.")
+    visit.pilot_version = version
+    visit.save(update_fields=["pilot_version"])
+    reason = f"Pilot of {version} on this visit." if version else "Pilot stopped: the usual questionnaire."
+    VisitEvent.objects.create(visit=visit, from_status=visit.status, to_status=visit.status, by=by, reason=reason)
     return visit
 
 
@@ -206,21 +234,33 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
             visit__starts_at__lt=start + lockout,
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(visit__scenario__practice=True)  # a practice is nobody's visit to the place
         .exclude(visit=visit)
     )
     conflict = Conflict.objects.filter(volunteer=OuterRef("pk"), contact_point=visit.contact_point_id)
     recognised_here = _recognised_at(visit).filter(volunteer=OuterRef("pk"))
     away = AwayPeriod.objects.filter(volunteer=OuterRef("pk"), starts_on__lte=local.date(), ends_on__gte=local.date())
     live = Q(assignments__declined_at__isnull=True) & ~Q(assignments__visit__status=VisitStatus.CANCELLED)
-    this_month = live & Q(
-        assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month
+    this_month = (
+        live
+        & Q(assignments__visit__starts_at__year=local.year, assignments__visit__starts_at__month=local.month)
+        & Q(assignments__visit__scenario__practice=False)
     )
     buffer = settings.MYSTERYSHOP_BOOKING_BUFFER_MINUTES
     adults_only = under_18_on_visit(_booked_on(visit), local.date()) is not None
+    calibration_needed = calibration.calibration_required()
     return [
         BookingRule(
             "has not done all the required training (or it needs refreshing)",
             lambda found: found.filter(pk__in=eligible_volunteers(on=local.date()).values("pk")),
+        ),
+        BookingRule(
+            f"has not done the practice scenario (calibration) in the last {settings.MYSTERYSHOP_CALIBRATION_MONTHS} months",
+            lambda found: (
+                found.filter(pk__in=calibration.calibrated_volunteers(on=local.date()).values("pk"))
+                if calibration_needed
+                else found
+            ),
         ),
         BookingRule("is away that day", lambda found: found.exclude(Exists(away))),
         BookingRule(
@@ -806,7 +846,7 @@ def draft_quarter_plan(*, year: int, quarter: int, targets: dict[int, int], by, 
         for point in ContactPoint.objects.active().filter(pk__in=targets).prefetch_related("opening_hours")
     }
     scenarios: dict[str, list[Scenario]] = {}
-    for scenario in Scenario.objects.approved().prefetch_related("contact_points").order_by("pk"):
+    for scenario in Scenario.objects.live().prefetch_related("contact_points").order_by("pk"):
         scenarios.setdefault(scenario.channel, []).append(scenario)
     missing = sorted({str(points[pk]) for pk in points if not scenarios.get(points[pk].channel)})
     if missing:

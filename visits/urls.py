@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import capture_views, safety_views, views
+from . import calibration_views, capture_views, safety_views, views
 
 app_name = "visits"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.visit_detail, name="visit-detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit-edit"),
     path("<int:pk>/assign/", views.visit_assign, name="visit-assign"),
+    path("<int:pk>/pilot/", views.visit_pilot, name="visit-pilot"),
     path("<int:pk>/suggest-pair/", views.visit_suggest, name="visit-suggest"),
     path("<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
     path("<int:pk>/done/", views.visit_complete, name="visit-complete"),
@@ -24,6 +25,10 @@ urlpatterns = [
     path("coverage/who-visited/", safety_views.coverage_mix, name="coverage-mix"),
     path("conflicts/", views.conflict_list, name="conflict-list"),
     path("mine/", views.my_visits, name="my-visits"),
+    path("practice/", calibration_views.practice_list, name="practice-list"),
+    path("practice/<int:pk>/start/", calibration_views.practice_start, name="practice-start"),
+    path("practice/reports/<int:pk>/", calibration_views.practice_result, name="practice-result"),
+    path("practice/everyone/", calibration_views.practice_overview, name="practice-overview"),
     path("mine/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("mine/<int:pk>/accept/", views.assignment_accept, name="assignment-accept"),
     path("mine/<int:pk>/decline/", views.assignment_decline, name="assignment-decline"),

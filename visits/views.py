@@ -18,8 +18,17 @@ from scenarios.models import IN_PERSON_CHANNELS
 from volunteers.forms import ExpenseClaimForm
 from volunteers.models import Volunteer
 
-from . import safety, services
-from .forms import CancelForm, ConflictForm, DeclineForm, PlanForm, RecognisedForm, ResolveAlertForm, VisitForm
+from . import calibration, safety, services
+from .forms import (
+    CancelForm,
+    ConflictForm,
+    DeclineForm,
+    PilotForm,
+    PlanForm,
+    RecognisedForm,
+    ResolveAlertForm,
+    VisitForm,
+)
 from .models import Assignment, Conflict, QuarterPlan, SafetyAlert, SubmissionStatus, Visit, VisitStatus
 
 
@@ -107,6 +116,7 @@ def _render_visit(request, visit, *, cancel_form=None):
         "in_person": visit.contact_point.channel in IN_PERSON_CHANNELS,
         "safety_alert": SafetyAlert.objects.filter(visit=visit).select_related("resolved_by").first(),
         "resolve_form": ResolveAlertForm(),
+        "pilot_form": PilotForm(visit=visit),
     }
     open_places = context["needed"] - sum(1 for a in assignments if a.declined_at is None)
     if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED) and open_places > 0:
@@ -125,6 +135,20 @@ def _coordinator_action(request, pk, action, success, **extra):
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(visit)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def visit_pilot(request, pk):
+    """Run a new questionnaire version as a pilot on this visit, or go back to the usual one."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("scenario"), pk=pk)
+    form = PilotForm(request.POST, visit=visit)
+    if not form.is_valid():
+        messages.error(request, "Choose a questionnaire version from the list.")
+        return redirect(visit)
+    version = form.cleaned_data["version"]
+    success = f"This visit will pilot {version}." if version else "This visit will use the usual questionnaire."
+    return _coordinator_action(request, pk, services.set_pilot_version, success, version=version)
 
 
 @require_POST
@@ -320,6 +344,7 @@ def my_visits(request):
         "visits/my_visits.html",
         {
             "to_correct": mine.filter(submission__status=SubmissionStatus.RETURNED).order_by("visit__starts_at"),
+            "practice_due": calibration.calibration_on_home(get_object_or_404(Volunteer, user=request.user)),
             "to_send": to_send,
             "upcoming": mine.filter(visit__starts_at__gt=now).exclude(visit__status=VisitStatus.CANCELLED),
             "past": mine.filter(visit__starts_at__lte=now)

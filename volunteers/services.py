@@ -200,6 +200,10 @@ def _months_before(day: date, months: int) -> date:
     raise ValueError(day)
 
 
+# The same refresh arithmetic for other requirements that lapse, such as calibration (visits/calibration.py).
+months_before = _months_before
+
+
 def eligible_volunteers(*, on: date):
     """Volunteers who may be scheduled on a day: active, with every required module current.
 

@@ -100,3 +100,26 @@ def test_demo_quotes_sit_under_the_question_they_answer(db, settings):
             assert (notable, text in CONCERNS) == ("concern", True), text
         else:
             assert (notable, text in GOOD_PRACTICE) == ("good_practice", True), text
+
+
+def test_demo_data_has_a_practice_with_a_key_calibrated_volunteers_and_pairs_for_questionnaire_health(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports import agreement
+    from scenarios.models import KeyAnswer
+    from visits import calibration
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    practice = Scenario.objects.practice_ready().get()
+    assert KeyAnswer.objects.filter(scenario=practice).count() >= 5
+    assert not calibration.calibration_due(Volunteer.objects.get(user__username="volunteer1"))
+    active = Volunteer.objects.filter(status="active", user__isnull=False)
+    assert [v for v in active if calibration.calibration_due(v)], "one volunteer is still to practise"
+    now = timezone.now()
+    rows = agreement.question_agreement(start=now - timedelta(days=365), end=now)
+    assert any(row.is_low(kappa_below=0.4, min_pairs=20) for row in rows), "the health page has candidates"
+    call_command("seed_demo")
+    assert Scenario.objects.filter(practice=True).count() == 1

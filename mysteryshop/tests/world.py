@@ -222,6 +222,31 @@ def build_world() -> World:
         channel="website", title=SUGGESTION_TITLE, description="Webchat is new.", suggested_by=force_liaison
     )
 
+    # Calibration: an approved practice scenario with a key, and the owner's sent practice on it.
+    from scenarios.models import KeyAnswer
+    from visits import calibration
+
+    o["practice_scenario"] = approved_scenario(
+        title="Practice: asking about a lost purse", questionnaire_version=build_version(), practice=True
+    )
+    o["practice_scenario"].contact_points.add(o["contact_point"])
+    practice_version = o["practice_scenario"].questionnaire_version
+    KeyAnswer.objects.create(
+        scenario=o["practice_scenario"],
+        question=q(practice_version, "Were you greeted?"),
+        value=True,
+        updated_by=coordinator,
+    )
+    practice = calibration.start_practice(scenario=o["practice_scenario"], by=volunteer)
+    o["practice_report"] = capture.start(assignment=practice, by=volunteer)
+    Answer.objects.create(
+        submission=o["practice_report"], question=q(practice_version, "Were you greeted?"), value=False
+    )
+    Answer.objects.create(
+        submission=o["practice_report"], question=q(practice_version, "How long did you wait?"), value=60
+    )
+    capture.submit(submission=o["practice_report"], by=volunteer)
+
     # Password reset link for the applicant (the page itself is public).
     o["reset_uid"] = urlsafe_base64_encode(force_bytes(applicant.pk))
     o["reset_token"] = default_token_generator.make_token(applicant)
@@ -288,6 +313,7 @@ URL_KWARGS = {
     "scenarios:question-delete": _pk("question"),
     "scenarios:scenario-detail": _pk("scenario"),
     "scenarios:scenario-edit": _pk("scenario"),
+    "scenarios:answer-key": _pk("practice_scenario"),
     "scenarios:scenario-submit": _pk("scenario"),
     "scenarios:scenario-approve": _pk("scenario"),
     "scenarios:scenario-return": _pk("scenario"),
@@ -298,6 +324,9 @@ URL_KWARGS = {
     "visits:visit-detail": _pk("secret_visit"),
     "visits:visit-edit": _pk("secret_visit"),
     "visits:visit-assign": _pk("secret_visit"),
+    "visits:visit-pilot": _pk("secret_visit"),
+    "visits:practice-start": _pk("practice_scenario"),
+    "visits:practice-result": _pk("practice_report"),
     "visits:visit-suggest": _pk("secret_visit"),
     "visits:visit-cancel": _pk("secret_visit"),
     "visits:visit-complete": _pk("visit"),

@@ -269,3 +269,80 @@ def test_the_opcc_still_sees_every_figure_and_comparison(client_for, commissione
     assert f"on the previous quarter ({previous}%)" in page.content.decode()
     assert f"on the previous quarter ({previous:g}%)" in detail.content.decode()
     assert documents.as_released(panel.content) is not panel.content
+
+
+# --- Practice and pilot reports ----------------------------------------------------------------------
+
+PILOT_PLACE = "Pilotgate Police Station"
+PILOT_QUOTE = "The pilot questionnaire asked this in a new way."
+PRACTICE_TITLE = "Practice: a staged encounter at the desk"
+PRACTICE_QUOTE = "In the practice film the officer smiled."
+
+
+def test_force_liaison_never_see_practice_or_pilot_reports(client_for, coordinator, commissioner, force_liaison):
+    """A released quarter holding a live report, a pilot report and a practice report (each approved,
+    each with a quote marked for release): the force sees the live one's quote and nothing of the others."""
+    from scenarios.models import KeyAnswer
+    from scenarios.services import new_version
+    from visits import calibration, services
+    from visits.tests.factories import make_visit, ready_volunteer
+
+    with time_machine.travel(SET_UP_ON, tick=False):
+        scenario = approved_scenario(questionnaire_version=build_version(), title="Asking about a lost purse")
+        live = approved_report(coordinator, day=date(2026, 11, 17), scenario=scenario)
+        pilot_version = new_version(version=scenario.questionnaire_version)
+        visit = make_visit(coordinator=coordinator, scenario=scenario, day=date(2026, 11, 18),
+                           contact_point=ContactPointFactory(name=PILOT_PLACE))  # fmt: skip
+        services.set_pilot_version(visit=visit, version=pilot_version, by=coordinator)
+        assignment = services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
+        practice = approved_scenario(questionnaire_version=build_version(), title=PRACTICE_TITLE, practice=True)
+        practice.contact_points.add(ContactPointFactory(name="Practice room"))
+        KeyAnswer.objects.create(scenario=practice, question=q(practice.questionnaire_version, "Were you greeted?"),
+                                 value=True, updated_by=coordinator)  # fmt: skip
+    quotes = {}
+    with time_machine.travel(visit.starts_at.replace(hour=12), tick=False):
+        pilot = capture.start(assignment=assignment, by=assignment.volunteer.user)
+        person = ready_volunteer()
+        practice_report = capture.start(
+            assignment=calibration.start_practice(scenario=practice, by=person.user), by=person.user
+        )
+        for report, text in ((live, RELEASED_QUOTE), (pilot, PILOT_QUOTE), (practice_report, PRACTICE_QUOTE)):
+            if report != live:
+                for label, value in (
+                    ("Were you greeted?", True),
+                    ("Did they give a reference number?", True),
+                    ("How long did you wait?", 60),
+                ):
+                    Answer.objects.create(submission=report, question=q(report.version, label), value=value)
+            quotes[text] = Answer.objects.create(
+                submission=report, question=q(report.version, "Anything else?"), value=text
+            )
+        for report in (pilot, practice_report):
+            capture.submit(submission=report, by=report.assignment.volunteer.user)
+        capture.approve(submission=pilot, by=coordinator)
+        # A practice report is never reviewed; approve it behind the pages' back, to prove the rule holds anyway.
+        Submission.objects.filter(pk=practice_report.pk).update(status="approved", needs_rollup=True)
+        for text, answer in quotes.items():
+            capture.review_answer(answer=answer, by=coordinator, notable="good_practice", redacted_text=text)
+        rollups.rebuild()
+    with time_machine.travel(datetime.combine(period_end(PeriodKind.QUARTER, P_START), datetime.min.time(), LONDON)):
+        release_quarter(start=P_START, by=commissioner)
+    with time_machine.travel(datetime(2027, 1, 6, 10, tzinfo=LONDON), tick=False):
+        client = client_for(force_liaison)
+        starts = [
+            reverse(name) for name, route in named_urls() if "<" not in route
+            and ACCESS[name].outcomes["force_liaison"] == OK and ACCESS[name].method == "GET" and name != "logout"
+        ]  # fmt: skip
+        starts += [f"{reverse('reports:liaison-home')}?period={P_START}"]
+        starts += [reverse("reports:contact-point-results", args=[live.assignment.visit.contact_point.pk, P_START])]
+        starts += [reverse("reports:contact-point-results", args=[visit.contact_point.pk, P_START])]
+        found = crawl(client, starts)
+    read = {url: page.text for url, page in found.items() if page.status == 200}
+    assert any(RELEASED_QUOTE in text for text in read.values()), "the walk reached the released quotes"
+    leaks = [
+        f"{url} shows {secret!r}"
+        for url, text in read.items()
+        for secret in (PILOT_QUOTE, PRACTICE_QUOTE, PRACTICE_TITLE, PILOT_PLACE)
+        if secret in text
+    ]
+    assert not leaks, "Force liaison can see practice or pilot reports:\n" + "\n".join(leaks)
