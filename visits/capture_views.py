@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,7 +25,7 @@ from scenarios.models import CommitmentArea
 
 from . import capture
 from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm, StandardCommentForm
-from .models import Answer, Assignment, Evidence, StandardComment, Submission
+from .models import Answer, Assignment, Evidence, StandardComment, Submission, SubmissionStatus
 
 
 def _own_assignment(request, pk) -> Assignment:
@@ -78,26 +81,64 @@ def report_section(request, pk, number=1):
     before = capture.answers_before(submission, section, saved)
     # A page posted with nothing ticked is still a submission to validate.
     data = request.POST if request.method == "POST" else None
-    form = SectionForm(section, data=data, initial=saved, answers_so_far=before)
+    form = _with_reason(SectionForm(section, data=data, initial=saved, answers_so_far=before), submission)
     if request.method == "POST":
         later = "later" in request.POST
         if later or form.is_valid():
             try:
-                capture.save_section(submission=submission, section=section, form=form, partial=later)
+                capture.save_section(
+                    submission=submission, section=section, form=form, partial=later, **_evidence(request, form)
+                )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                if error.code != capture.REASON_REQUIRED:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("visits:report-check", pk=pk)
+                form.add_error(REASON_FIELD, error)  # the page comes back with every answer as typed
+            else:
+                if later:
+                    messages.success(request, "Saved. You can come back to it from My visits, on any device.")
+                    return redirect("visits:my-visits")
+                if number < len(pages):
+                    return redirect("visits:report-section", pk=pk, number=number + 1)
                 return redirect("visits:report-check", pk=pk)
-            if later:
-                messages.success(request, "Saved. You can come back to it from My visits, on any device.")
-                return redirect("visits:my-visits")
-            if number < len(pages):
-                return redirect("visits:report-section", pk=pk, number=number + 1)
-            return redirect("visits:report-check", pk=pk)
-    return render(
-        request,
-        "visits/report_section.html",
-        {"assignment": assignment, "submission": submission, "form": form, "number": number, "count": len(pages)},
-    )
+    context = {
+        "assignment": assignment,
+        "submission": submission,
+        "form": form,
+        "number": number,
+        "count": len(pages),
+        "opened": signing.dumps(timezone.now().isoformat(), salt=OPENED_SALT),
+    }
+    return render(request, "visits/report_section.html", context, status=400 if form.errors else 200)
+
+
+# The time a page was served, signed into the page so its first save can keep it as "first opened"
+# (opening a page changes nothing; the volunteer's device clock is never used).
+OPENED_SALT = "visits.report-section.opened"
+REASON_FIELD = "correction_reason"
+
+
+def _with_reason(form: SectionForm, submission: Submission) -> SectionForm:
+    """On a report returned for correction, the page asks why any answer is changed."""
+    if submission.status == SubmissionStatus.RETURNED:
+        form.fields[REASON_FIELD] = forms.CharField(
+            label="If you change an answer on this page, say why",
+            help_text="For example: “I misread the question” or “I checked my notes”. "
+            "The OPCC keeps your reason with the change.",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    return form
+
+
+def _evidence(request, form: SectionForm) -> dict:
+    """When the page was opened (from the signed time in it, if genuine) and the reason for any change."""
+    try:
+        opened_at = datetime.fromisoformat(signing.loads(request.POST.get("opened", ""), salt=OPENED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        opened_at = None
+    return {"opened_at": opened_at, "reason": request.POST.get(REASON_FIELD, "")}
 
 
 @never_cache
@@ -297,7 +338,12 @@ def report_autosave(request, pk, number):
     form = SectionForm(
         section, data=request.POST, initial=saved, answers_so_far=capture.answers_before(submission, section, saved)
     )
-    capture.save_section(submission=submission, section=section, form=form, partial=True)
+    try:
+        capture.save_section(
+            submission=submission, section=section, form=form, partial=True, **_evidence(request, form)
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=400)
     return JsonResponse({"saved": True})
 
 
