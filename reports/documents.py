@@ -254,6 +254,11 @@ def pdf_html(content: dict, *, svgs: dict[str, str], made_at: datetime) -> str:
 
 def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> bytes:
     """The PDF file. WeasyPrint needs Pango from Debian; without it this says so instead of crashing."""
+    return html_pdf(pdf_html(content, svgs=svgs, made_at=made_at))
+
+
+def html_pdf(html: str) -> bytes:
+    """Any of the project's PDF documents from its HTML, with the documents' stylesheet."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
@@ -266,5 +271,4 @@ def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> byte
     # The document refers only to its own inline charts: nothing is fetched from a network or disk.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     stylesheet = CSS(string=render_to_string("reports/documents/pdf.css"), url_fetcher=fetcher)
-    html = pdf_html(content, svgs=svgs, made_at=made_at)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])

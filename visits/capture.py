@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -147,6 +148,20 @@ def _keep_page_times(submission: Submission, section: Section, *, opened_at: dat
         timing.first_opened_at = min(timing.first_opened_at, opened_at)
         timing.last_saved_at = now
         timing.save(update_fields=["first_opened_at", "last_saved_at"])
+
+
+def shown_answer(question: Question, value) -> str:
+    """An answer as a person reads it: Yes, an option's label, 1 min 30 s, 3 December 2026."""
+    if value is None:
+        return "—"
+    if question.kind == "duration" and isinstance(value, int):
+        minutes, seconds = divmod(value, 60)
+        return f"{minutes} min {seconds:02d} s"
+    if question.kind == "date":
+        return date_format(date.fromisoformat(value), "j F Y")
+    if isinstance(value, list):
+        return ", ".join(question.answer_text(item) for item in value)
+    return question.answer_text(value)
 
 
 def missing(submission: Submission) -> list[tuple[int, Section]]:

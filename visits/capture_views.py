@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -152,26 +151,12 @@ def report_check(request, pk):
     return render(request, "visits/report_check.html", _summary(assignment, submission))
 
 
-def _shown(question, value) -> str:
-    """An answer as a person reads it: Yes, an option's label, 1 min 30 s, 3 December 2026."""
-    if value is None:
-        return "—"
-    if question.kind == "duration" and isinstance(value, int):
-        minutes, seconds = divmod(value, 60)
-        return f"{minutes} min {seconds:02d} s"
-    if question.kind == "date":
-        return date_format(date.fromisoformat(value), "j F Y")
-    if isinstance(value, list):
-        return ", ".join(question.answer_text(item) for item in value)
-    return question.answer_text(value)
-
-
 def _summary(assignment, submission):
     saved = capture.answers(submission)
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         rows = [
-            {"label": question.label, "value": _shown(question, saved[question.pk])}
+            {"label": question.label, "value": capture.shown_answer(question, saved[question.pk])}
             for question in section.questions.all()
             if question.pk in saved
         ]
