@@ -16,11 +16,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from mysteryshop import spreadsheets
 
 from . import charts, dashboard, released
-from .models import PeriodKind, ReportKind
+from .models import PeriodKind, ReportKind, Retest
 from .rollups import period_end, period_start
 
 CSV_HEADER = [
@@ -149,7 +150,29 @@ def content(*, kind: str, start: date) -> dict:
         "unranked": [_figure(figure) for figure in results["unranked"]],
         "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
         "timings": timings,
-    }
+    } | ({"retests": retest_results(start)} if kind == ReportKind.PANEL else {})
+
+
+def retest_results(start: date) -> list[dict]:
+    """For the panel: findings re-tested by a visit in the quarter, with the result the OPCC decided."""
+    tz = timezone.get_current_timezone()
+    first = datetime.combine(start, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(period_end(PeriodKind.QUARTER, start), datetime.min.time(), tzinfo=tz)
+    retests = (
+        Retest.objects.exclude(result="")
+        .filter(visit__starts_at__gte=first, visit__starts_at__lt=end)
+        .select_related("finding__contact_point")
+        .order_by("finding__contact_point__name", "finding__title", "pk")
+    )
+    return [
+        {
+            "finding": retest.finding.title,
+            "contact_point": retest.finding.contact_point.name if retest.finding.contact_point else "",
+            "result": retest.get_result_display(),
+            "note": retest.result_note,
+        }
+        for retest in retests
+    ]
 
 
 def as_released(content: dict) -> dict:
