@@ -84,3 +84,16 @@ def test_demo_code_is_refused_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to print a demo code"):
         call_command("demo_code")
+
+
+def test_demo_data_has_a_retested_finding_and_an_appeal_with_a_shared_evidence_pack(db, settings):
+    from reports.models import EvidencePack, FindingStatus, Retest
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    retest = Retest.objects.get()
+    assert retest.finding.status == FindingStatus.CLOSED and retest.result
+    assert retest.visit.contact_point == retest.finding.contact_point
+    pack = EvidencePack.objects.get()
+    assert pack.is_shared and pack.content["timings"]["pages"]
