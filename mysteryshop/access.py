@@ -236,6 +236,10 @@ ACCESS: dict[str, Access] = {
     "reports:appeal-detail": row(**STAFF),
     "reports:appeal-decide": row(method="POST", coordinator=INVALID, commissioner=INVALID),  # no decision chosen
     "reports:appeal-withdraw": row(method="POST", force_liaison=OK),
+    "reports:evidence-pack-make": row(method="POST", **OPCC),
+    "reports:evidence-pack-share": row(method="POST", **OPCC),
+    # The world's pack is not shared: force liaison find none (timings are never theirs otherwise).
+    "reports:evidence-pack-pdf": row(force_liaison=NOT_FOUND, **OPCC),
     "reports:force-figures": row(coordinator=OK),
     "reports:questionnaire-health": row(**OPCC),
     "reports:finding-detail": row(**STAFF),
@@ -244,6 +248,9 @@ ACCESS: dict[str, Access] = {
     "reports:finding-challenge": row(method="POST", **OPCC),
     "reports:finding-close": row(method="POST", **OPCC),
     "reports:finding-correct": row(method="POST", **OPCC),  # the empty form comes back on the finding's page
+    # Re-tests are the coordinators' (they plan visits); the world's finding is open, so the empty form comes back.
+    "reports:finding-retest": row(method="POST", coordinator=INVALID),
+    "reports:finding-retest-result": row(method="POST", coordinator=NOT_FOUND),  # no re-test planned on it
     "reports:you-said-we-did": public(),
     # Force liaison read reports of released periods only; the world's is of a week before the release.
     "reports:document-list": row(**STAFF),

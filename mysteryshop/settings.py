@@ -335,6 +335,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-rollups": {"task": "reports.sweep_rollups", "schedule": 5 * 60.0},
     "rebuild-rollups-nightly": {"task": "reports.rebuild_rollups", "schedule": crontab(hour=3, minute=15)},
     "finding-reminders": {"task": "reports.finding_reminders", "schedule": crontab(hour=7, minute=30)},
+    "finding-review-reminders": {"task": "reports.finding_review_reminders", "schedule": crontab(hour=7, minute=40)},
     "sweep-generated-reports": {"task": "reports.sweep_generated_reports", "schedule": 5 * 60.0},
     # After the nightly rebuild: last week's scrutiny report every Monday, the panel report on a quarter's first day.
     "weekly-scrutiny-report": {
@@ -492,6 +493,8 @@ MYSTERYSHOP_AMBER_FROM = env_int("MYSTERYSHOP_AMBER_FROM", 60)
 # Findings: working days (England and Wales) the force has to respond, and how many before that it is reminded.
 MYSTERYSHOP_FINDING_RESPONSE_DAYS = env_int("MYSTERYSHOP_FINDING_RESPONSE_DAYS", 10)
 MYSTERYSHOP_FINDING_REMINDER_DAYS = env_int("MYSTERYSHOP_FINDING_REMINDER_DAYS", 2)
+# Days after closing when coordinators are reminded to review a closed finding (a year).
+MYSTERYSHOP_FINDING_REVIEW_DAYS = env_int("MYSTERYSHOP_FINDING_REVIEW_DAYS", 365)
 # A contact point with fewer visits than this in a period is "too few visits to judge": not ranked or coloured.
 MYSTERYSHOP_MIN_VISITS_TO_JUDGE = env_int("MYSTERYSHOP_MIN_VISITS_TO_JUDGE", 5)
 # Timed questions: no median or percentile from fewer answers than this in a period ("too few answers").

@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mysteryshop import audit
+from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 
-from . import appeals
+from . import appeals, evidence
 from .forms import AppealForm, DecideAppealForm, WithdrawAppealForm
 from .models import Appeal, AppealStatus
 
@@ -89,6 +92,8 @@ def _render_detail(request, appeal: Appeal, *, decide_form=None, withdraw_form=N
         "can_withdraw": request.user.has_role(Role.FORCE_LIAISON) and appeal.is_open,
         "decide_form": decide_form or DecideAppealForm(lines=result.lines),
         "withdraw_form": withdraw_form or WithdrawAppealForm(),
+        # Force liaison see a pack only once the OPCC has shared it; the timings nowhere else.
+        "pack": evidence.visible_pack(appeal, request.user),
     }
     bound = decide_form or withdraw_form
     return render(request, "reports/appeal_detail.html", context, status=400 if bound is not None else 200)
@@ -131,3 +136,47 @@ def appeal_withdraw(request, pk):
     else:
         messages.success(request, "Appeal withdrawn.")
     return redirect(appeal)
+
+
+# --- Evidence packs ------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def evidence_pack_make(request, pk):
+    appeal = _appeal_for(request, pk)
+    evidence.make_evidence_pack(appeal=appeal, by=request.user)
+    messages.success(request, "Evidence pack made. Read it below before you share it with the force.")
+    return redirect(f"{appeal.get_absolute_url()}#evidence-pack")
+
+
+@require_POST
+@role_required(*OPCC_ROLES)
+def evidence_pack_share(request, pk):
+    appeal = _appeal_for(request, pk)
+    try:
+        evidence.share_evidence_pack(appeal=appeal, by=request.user)
+    except ValidationError as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, "Evidence pack shared. Force liaison can now read it on this appeal's page.")
+    return redirect(f"{appeal.get_absolute_url()}#evidence-pack")
+
+
+@never_cache
+@role_required(*APPEAL_READERS)
+def evidence_pack_pdf(request, pk):
+    """The pack as a PDF: OPCC staff, or force liaison once it is shared (otherwise there is none)."""
+    appeal = _appeal_for(request, pk)
+    pack = evidence.visible_pack(appeal, request.user)
+    if pack is None:
+        raise Http404("No evidence pack here.")
+    try:
+        pdf = evidence.pack_pdf(pack)
+    except evidence.documents.DocumentError as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pack.file_name()}"'
+    response["Cache-Control"] = "private, no-store"
+    audit.record(AuditAction.EXPORTED, request=request, obj=pack, description=f"{pack.file_name()} downloaded")
+    return response

@@ -109,6 +109,8 @@ def seed() -> None:
             _make(demo, users)
     _force_figures(users["coordinator"])
     _appeal(users["liaison"])
+    _retest(users["coordinator"])
+    _evidence_pack(users["coordinator"])
     _reports(users["coordinator"])
 
 
@@ -142,6 +144,67 @@ def _appeal(liaison) -> None:
         ground="misunderstanding",
         explanation="The call was transferred to the right team; the caller was told the reference by text.",
     )
+
+
+RETESTED = "Give every 101 caller a reference number"
+
+
+def _retest(coordinator) -> None:
+    """The closed 101 finding was re-tested by a later call, and a coordinator decided it is fixed.
+
+    (Planned today, a re-test goes in next quarter; here it is one of the calls made since the
+    response was accepted, so the demo has a result to show. The force and the public see it once
+    that quarter is released.)"""
+    from .models import Retest, RetestResult
+    from .retests import record_retest_result, suggested_result
+
+    finding = Finding.objects.filter(title=RETESTED, status="closed").first()
+    if coordinator is None or finding is None or Retest.objects.filter(finding=finding).exists():
+        return
+    accepted = finding.events.filter(to_status="accepted").values_list("at", flat=True).first()
+    later = (
+        Submission.objects.in_results()
+        .filter(assignment__visit__contact_point=finding.contact_point, assignment__visit__starts_at__gt=accepted)
+        .exclude(assignment__visit__retest__isnull=False)
+        .order_by("assignment__visit__starts_at")
+        .first()
+    )
+    if later is None:
+        return
+    retest = Retest.objects.create(
+        finding=finding, visit=later.assignment.visit, scheduled_by=coordinator, scheduled_at=accepted
+    )
+    suggestion = suggested_result(retest)
+    record_retest_result(
+        retest=retest,
+        by=coordinator,
+        result=(suggestion.result if suggestion and suggestion.result else RetestResult.FIXED),
+        note="The caller was given a reference number and told what would happen next.",
+    )
+
+
+def _evidence_pack(coordinator) -> None:
+    """The demo appeal's evidence pack, with its report's page times, made and shared with the force."""
+    from visits.models import PageTiming
+
+    from .evidence import make_evidence_pack, share_evidence_pack
+    from .models import Appeal, EvidencePack
+
+    appeal = Appeal.objects.order_by("pk").first()
+    if coordinator is None or appeal is None or EvidencePack.objects.filter(appeal=appeal).exists():
+        return
+    report = appeal.submission
+    sent = report.submitted_at or timezone.now()
+    sections = list(report.version.sections.order_by("order", "pk"))
+    for number, section in enumerate(sections):
+        # Pages filled one after another in the hour before sending.
+        opened = sent - timedelta(minutes=6 * (len(sections) - number))
+        PageTiming.objects.get_or_create(
+            submission=report, section=section,
+            defaults={"first_opened_at": opened, "last_saved_at": opened + timedelta(minutes=4)},
+        )  # fmt: skip
+    make_evidence_pack(appeal=appeal, by=coordinator)
+    share_evidence_pack(appeal=appeal, by=coordinator)
 
 
 def _reports(coordinator) -> None:

@@ -16,11 +16,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from mysteryshop import spreadsheets
 
 from . import charts, dashboard, released
-from .models import ReportKind
+from .models import ReportKind, Retest
 from .periods import PeriodKind, period_end, period_label, period_start
 
 CSV_HEADER = [
@@ -147,7 +148,29 @@ def content(*, kind: str, start: date) -> dict:
         "unranked": [_figure(figure) for figure in results["unranked"]],
         "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
         "timings": timings,
-    }
+    } | ({"retests": retest_results(start)} if kind == ReportKind.PANEL else {})
+
+
+def retest_results(start: date) -> list[dict]:
+    """For the panel: findings re-tested by a visit in the quarter, with the result the OPCC decided."""
+    tz = timezone.get_current_timezone()
+    first = datetime.combine(start, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(period_end(PeriodKind.QUARTER, start), datetime.min.time(), tzinfo=tz)
+    retests = (
+        Retest.objects.exclude(result="")
+        .filter(visit__starts_at__gte=first, visit__starts_at__lt=end)
+        .select_related("finding__contact_point")
+        .order_by("finding__contact_point__name", "finding__title", "pk")
+    )
+    return [
+        {
+            "finding": retest.finding.title,
+            "contact_point": retest.finding.contact_point.name if retest.finding.contact_point else "",
+            "result": retest.get_result_display(),
+            "note": retest.result_note,
+        }
+        for retest in retests
+    ]
 
 
 def as_released(content: dict) -> dict:
@@ -252,6 +275,11 @@ def pdf_html(content: dict, *, svgs: dict[str, str], made_at: datetime) -> str:
 
 def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> bytes:
     """The PDF file. WeasyPrint needs Pango from Debian; without it this says so instead of crashing."""
+    return html_pdf(pdf_html(content, svgs=svgs, made_at=made_at))
+
+
+def html_pdf(html: str) -> bytes:
+    """Any of the project's PDF documents from its HTML, with the documents' stylesheet."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
@@ -264,5 +292,4 @@ def pdf_bytes(content: dict, *, svgs: dict[str, str], made_at: datetime) -> byte
     # The document refers only to its own inline charts: nothing is fetched from a network or disk.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     stylesheet = CSS(string=render_to_string("reports/documents/pdf.css"), url_fetcher=fetcher)
-    html = pdf_html(content, svgs=svgs, made_at=made_at)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])

@@ -13,9 +13,18 @@ from mysteryshop.permissions import role_required
 from mysteryshop.refusals import in_words
 from mysteryshop.roles import OPCC_ROLES, Role
 
-from . import findings
-from .forms import ChallengeForm, CloseForm, CorrectionForm, FindingForm, ResponseForm, ScopeForm
-from .models import Finding, FindingStatus
+from . import findings, retests
+from .forms import (
+    ChallengeForm,
+    CloseForm,
+    CorrectionForm,
+    FindingForm,
+    ResponseForm,
+    RetestForm,
+    RetestResultForm,
+    ScopeForm,
+)
+from .models import Finding, FindingStatus, Retest
 
 FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
 LIST_FILTERS = [("", "All findings"), ("overdue", "Overdue responses"), *FindingStatus.choices]
@@ -52,32 +61,65 @@ def finding_detail(request, pk):
 def _render_detail(request, finding, **forms):
     """The finding's page; `forms` are bound forms sent back with their errors, so nothing typed is lost."""
     is_opcc = request.user.has_role(*OPCC_ROLES)
-    context = {
-        "finding": finding,
-        "areas": finding.commitment_areas.all(),
-        # Everyone sees cited reports as the force does; OPCC staff also get a link to the full report.
-        "citations": findings.released_citations(finding),
-        "events": finding.events.select_related("by"),
-        "is_opcc": is_opcc,
-        "can_respond": request.user.has_role(Role.FORCE_LIAISON) and finding.awaits_force,
-        "can_decide": is_opcc and finding.status == FindingStatus.RESPONDED,
-        "can_close": is_opcc and finding.status in (FindingStatus.ACCEPTED, FindingStatus.CHALLENGED),
-        "can_correct": is_opcc and finding.status == FindingStatus.CLOSED,
-        "response_form": ResponseForm(),
-        "challenge_form": ChallengeForm(),
-        "close_form": CloseForm(),
-        "correct_form": CorrectionForm(initial={name: getattr(finding, name) for name in findings.PUBLISHED_FIELDS}),
-    } | forms
+    context = (
+        _retest_context(request, finding, is_opcc)
+        | {
+            "finding": finding,
+            "areas": finding.commitment_areas.all(),
+            # Everyone sees cited reports as the force does; OPCC staff also get a link to the full report.
+            "citations": findings.released_citations(finding),
+            "events": finding.events.select_related("by"),
+            "is_opcc": is_opcc,
+            "can_respond": request.user.has_role(Role.FORCE_LIAISON) and finding.awaits_force,
+            "can_decide": is_opcc and finding.status == FindingStatus.RESPONDED,
+            "can_close": is_opcc and finding.status in (FindingStatus.ACCEPTED, FindingStatus.CHALLENGED),
+            "can_correct": is_opcc and finding.status == FindingStatus.CLOSED,
+            "response_form": ResponseForm(),
+            "challenge_form": ChallengeForm(),
+            "close_form": CloseForm(),
+            "correct_form": CorrectionForm(
+                initial={name: getattr(finding, name) for name in findings.PUBLISHED_FIELDS}
+            ),
+        }
+        | forms
+    )
     shown = {
         "response_form": "can_respond",
         "challenge_form": "can_decide",
         "close_form": "can_close",
         "correct_form": "can_correct",
+        "retest_form": "can_schedule_retest",
+        "result_form": "can_decide_retest",
     }
     for name, form in forms.items():
         if not context[shown[name]]:  # the form is not on the page in this state: say why in words
             messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return render(request, "reports/finding_detail.html", context)
+    retest_errors = any(name in forms for name in ("retest_form", "result_form"))
+    context["has_errors"] = retest_errors
+    return render(request, "reports/finding_detail.html", context, status=400 if retest_errors else 200)
+
+
+def _retest_context(request, finding, is_opcc: bool) -> dict:
+    """The re-test part of the page. Force liaison learn of a re-test only from its released result:
+    a planned or undecided one is not there for them at all."""
+    if not is_opcc:
+        return {"retest": retests.released_result(finding)}
+    retest = Retest.objects.filter(finding=finding).select_related("visit__scenario").first()
+    is_coordinator = request.user.has_role(Role.COORDINATOR)
+    suggestion = retests.suggested_result(retest) if retest else None
+    return {
+        "retest": retest,
+        "retest_released": retest is not None and retests.released_result(finding) is not None,
+        "suggestion": suggestion,
+        "can_schedule_retest": is_coordinator and retests.can_schedule(finding),
+        "can_decide_retest": is_coordinator and retest is not None and suggestion is not None,
+        "retest_form": RetestForm(finding=finding) if finding.contact_point_id else None,
+        "result_form": RetestResultForm(
+            initial={"result": retest.result or suggestion.result, "note": retest.result_note}
+            if retest and suggestion
+            else None
+        ),
+    }
 
 
 @role_required(*OPCC_ROLES)
@@ -214,4 +256,53 @@ def you_said_we_did(request):
         .prefetch_related("commitment_areas")
         .order_by("-closed_at", "-pk")
     )
+    # A re-test's result appears only once its quarter is released (`retests.released_result`).
+    checked = retests.released_results(list(published))
+    for finding in published:
+        finding.released_retest = checked.get(finding.pk)
     return render(request, "reports/you_said_we_did.html", {"findings": published})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def finding_retest(request, pk):
+    """Plan a verification visit next quarter. The force is told nothing (see `reports.retests`)."""
+    finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related("contact_point"), pk=pk)
+    if finding.contact_point_id is None:
+        messages.error(request, "Only a finding about one contact point can be re-tested.")
+        return redirect(finding)
+    form = RetestForm(request.POST, finding=finding)
+    if not form.is_valid():
+        return _render_detail(request, finding, retest_form=form)
+    try:
+        retest = retests.schedule_retest(
+            finding=finding, by=request.user, scenario=form.cleaned_data["scenario"],
+            starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"],
+        )  # fmt: skip
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_detail(request, finding, retest_form=form)
+    messages.success(
+        request,
+        f"Re-test planned for {timezone.localtime(retest.visit.starts_at):%-d %B %Y at %H:%M}. "
+        "Book volunteers on it like any visit. The force is not told.",
+    )
+    return redirect(finding)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def finding_retest_result(request, pk):
+    """Record what the re-test found, confirming or changing the suggestion from the questions."""
+    finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
+    retest = get_object_or_404(Retest, finding=finding)
+    form = RetestResultForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, finding, result_form=form)
+    try:
+        retests.record_retest_result(retest=retest, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, in_words(error))
+    else:
+        messages.success(request, "Re-test result saved. The force and the public see it once its quarter is released.")
+    return redirect(finding)

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from scenarios.models import CommitmentArea, ContactPoint
+from visits.forms import VisitForm
 
-from . import findings
+from . import findings, retests
 from .documents import complete_periods
-from .models import AppealGround, AppealStatus, ReportKind
+from .models import AppealGround, AppealStatus, ReportKind, RetestResult
 from .periods import period_label
 
 
@@ -281,3 +282,43 @@ class QuestionnaireHealthForm(forms.Form):
         elif start and end and (end - start).days > self.MAX_DAYS:
             self.add_error("end", "Choose a period of a year or less.")
         return cleaned
+
+
+class RetestForm(VisitForm):
+    """A verification visit at the finding's contact point, next quarter: which scenario, which day and time."""
+
+    def __init__(self, *args, finding, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finding = finding
+        del self.fields["contact_point"]
+        self.fields["scenario"].queryset = retests.retest_scenarios(finding)
+        self.fields["scenario"].label = "Scenario"
+        self.fields["scenario"].help_text = "The same kind of visit as the reports the finding rests on."
+        self.fields["scenario"].initial = retests.usual_scenario(finding)
+        *_ignored, first, last = retests.next_quarter(timezone.localdate())
+        self.fields["day"].help_text = f"In the next quarter: {first:%-d %B} to {last:%-d %B %Y}."
+
+    def clean(self):
+        *_ignored, first, last = retests.next_quarter(timezone.localdate())
+        day = self.cleaned_data.get("day")
+        if day is not None and not first <= day <= last:
+            self.add_error("day", f"Choose a day in the next quarter: {first:%-d %B} to {last:%-d %B %Y}.")
+            return self.cleaned_data
+        self.cleaned_data["contact_point"] = self.finding.contact_point
+        return super().clean()
+
+
+class RetestResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label="What did the re-test find?",
+        choices=RetestResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose fixed, partly fixed or not fixed."},
+    )
+    note = forms.CharField(
+        label="What the re-test found (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The force reads this once the quarter is released. Name nobody and give no visit dates.",
+    )

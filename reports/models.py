@@ -211,6 +211,9 @@ class Finding(Lifecycle, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Claimed by the daily task with a conditional update, so a reminder goes once per response due.
     reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the force was reminded.")
+    review_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When coordinators were reminded to review it, a year after closing."
+    )
     overdue_notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the OPCC was told the response is overdue."
     )
@@ -539,3 +542,77 @@ class ForceFigure(models.Model):
     @property
     def abandoned_share(self) -> float | None:
         return round(100 * self.abandoned / self.calls, 1) if self.calls else None
+
+
+class EvidencePack(models.Model):
+    """What the OPCC puts before the force on an appeal: the result as the force may see it, the report's
+    own times and corrections (`visits.timings`) and the pair's agreement, with no volunteer's identity.
+
+    Kept as plain data when made (the PDF is drawn from it), and seen by the force only once shared.
+    """
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, related_name="evidence_pack")
+    content = models.JSONField(default=dict)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shared_at__isnull=True) | models.Q(shared_by__isnull=False),
+                name="evidence_pack_shared_by_someone",
+                violation_error_message="Say who shared the evidence pack.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence pack for {self.appeal}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+    def file_name(self) -> str:
+        return f"evidence-pack-appeal-{self.appeal_id}.pdf"
+
+
+class RetestResult(models.TextChoices):
+    FIXED = "fixed", "Fixed"
+    PARTLY = "partly", "Partly fixed"
+    NOT_FIXED = "not_fixed", "Not fixed"
+
+
+class Retest(models.Model):
+    """A verification visit: once the OPCC accepts that the force fixed a finding, the same kind of visit at
+    the same contact point, planned next quarter and as secret as any visit, and what it found.
+
+    The force learns of it only from its result, once the quarter of the visit is released
+    (`reports.retests.released_result`).
+    """
+
+    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="retest")
+    visit = models.OneToOneField("visits.Visit", on_delete=models.PROTECT, related_name="retest")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    result = models.CharField(max_length=20, choices=RetestResult.choices, blank=True)
+    result_note = models.TextField(blank=True, help_text="What the re-test found, as the force may read it.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result="") | models.Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="retest_result_decided_by_someone",
+                violation_error_message="Say who decided the re-test's result.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-test of {self.finding}"

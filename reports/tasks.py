@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import findings, rollups, services
+from . import findings, retests, rollups, services
 
 
 @shared_task(name="reports.rollup_submission")
@@ -25,6 +25,12 @@ def rebuild_rollups() -> int:
 def finding_reminders() -> list[int]:
     """Daily: remind the force of responses due soon, and tell the OPCC of overdue ones."""
     return list(findings.send_finding_reminders())
+
+
+@shared_task(name="reports.finding_review_reminders")
+def finding_review_reminders() -> int:
+    """Daily: remind coordinators of closed findings due their yearly review, once each."""
+    return retests.send_review_reminders()
 
 
 @shared_task(name="reports.generate_report")

@@ -18,7 +18,7 @@ from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
 from visits.models import Visit
 
-from . import agreement, charts, dashboard, released, services
+from . import agreement, charts, dashboard, released, retests, services
 from . import force_figures as force_figures_service
 from .forms import ForceFiguresForm, QuestionnaireHealthForm
 from .models import ForceFigure
@@ -28,7 +28,12 @@ from .models import ForceFigure
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
     # Visits nobody may go on as they stand (a volunteer dropped out): the one thing here that cannot wait.
-    return render(request, "reports/coordinator_home.html", {"short_of_a_volunteer": Visit.objects.held().count()})
+    context = {
+        "short_of_a_volunteer": Visit.objects.held().count(),
+        # Closed findings a year on, for their review (the daily task also e-mails coordinators once).
+        "reviews_due": list(retests.reviews_on_home()[:20]),
+    }
+    return render(request, "reports/coordinator_home.html", context)
 
 
 def _chosen(request, quarters: list[dashboard.Quarter]) -> tuple[dashboard.Quarter | None, int | None]:

@@ -14,7 +14,7 @@ from scenarios.models import Scenario
 from volunteers.models import Volunteer
 
 from . import calibration, capture
-from .capture_views import _shown as shown_answer
+from .capture import shown_answer
 from .models import Submission
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -18,7 +20,16 @@ from scenarios.forms import SectionForm
 from scenarios.models import Question, Section
 from volunteers.services import HomeItem
 
-from .models import Answer, Assignment, Submission, SubmissionEvent, SubmissionStatus, VisitStatus
+from .models import (
+    Answer,
+    AnswerChange,
+    Assignment,
+    PageTiming,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+    VisitStatus,
+)
 
 ROLLUP_TASK = "reports.rollup_submission"
 
@@ -74,24 +85,90 @@ def answers_before(submission: Submission, section: Section, saved: dict[int, ob
     return {question_id: value for question_id, value in saved.items() if question_id in ids}
 
 
+REASON_REQUIRED = "reason_required"
+
+
 @transaction.atomic
-def save_section(*, submission: Submission, section: Section, form: SectionForm, partial: bool = False) -> None:
+def save_section(
+    *,
+    submission: Submission,
+    section: Section,
+    form: SectionForm,
+    partial: bool = False,
+    opened_at: datetime | None = None,
+    reason: str = "",
+) -> None:
     """Keep a section's answers. With `partial`, keep whatever is valid even if the page has errors.
 
     Answers to questions hidden by their condition are dropped, so a stale
-    answer never counts.
+    answer never counts. The page's times are kept (`PageTiming`: first opened
+    at `opened_at`, the server's time of serving it, and last saved now). On a
+    report returned for correction, changing an answer needs a `reason`, kept
+    with the answer before and after (`AnswerChange`); without one nothing is
+    saved and a ValidationError with code `REASON_REQUIRED` says so.
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.is_editable:
         raise ValidationError("This report has been sent and can no longer be changed.")
     values = form.partial_values() if partial else form.answer_values()
+    saved = dict(
+        Answer.objects.filter(submission=submission, question__in=form.questions).values_list("question_id", "value")
+    )
+    after: dict[int, object] = {}
+    for question in form.questions:
+        if question.pk in values:
+            after[question.pk] = values[question.pk]
+        elif not partial or not question.is_shown({**form.answers_so_far, **values}):
+            after[question.pk] = None
+        elif question.pk in saved:
+            after[question.pk] = saved[question.pk]
+    changed = [question for question in form.questions if after.get(question.pk) != saved.get(question.pk)]
+    reason = (reason or "").strip()
+    if submission.status == SubmissionStatus.RETURNED and changed and not reason:
+        raise ValidationError(
+            "Say why you changed your answer: the OPCC keeps the reason with the change.", code=REASON_REQUIRED
+        )
     for question in form.questions:
         if question.pk in values:
             Answer.objects.update_or_create(
                 submission=submission, question=question, defaults={"value": values[question.pk]}
             )
-        elif not partial or not question.is_shown({**form.answers_so_far, **values}):
+        elif after.get(question.pk) is None:
             Answer.objects.filter(submission=submission, question=question).delete()
+    now = timezone.now()
+    if submission.status == SubmissionStatus.RETURNED:
+        AnswerChange.objects.bulk_create(
+            AnswerChange(
+                submission=submission, question=question, before=saved.get(question.pk),
+                after=after.get(question.pk), reason=reason, at=now,
+            )
+            for question in changed
+        )  # fmt: skip
+    _keep_page_times(submission, section, opened_at=min(opened_at or now, now), now=now)
+
+
+def _keep_page_times(submission: Submission, section: Section, *, opened_at: datetime, now: datetime) -> None:
+    timing, created = PageTiming.objects.get_or_create(
+        submission=submission, section=section, defaults={"first_opened_at": opened_at, "last_saved_at": now}
+    )
+    if not created:
+        timing.first_opened_at = min(timing.first_opened_at, opened_at)
+        timing.last_saved_at = now
+        timing.save(update_fields=["first_opened_at", "last_saved_at"])
+
+
+def shown_answer(question: Question, value) -> str:
+    """An answer as a person reads it: Yes, an option's label, 1 min 30 s, 3 December 2026."""
+    if value is None:
+        return "—"
+    if question.kind == "duration" and isinstance(value, int):
+        minutes, seconds = divmod(value, 60)
+        return f"{minutes} min {seconds:02d} s"
+    if question.kind == "date":
+        return date_format(date.fromisoformat(value), "j F Y")
+    if isinstance(value, list):
+        return ", ".join(question.answer_text(item) for item in value)
+    return question.answer_text(value)
 
 
 def missing(submission: Submission) -> list[tuple[int, Section]]:

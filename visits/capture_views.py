@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
+from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mysteryshop import audit
 from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
-from mysteryshop.refusals import show_refusal
+from mysteryshop.refusals import in_words, show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.uploads import private_file_response
 from scenarios.forms import SectionForm
@@ -23,7 +25,7 @@ from scenarios.models import CommitmentArea
 
 from . import capture
 from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm, StandardCommentForm
-from .models import Answer, Assignment, Evidence, StandardComment, Submission
+from .models import Answer, Assignment, Evidence, StandardComment, Submission, SubmissionStatus
 
 
 def _own_assignment(request, pk) -> Assignment:
@@ -79,26 +81,64 @@ def report_section(request, pk, number=1):
     before = capture.answers_before(submission, section, saved)
     # A page posted with nothing ticked is still a submission to validate.
     data = request.POST if request.method == "POST" else None
-    form = SectionForm(section, data=data, initial=saved, answers_so_far=before)
+    form = _with_reason(SectionForm(section, data=data, initial=saved, answers_so_far=before), submission)
     if request.method == "POST":
         later = "later" in request.POST
         if later or form.is_valid():
             try:
-                capture.save_section(submission=submission, section=section, form=form, partial=later)
+                capture.save_section(
+                    submission=submission, section=section, form=form, partial=later, **_evidence(request, form)
+                )
             except ValidationError as error:
-                show_refusal(request, error)
+                if error.code != capture.REASON_REQUIRED:
+                    show_refusal(request, error)
+                    return redirect("visits:report-check", pk=pk)
+                form.add_error(REASON_FIELD, error)  # the page comes back with every answer as typed
+            else:
+                if later:
+                    messages.success(request, "Saved. You can come back to it from My visits, on any device.")
+                    return redirect("visits:my-visits")
+                if number < len(pages):
+                    return redirect("visits:report-section", pk=pk, number=number + 1)
                 return redirect("visits:report-check", pk=pk)
-            if later:
-                messages.success(request, "Saved. You can come back to it from My visits, on any device.")
-                return redirect("visits:my-visits")
-            if number < len(pages):
-                return redirect("visits:report-section", pk=pk, number=number + 1)
-            return redirect("visits:report-check", pk=pk)
-    return render(
-        request,
-        "visits/report_section.html",
-        {"assignment": assignment, "submission": submission, "form": form, "number": number, "count": len(pages)},
-    )
+    context = {
+        "assignment": assignment,
+        "submission": submission,
+        "form": form,
+        "number": number,
+        "count": len(pages),
+        "opened": signing.dumps(timezone.now().isoformat(), salt=OPENED_SALT),
+    }
+    return render(request, "visits/report_section.html", context, status=400 if form.errors else 200)
+
+
+# The time a page was served, signed into the page so its first save can keep it as "first opened"
+# (opening a page changes nothing; the volunteer's device clock is never used).
+OPENED_SALT = "visits.report-section.opened"
+REASON_FIELD = "correction_reason"
+
+
+def _with_reason(form: SectionForm, submission: Submission) -> SectionForm:
+    """On a report returned for correction, the page asks why any answer is changed."""
+    if submission.status == SubmissionStatus.RETURNED:
+        form.fields[REASON_FIELD] = forms.CharField(
+            label="If you change an answer on this page, say why",
+            help_text="For example: “I misread the question” or “I checked my notes”. "
+            "The OPCC keeps your reason with the change.",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    return form
+
+
+def _evidence(request, form: SectionForm) -> dict:
+    """When the page was opened (from the signed time in it, if genuine) and the reason for any change."""
+    try:
+        opened_at = datetime.fromisoformat(signing.loads(request.POST.get("opened", ""), salt=OPENED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        opened_at = None
+    return {"opened_at": opened_at, "reason": request.POST.get(REASON_FIELD, "")}
 
 
 @never_cache
@@ -112,26 +152,12 @@ def report_check(request, pk):
     return render(request, "visits/report_check.html", _summary(assignment, submission))
 
 
-def _shown(question, value) -> str:
-    """An answer as a person reads it: Yes, an option's label, 1 min 30 s, 3 December 2026."""
-    if value is None:
-        return "—"
-    if question.kind == "duration" and isinstance(value, int):
-        minutes, seconds = divmod(value, 60)
-        return f"{minutes} min {seconds:02d} s"
-    if question.kind == "date":
-        return date_format(date.fromisoformat(value), "j F Y")
-    if isinstance(value, list):
-        return ", ".join(question.answer_text(item) for item in value)
-    return question.answer_text(value)
-
-
 def _summary(assignment, submission):
     saved = capture.answers(submission)
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         rows = [
-            {"label": question.label, "value": _shown(question, saved[question.pk])}
+            {"label": question.label, "value": capture.shown_answer(question, saved[question.pk])}
             for question in section.questions.all()
             if question.pk in saved
         ]
@@ -298,7 +324,12 @@ def report_autosave(request, pk, number):
     form = SectionForm(
         section, data=request.POST, initial=saved, answers_so_far=capture.answers_before(submission, section, saved)
     )
-    capture.save_section(submission=submission, section=section, form=form, partial=True)
+    try:
+        capture.save_section(
+            submission=submission, section=section, form=form, partial=True, **_evidence(request, form)
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "message": in_words(error)}, status=400)
     return JsonResponse({"saved": True})
 
 

@@ -540,3 +540,61 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"Photo {self.pk}"
+
+
+# --- Evidence for appeals, without tracking ------------------------------------------------
+# Only what the server itself sees: when a page of the questionnaire was first opened and last
+# saved, and what a volunteer changed after a report came back for correction, with their reason.
+# Nothing from the phone (no location, no sound, no device details).
+
+
+class PageTiming(models.Model):
+    """When a page of a report was first opened (the server's time of serving it, signed into the
+    form and kept on its first save) and last saved."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="page_timings")
+    section = models.ForeignKey("scenarios.Section", on_delete=models.PROTECT, related_name="+")
+    first_opened_at = models.DateTimeField()
+    last_saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["section__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "section"],
+                name="page_timing_once_per_page",
+                violation_error_message="This page's times are already kept.",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_saved_at__gte=models.F("first_opened_at")),
+                name="page_timing_saved_after_opened",
+                violation_error_message="A page is saved after it is opened.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} of {self.submission.reference}"
+
+
+class AnswerChange(models.Model):
+    """An answer a volunteer changed after their report was returned for correction, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answer_changes")
+    question = models.ForeignKey("scenarios.Question", on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="answer_change_has_reason",
+                violation_error_message="Say why you changed the answer.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} changed on {self.submission.reference}"

@@ -14,7 +14,16 @@ from mysteryshop.uploads import delete_with_files
 from volunteers.models import Volunteer
 
 from . import capture, services
-from .models import OPEN_STATUSES, Assignment, Conflict, Evidence, Submission, SubmissionEvent, SubmissionStatus
+from .models import (
+    OPEN_STATUSES,
+    AnswerChange,
+    Assignment,
+    Conflict,
+    Evidence,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+)
 
 
 def _iso(value) -> str | None:
@@ -32,7 +41,7 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
     submissions = {
         submission.assignment_id: submission
         for submission in Submission.objects.filter(assignment__volunteer=volunteer).prefetch_related(
-            "answers__question", "evidence", "events"
+            "answers__question", "evidence", "events", "page_timings__section", "answer_changes__question"
         )
     }
     bookings = []
@@ -81,6 +90,24 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
                         {"caption": photo.caption, "uploaded_at": _iso(photo.uploaded_at)}
                         for photo in submission.evidence.all()
                     ],
+                    "page_times": [
+                        {
+                            "page": timing.section.title,
+                            "first_opened_at": _iso(timing.first_opened_at),
+                            "last_saved_at": _iso(timing.last_saved_at),
+                        }
+                        for timing in submission.page_timings.all()
+                    ],
+                    "answers_changed_after_a_return": [
+                        {
+                            "question": change.question.label,
+                            "before": change.before,
+                            "after": change.after,
+                            "reason": change.reason,
+                            "at": _iso(change.at),
+                        }
+                        for change in submission.answer_changes.all()
+                    ],
                 },
             }
         )
@@ -91,6 +118,9 @@ def subject_access_visits(volunteer: Volunteer) -> dict:
             for conflict in Conflict.objects.filter(volunteer=volunteer).select_related("contact_point")
         ],
     }
+
+
+ERASED_REASON = "(removed when the volunteer's details were erased)"
 
 
 def erase_from_visits(volunteer: Volunteer) -> None:
@@ -113,6 +143,8 @@ def erase_from_visits(volunteer: Volunteer) -> None:
     SubmissionEvent.objects.filter(submission__in=recognised, action="excluded").update(
         comment=capture.RECOGNISED_REASON
     )
+    # Their reasons for changing an answer may name someone; that an answer changed stays with the result.
+    AnswerChange.objects.filter(submission__assignment__volunteer=volunteer).update(reason=ERASED_REASON)
     Conflict.objects.filter(volunteer=volunteer).delete()
     for draft in Submission.objects.filter(assignment__volunteer=volunteer, status=SubmissionStatus.DRAFT):
         for photo in draft.evidence.all():

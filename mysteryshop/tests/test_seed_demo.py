@@ -123,3 +123,16 @@ def test_demo_data_has_a_practice_with_a_key_calibrated_volunteers_and_pairs_for
     assert any(row.is_low(kappa_below=0.4, min_pairs=20) for row in rows), "the health page has candidates"
     call_command("seed_demo")
     assert Scenario.objects.filter(practice=True).count() == 1
+
+
+def test_demo_data_has_a_retested_finding_and_an_appeal_with_a_shared_evidence_pack(db, settings):
+    from reports.models import EvidencePack, FindingStatus, Retest
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    retest = Retest.objects.get()
+    assert retest.finding.status == FindingStatus.CLOSED and retest.result
+    assert retest.visit.contact_point == retest.finding.contact_point
+    pack = EvidencePack.objects.get()
+    assert pack.is_shared and pack.content["timings"]["pages"]

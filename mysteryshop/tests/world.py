@@ -74,7 +74,7 @@ def build_world() -> World:
     from django.contrib.auth.tokens import default_token_generator
 
     from mysteryshop.roles import Role
-    from reports import appeals, documents, findings, rollups
+    from reports import appeals, documents, evidence, findings, rollups
     from reports.models import AppealGround, GeneratedReport, GenerationStatus, ReportKind
     from reports.periods import PeriodKind, period_start
     from reports.tests.test_findings import release
@@ -143,6 +143,8 @@ def build_world() -> World:
         ground=AppealGround.SCORING_ERROR,
         explanation="The caller was given a reference number; the report says not.",
     )
+    # Its evidence pack, made by the OPCC and not shared: the force must not reach it.
+    evidence.make_evidence_pack(appeal=o["appeal"], by=coordinator)
     o["answer"] = Answer.objects.filter(submission=o["released_report"]).first()
     o["released_point"] = o["released_report"].assignment.visit.contact_point
     o["released_quarter"] = period_start(PeriodKind.QUARTER, findings.visit_day(o["released_report"]))
@@ -367,12 +369,17 @@ URL_KWARGS = {
     "reports:appeal-detail": _pk("appeal"),
     "reports:appeal-decide": _pk("appeal"),
     "reports:appeal-withdraw": _pk("appeal"),
+    "reports:evidence-pack-make": _pk("appeal"),
+    "reports:evidence-pack-share": _pk("appeal"),
+    "reports:evidence-pack-pdf": _pk("appeal"),
     "reports:finding-detail": _pk("finding"),
     "reports:finding-respond": _pk("finding"),
     "reports:finding-accept": _pk("finding"),
     "reports:finding-challenge": _pk("finding"),
     "reports:finding-close": _pk("finding"),
     "reports:finding-correct": _pk("finding"),
+    "reports:finding-retest": _pk("finding"),
+    "reports:finding-retest-result": _pk("finding"),
     "reports:document-detail": _pk("document"),
     "reports:document-status": _pk("document"),
     "reports:document-make-again": _pk("document"),

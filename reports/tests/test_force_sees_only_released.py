@@ -346,3 +346,63 @@ def test_force_liaison_never_see_practice_or_pilot_reports(client_for, coordinat
         if secret in text
     ]
     assert not leaks, "Force liaison can see practice or pilot reports:\n" + "\n".join(leaks)
+
+
+# --- Re-tests and evidence for appeals (issue 20) ------------------------------------------------
+
+RETEST_DAY = date(2027, 7, 13)
+CORRECTION_REASON = "I misread the question about the reference number."
+
+
+def test_force_liaison_never_see_a_planned_retest_or_timings_outside_a_shared_pack(
+    client_for, coordinator, force_liaison, force_world
+):
+    from reports import evidence, retests
+    from visits.models import AnswerChange, PageTiming
+    from visits.tests.factories import at
+
+    made = force_world["reports"]
+    appealed = force_world["appeal"].submission
+    with time_machine.travel(datetime(2027, 4, 6, 10, tzinfo=LONDON), tick=False):
+        finding = findings.raise_finding(
+            by=coordinator, title="Give a reference number", what_was_found="Not every caller got one.",
+            recommendation="Give one every time.", contact_point=force_world["points"]["A"], cited_reports=made["R"][:1],
+        )  # fmt: skip
+        findings.respond_to_finding(finding=finding, by=force_liaison, response="Done: every caller gets one.")
+        findings.accept_finding(finding=finding, by=coordinator)
+        retest = retests.schedule_retest(
+            finding=finding, by=coordinator, scenario=made["R"][0].assignment.visit.scenario,
+            starts_at=at(RETEST_DAY, 10), ends_at=at(RETEST_DAY, 10, 30),
+        )  # fmt: skip
+        for section in appealed.version.sections.all():
+            PageTiming.objects.create(
+                submission=appealed, section=section, first_opened_at=appealed.submitted_at,
+                last_saved_at=appealed.submitted_at,
+            )  # fmt: skip
+        AnswerChange.objects.create(
+            submission=appealed, question=q(appealed.version, "Were you greeted?"), before=True, after=False,
+            reason=CORRECTION_REASON,
+        )  # fmt: skip
+        evidence.make_evidence_pack(appeal=force_world["appeal"], by=coordinator)
+        client = client_for(force_liaison)
+        found = force_pages(client, force_world)
+        read = {url: page.text for url, page in found.items() if page.status == 200}
+        assert any(finding.title in text for text in read.values()), "the walk reached the re-tested finding"
+        assert any("We greeted." in text for text in read.values()), "and the appeal"
+        pdf_url = reverse("reports:evidence-pack-pdf", args=[force_world["appeal"].pk])
+        assert client.get(pdf_url).status_code == 404
+        shown = []
+        for url, text in read.items():
+            for secret in (CORRECTION_REASON, "First opened", "Evidence pack", "checked out", *day_forms(RETEST_DAY)):
+                if secret in text:
+                    shown.append(f"{url} shows {secret!r}")
+            if re.search(r"re-?test", text, flags=re.IGNORECASE):
+                shown.append(f"{url} mentions a re-test")
+        assert not shown, "\n".join(shown)
+        assert client.get(retest.visit.get_absolute_url()).status_code in (403, 404)
+
+        # Once the OPCC shares the pack, force liaison read it on the appeal's page, and only there.
+        evidence.share_evidence_pack(appeal=force_world["appeal"], by=coordinator)
+        page = client.get(force_world["appeal"].get_absolute_url()).content.decode()
+        assert CORRECTION_REASON in page and "First opened" in page
+        assert client.get(pdf_url).status_code == 200

@@ -92,7 +92,12 @@ document.addEventListener("DOMContentLoaded", () => {
         body: new FormData(form),
         credentials: "same-origin",
       });
-      status.textContent = response.ok ? "Your answers are saved." : "";
+      if (response.ok) {
+        status.textContent = "Your answers are saved.";
+      } else {
+        const reply = await response.json().catch(() => ({}));
+        status.textContent = reply.message ? `Not saved yet: ${reply.message}` : "";
+      }
     } catch {
       status.textContent = "Not saved yet: you seem to be offline. Your answers will be saved when you press a button.";
     }

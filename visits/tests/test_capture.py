@@ -54,7 +54,7 @@ def q(version, label):
     return Question.objects.get(section__version=version, label=label)
 
 
-def fill(client, assignment, *, greeted="yes", reference="yes", minutes="1", seconds="30"):
+def fill(client, assignment, *, greeted="yes", reference="yes", minutes="1", seconds="30", reason=""):
     version = assignment.visit.scenario.questionnaire_version
     page1 = reverse("visits:report-section", args=[assignment.pk, 1])
     client.post(
@@ -65,9 +65,8 @@ def fill(client, assignment, *, greeted="yes", reference="yes", minutes="1", sec
         },
     )
     wait = q(version, "How long did you wait?").pk
-    return client.post(
-        reverse("visits:report-section", args=[assignment.pk, 2]), {f"q_{wait}_0": minutes, f"q_{wait}_1": seconds}
-    )
+    page2 = {f"q_{wait}_0": minutes, f"q_{wait}_1": seconds} | ({"correction_reason": reason} if reason else {})
+    return client.post(reverse("visits:report-section", args=[assignment.pk, 2]), page2)
 
 
 def test_a_volunteer_fills_in_checks_and_sends_a_report(client_for, booked):
@@ -227,7 +226,7 @@ def test_returning_needs_a_comment_and_the_volunteer_can_correct_and_resend(clie
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNED
     volunteer = client_for(assignment.volunteer.user)
-    fill(volunteer, assignment, minutes="3")
+    fill(volunteer, assignment, minutes="3", reason="I checked my notes.")
     volunteer.post(reverse("visits:report-submit", args=[assignment.pk]))
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED

@@ -275,3 +275,23 @@ def test_the_privacy_notice_is_public_and_linked_from_every_page_footer_and_the_
         assert f'href="{notice}"' in client.get(page).content.decode()
     footer = client.get(reverse("home")).content.decode().split("<footer", 1)[1]
     assert f'href="{notice}"' in footer
+
+
+def test_the_export_holds_page_times_and_corrections_and_erasure_removes_the_reasons(client_for, coordinator, reporter):
+    from visits.models import AnswerChange, PageTiming
+    from visits.tests.test_capture import q
+
+    section = reporter.version.sections.order_by("order").first()
+    PageTiming.objects.create(
+        submission=reporter, section=section, first_opened_at=reporter.started_at, last_saved_at=reporter.submitted_at
+    )
+    AnswerChange.objects.create(
+        submission=reporter, question=q(reporter.version, "Were you greeted?"), before=False, after=True,
+        reason="My neighbour PC Dobbs reminded me.",
+    )  # fmt: skip
+    (booking,) = export_of(client_for(coordinator), reporter.assignment.volunteer)["visits"]["bookings"]
+    assert booking["report"]["page_times"][0]["page"] == section.title
+    assert booking["report"]["answers_changed_after_a_return"][0]["reason"] == "My neighbour PC Dobbs reminded me."
+    services.erase(volunteer=reporter.assignment.volunteer, by=coordinator, reason="Asked by letter")
+    change = AnswerChange.objects.get()
+    assert "Dobbs" not in change.reason and (change.before, change.after) == (False, True)
