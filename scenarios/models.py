@@ -861,7 +861,11 @@ class KeyAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "question"], name="key_answer_once_per_question"),
+            models.UniqueConstraint(
+                fields=["scenario", "question"],
+                name="key_answer_once_per_question",
+                violation_error_message="This question already has an expected answer in the key.",
+            ),
         ]
 
     def __str__(self) -> str:

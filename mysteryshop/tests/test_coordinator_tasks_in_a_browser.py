@@ -298,6 +298,8 @@ def test_a_returned_report_reaches_the_volunteer_who_corrects_and_sends_it(brows
     j.press("Correct this report")
     assert "The OPCC asked you to correct this report" in j.page_text()
     j.fill("Minutes", "2")
+    # A change after a return carries the volunteer's reason, kept as evidence for any appeal.
+    j.fill("If you change an answer on this page, say why", "I timed it again from my notes.")
     for _page in range(5):
         if "Check your answers" in j.heading():
             break
