@@ -199,6 +199,8 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
+        if born is None:  # boxes holding only spaces reach here empty
+            raise ValidationError("Enter your date of birth")
         if born.year < 1900:
             raise ValidationError("Date of birth must be a real date")
         today = timezone.localdate()

@@ -182,3 +182,9 @@ def test_the_home_page_invites_people_to_volunteer(client, db, settings):
     for words in ("What it involves", "in pairs", "Who can volunteer", "aged 15 or over", "expenses", "are paid",
                   "about 10 minutes", "questionnaire about 20"):  # fmt: skip
         assert words in content, words
+
+
+def test_date_of_birth_boxes_holding_only_spaces_ask_for_the_date_not_a_server_error(client, db):
+    response = client.post(reverse("volunteers:application-create"), {"date_of_birth_1": "", "date_of_birth_2": " "})
+    assert response.status_code in (200, 400)
+    assert "Enter your date of birth" in response.content.decode()
