@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from mysteryshop.permissions import role_required
-from mysteryshop.refusals import in_words
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import findings, retests
@@ -107,13 +107,14 @@ def _retest_context(request, finding, is_opcc: bool) -> dict:
     retest = Retest.objects.filter(finding=finding).select_related("visit__scenario").first()
     is_coordinator = request.user.has_role(Role.COORDINATOR)
     suggestion = retests.suggested_result(retest) if retest else None
+    can_schedule = is_coordinator and retests.can_schedule(finding)
     return {
         "retest": retest,
         "retest_released": retest is not None and retests.released_result(finding) is not None,
         "suggestion": suggestion,
-        "can_schedule_retest": is_coordinator and retests.can_schedule(finding),
+        "can_schedule_retest": can_schedule,
         "can_decide_retest": is_coordinator and retest is not None and suggestion is not None,
-        "retest_form": RetestForm(finding=finding) if finding.contact_point_id else None,
+        "retest_form": RetestForm(finding=finding) if can_schedule else None,
         "result_form": RetestResultForm(
             initial={"result": retest.result or suggestion.result, "note": retest.result_note}
             if retest and suggestion
@@ -163,7 +164,7 @@ def _act(request, pk, action, success: str, form_class=None, form_name: str = ""
     try:
         action(finding=finding, by=request.user, **extra)
     except ValidationError as error:
-        messages.error(request, in_words(error))
+        show_refusal(request, error)
     else:
         messages.success(request, success)
     return redirect(finding)
@@ -302,7 +303,7 @@ def finding_retest_result(request, pk):
     try:
         retests.record_retest_result(retest=retest, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, in_words(error))
+        show_refusal(request, error)
     else:
         messages.success(request, "Re-test result saved. The force and the public see it once its quarter is released.")
     return redirect(finding)

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
-from mysteryshop.refusals import in_words
+from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import services
@@ -148,7 +148,7 @@ def section_add(request, pk):
             services.add_section(version=version, form=form)
             messages.success(request, "Section added.")
         except ValidationError as error:
-            messages.error(request, in_words(error))
+            show_refusal(request, error)
     else:
         messages.error(request, "Give the section a title.")
     return redirect(version)
@@ -202,7 +202,7 @@ def item_move(request, kind, pk, direction):
     try:
         services.move(item=item, direction=-1 if direction == "up" else 1)
     except ValidationError as error:
-        messages.error(request, in_words(error))
+        show_refusal(request, error)
     version = item.version if kind == "section" else item.section.version
     return redirect(version)
 
@@ -217,7 +217,7 @@ def item_delete(request, kind, pk):
         services.delete_item(item=item)
         messages.success(request, "Deleted.")
     except ValidationError as error:
-        messages.error(request, in_words(error))
+        show_refusal(request, error)
     return redirect(version)
 
 
@@ -322,7 +322,7 @@ def answer_key(request, pk):
         try:
             count = services.save_answer_key(scenario=scenario, values=values, by=request.user)
         except ValidationError as error:
-            messages.error(request, in_words(error))
+            show_refusal(request, error)
         else:
             messages.success(request, f"Answer key saved: {count} expected answers.")
             return redirect(scenario)
@@ -355,7 +355,7 @@ def _act(request, pk, action, success: str, **extra):
     try:
         result = action(scenario=scenario, by=request.user, **extra)
     except ValidationError as error:
-        messages.error(request, in_words(error))
+        show_refusal(request, error)
         return redirect(scenario)
     messages.success(request, success)
     return redirect(result)
