@@ -128,13 +128,16 @@ def save_section(
         raise ValidationError(
             "Say why you changed your answer: the OPCC keeps the reason with the change.", code=REASON_REQUIRED
         )
-    for question in form.questions:
-        if question.pk in values:
-            Answer.objects.update_or_create(
-                submission=submission, question=question, defaults={"value": values[question.pk]}
-            )
-        elif after.get(question.pk) is None:
-            Answer.objects.filter(submission=submission, question=question).delete()
+    # One upsert and one delete for the whole page, however many questions it has.
+    Answer.objects.bulk_create(
+        [Answer(submission=submission, question=question, value=values[question.pk])
+         for question in form.questions if question.pk in values],
+        update_conflicts=True, unique_fields=["submission", "question"], update_fields=["value"],
+    )  # fmt: skip
+    cleared = [
+        question.pk for question in form.questions if question.pk not in values and after.get(question.pk) is None
+    ]
+    Answer.objects.filter(submission=submission, question__in=cleared).delete()
     now = timezone.now()
     if submission.status == SubmissionStatus.RETURNED:
         AnswerChange.objects.bulk_create(

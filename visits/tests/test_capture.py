@@ -471,3 +471,28 @@ def test_each_areas_score_is_weighted_within_that_area():
     )
     assert scores == {"contact": 75.0, "voice": 20.0}
     assert overall == Decimal("44.4")  # (3 + 1) of (4 + 5)
+
+
+def test_saving_a_page_runs_the_same_queries_for_two_questions_or_ten(coordinator):
+    """Autosave runs on every change: a page is one upsert and one delete, not a query per question."""
+    from django.test.utils import CaptureQueriesContext
+
+    from scenarios.forms import SectionForm
+
+    counts = []
+    for size in (2, 10):
+        version = QuestionnaireVersionFactory()
+        section = SectionFactory(version=version, order=1, title="At the desk")
+        questions = [QuestionFactory(section=section, order=n, label=f"Question {n}?") for n in range(1, size + 1)]
+        visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=version))
+        assignment = services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator)
+        with time_machine.travel(visit.starts_at + timedelta(minutes=10), tick=False):
+            submission = capture.start(assignment=assignment, by=assignment.volunteer.user)
+            for answer in ("yes", "no"):  # the second save changes every answer already kept
+                form = SectionForm(section, data={f"q_{q.pk}": answer for q in questions}, answers_so_far={})
+                assert form.is_valid(), form.errors
+                with CaptureQueriesContext(connection) as queries:
+                    capture.save_section(submission=submission, section=section, form=form)
+                counts.append(len(queries))
+        assert [a.value for a in submission.answers.order_by("question__order")] == [False] * size
+    assert counts[:2] == counts[2:], counts
