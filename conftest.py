@@ -402,6 +402,24 @@ def layout_problems(browser) -> list[str]:
     return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
 
 
+def page_gone(element) -> bool:
+    """True once `element`'s page has been replaced. Chromium answers a question about an element of a
+    page it is leaving in several ways (stale element, "node does not belong to the document", ...):
+    any error means the old page has gone, so no wait for the next page can fail on that race."""
+    try:
+        element.is_enabled()
+    except Exception:  # noqa: BLE001 - any failure means the old page has gone
+        return True
+    return False
+
+
+def wait_for_next_page(browser, old_element, timeout: float = PATIENCE) -> None:
+    """Wait until the page holding `old_element` has been replaced by the next one."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout, poll_frequency=0.05).until(lambda _: page_gone(old_element))
+
+
 def wait_for(browser, css: str, timeout: float = PATIENCE):
     """The first element matching `css`, once the page shows it."""
     from selenium.webdriver.support.ui import WebDriverWait

@@ -19,9 +19,8 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import axe_violations, layout_problems
+from conftest import axe_violations, layout_problems, wait_for_next_page
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -178,8 +177,7 @@ class Journey:
         """Click a link or button and wait for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element)
-        # Generous: on a busy shared machine a page can take many seconds; the wait ends as soon as it loads.
-        WebDriverWait(self.driver, 60, poll_frequency=0.05).until(lambda d: _stale(old))
+        wait_for_next_page(self.driver, old)
         if check:
             self.check_page()
 
@@ -257,14 +255,6 @@ def wide_elements(driver) -> list[str]:
         "    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + Math.round(r.right) + '>' + w + ' ' + (e.textContent || '').trim().slice(0, 40));"
         "} return out.slice(0, 8);"
     )
-
-
-def _stale(element) -> bool:
-    try:
-        element.is_enabled()
-    except Exception:  # noqa: BLE001 - any failure means the old page has gone
-        return True
-    return False
 
 
 # --- The questionnaire, answered as a volunteer would ------------------------------------------

@@ -2,10 +2,8 @@
 
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import PATIENCE, accessibility_problems, axe_violations, browser_sign_in, wait_for
+from conftest import accessibility_problems, axe_violations, browser_sign_in, wait_for, wait_for_next_page
 
 
 def submit_code(browser, code: str) -> None:
@@ -60,6 +58,6 @@ def test_the_lockout_page_is_accessible(browser, volunteer):
         browser.find_element("id", "id_password").send_keys("not the password")
         form = browser.find_element("css selector", "main form")
         form.find_element("css selector", "button[type=submit]").click()
-        WebDriverWait(browser, PATIENCE).until(expected_conditions.staleness_of(form))
+        wait_for_next_page(browser, form)
     assert browser.find_element("css selector", "h1").text == "Signing in is paused for now"
     assert axe_violations(browser) == []

@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import accessibility_problems, axe_violations, browser_sign_in, layout_problems
+from conftest import accessibility_problems, axe_violations, browser_sign_in, layout_problems, wait_for_next_page
 from reports import findings
 from reports.models import Retest
 from visits import capture
@@ -33,7 +32,7 @@ def press(driver, text: str) -> None:
     """Press a button and wait for the page it leads to."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    wait_for_next_page(driver, page)
 
 
 def main_text(driver) -> str:
