@@ -116,6 +116,7 @@ ACCESS: dict[str, Access] = {
     "volunteers:expense-export": row(coordinator=OK),
     "volunteers:expense-detail": row(**OWN, **OPCC),
     "volunteers:expense-decide": row(method="POST", coordinator=OK),
+    "volunteers:expense-approve-many": row(method="POST", coordinator=OK),  # nothing ticked: refused in words
     # The owner's claim: corrected if it was not approved, otherwise they are sent back to it with a message.
     "volunteers:expense-correct": row(**OWN),
     "volunteers:receipt-download": row(**OWN, **OPCC),
@@ -220,6 +221,7 @@ ACCESS: dict[str, Access] = {
     "visits:review-queue": row(**OPCC),
     "visits:review-detail": row(**OPCC),
     "visits:review-approve": row(method="POST", coordinator=OK),
+    "visits:review-approve-many": row(method="POST", coordinator=OK),  # nothing ticked: refused in words
     "visits:review-return": row(method="POST", coordinator=OK),
     "visits:answer-review": row(method="POST", coordinator=OK),
     # --- Reports: results, release, findings, scrutiny and panel reports ---------------------------

@@ -16,9 +16,8 @@ from mysteryshop.permissions import role_required
 from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from scenarios.models import ContactPoint, Scenario
-from visits.models import Visit
 
-from . import agreement, charts, dashboard, released, retests, services
+from . import agreement, charts, dashboard, released, retests, services, workload
 from . import force_figures as force_figures_service
 from .forms import ForceFiguresForm, QuestionnaireHealthForm
 from .models import ForceFigure
@@ -28,8 +27,11 @@ from .models import ForceFigure
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
     # Visits nobody may go on as they stand (a volunteer dropped out): the one thing here that cannot wait.
+    needs = workload.coordinator_needs()
     context = {
-        "short_of_a_volunteer": Visit.objects.held().count(),
+        "needs": needs.values(),
+        "safety_alerts": list(workload.open_safety_alerts()[:10]) if needs["alerts"].count else [],
+        "short_of_a_volunteer": needs["held"].count,
         # Closed findings a year on, for their review (the daily task also e-mails coordinators once).
         "reviews_due": list(retests.reviews_on_home()[:20]),
     }

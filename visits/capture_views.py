@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -204,10 +205,33 @@ def report_sent(request, pk):
 @never_cache
 @role_required(*OPCC_ROLES)
 def review_queue(request):
-    reports = Submission.objects.awaiting_review().select_related(
-        "assignment__volunteer", "assignment__visit__contact_point", "assignment__visit__scenario"
+    reports = (
+        Submission.objects.awaiting_review()
+        .with_flags()
+        .select_related("assignment__volunteer", "assignment__visit__contact_point", "assignment__visit__scenario")
     )
     return render(request, "visits/review_queue.html", {"reports": reports})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def review_approve_many(request):
+    """Approve the ticked reports that have no flags, in one go (a flagged report is approved on its own page)."""
+    chosen = [int(value) for value in request.POST.getlist("chosen") if value.isdigit()]
+    if not chosen:
+        messages.error(request, "Tick the reports to approve first.")
+        return redirect("visits:review-queue")
+    approved, not_approved = capture.approve_unflagged(pks=chosen, by=request.user)
+    if approved:
+        they = "It now counts" if approved == 1 else "They now count"
+        messages.success(request, f"{approved} report{pluralize(approved)} approved. {they} towards the results.")
+    if not_approved:
+        messages.warning(
+            request,
+            f"{not_approved} report{pluralize(not_approved)} not approved: already decided, or "
+            "flagged for a closer look. Open a flagged report to approve it on its own.",
+        )
+    return redirect("visits:review-queue")
 
 
 @never_cache

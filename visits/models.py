@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -401,6 +401,20 @@ class SubmissionQuerySet(models.QuerySet):
         # A practice report is compared with its key, not reviewed: it never counts.
         return self.filter(status=SubmissionStatus.SUBMITTED, practice=False).order_by("submitted_at", "pk")
 
+    def with_flags(self):
+        """Each report with what a reviewer must look at before approving it (read by `Submission.flags`)."""
+        return self.annotate(
+            was_corrected=Exists(AnswerChange.objects.filter(submission=OuterRef("pk"))),
+            had_safety_alert=Exists(SafetyAlert.objects.filter(visit=OuterRef("assignment__visit"))),
+            was_recognised=ExpressionWrapper(Q(assignment__recognised_at__isnull=False), output_field=BooleanField()),
+        )
+
+    def unflagged(self):
+        """Reports with nothing for a reviewer to look at first: these may be approved together."""
+        return self.with_flags().filter(
+            low_agreement=False, excluded=False, was_corrected=False, had_safety_alert=False, was_recognised=False
+        )
+
     def in_results(self):
         """Reports that count: approved, and not kept out of the results (a volunteer recognised,
         a result voided on appeal, a practice report, a report on a pilot questionnaire)."""
@@ -452,6 +466,18 @@ class Submission(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+    @property
+    def flags(self) -> list[str]:
+        """What a reviewer must look at before approving, in words (needs `with_flags()`)."""
+        found = [
+            (self.low_agreement, "The two volunteers disagree on many scored questions"),
+            (self.was_recognised, "The volunteer thinks they were recognised"),
+            (self.excluded and not self.was_recognised, "Kept out of the results"),
+            (self.had_safety_alert, "A safety alert was raised on this visit"),
+            (self.was_corrected, "Corrected after being returned"),
+        ]
+        return [words for flagged, words in found if flagged]
 
     @property
     def reference(self) -> str:

@@ -46,6 +46,7 @@ urlpatterns = [
     path("mine/<int:pk>/report/photos/", capture_views.evidence_add, name="evidence-add"),
     path("photos/<int:pk>/", capture_views.evidence_file, name="evidence-file"),
     path("reports/", capture_views.review_queue, name="review-queue"),
+    path("reports/approve/", capture_views.review_approve_many, name="review-approve-many"),
     path("reports/<int:pk>/", capture_views.review_detail, name="review-detail"),
     path("reports/<int:pk>/approve/", capture_views.review_approve, name="review-approve"),
     path("reports/<int:pk>/return/", capture_views.review_return, name="review-return"),

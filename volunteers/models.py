@@ -381,6 +381,11 @@ class TrainingBooking(models.Model):
 # --- Expenses ---------------------------------------------------------------------
 
 
+def pounds(pence: int) -> str:
+    """An amount of money as people write it: £12.50."""
+    return f"£{pence / 100:,.2f}"
+
+
 class ExpenseClaim(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", "Waiting for approval"
@@ -418,7 +423,7 @@ class ExpenseClaim(models.Model):
 
     @property
     def total_display(self) -> str:
-        return f"£{self.total_pence / 100:.2f}"
+        return pounds(self.total_pence)
 
     @property
     def was_corrected(self) -> bool:
@@ -452,7 +457,7 @@ class ExpenseItem(models.Model):
 
     @property
     def amount_display(self) -> str:
-        return f"£{self.amount_pence / 100:.2f}"
+        return pounds(self.amount_pence)
 
 
 def receipt_path(instance, filename):

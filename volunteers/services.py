@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -453,6 +453,24 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
             context={"claim": claim},
         )
     return claim
+
+
+@transaction.atomic
+def approve_expense_claims(*, pks: Iterable[int], by) -> tuple[int, int, int]:
+    """Approve the chosen claims that are still waiting. Returns how many were approved, their total
+    in pence, and how many were not (already decided): pressing the button twice pays each claim once."""
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Only coordinators decide expense claims.")
+    chosen = set(pks)
+    approved = total = 0
+    for claim in ExpenseClaim.objects.filter(pk__in=chosen, state=ExpenseClaim.State.SUBMITTED).order_by("pk"):
+        try:
+            claim = decide_expense_claim(claim=claim, by=by, approve=True)
+        except ValidationError:  # decided by someone else a moment ago
+            continue
+        approved += 1
+        total += claim.total_pence
+    return approved, total, len(chosen) - approved
 
 
 # Apps that link claims to what they were for (visits) carry the link over to a correction.

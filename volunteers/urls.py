@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/expenses/new/", views.expense_create, name="expense-create"),
     path("expenses/", views.expense_list, name="expense-list"),
     path("expenses/export.csv", views.expense_export, name="expense-export"),
+    path("expenses/approve/", views.expense_approve_many, name="expense-approve-many"),
     path("expenses/<int:pk>/", views.expense_detail, name="expense-detail"),
     path("expenses/<int:pk>/decide/", views.expense_decide, name="expense-decide"),
     path("me/expenses/<int:pk>/correct/", views.expense_correct, name="expense-correct"),

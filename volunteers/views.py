@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -40,6 +42,7 @@ from .forms import (
 from .models import (
     Availability,
     ExpenseClaim,
+    ExpenseItem,
     PrivacyNotice,
     Receipt,
     Status,
@@ -48,6 +51,7 @@ from .models import (
     TrainingModule,
     TrainingSession,
     Volunteer,
+    pounds,
 )
 
 
@@ -271,7 +275,7 @@ def expense_create(request):
             items=form.items(),
             receipts=form.cleaned_data["receipts"],
         )
-        messages.success(request, f"Claim sent: £{claim.total_pence / 100:.2f}. A coordinator will look at it.")
+        messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")
         return redirect("volunteers:my-expenses")
     return render(request, "volunteers/expense_form.html", {"form": form})
 
@@ -502,11 +506,34 @@ def expense_list(request):
     claims = ExpenseClaim.objects.select_related("volunteer").prefetch_related("items")
     if state in ExpenseClaim.State.values:
         claims = claims.filter(state=state)
+    pence = ExpenseItem.objects.filter(claim__in=claims).aggregate(pence=Coalesce(Sum("amount_pence"), 0))["pence"]
     return render(
         request,
         "volunteers/expense_list.html",
-        {"claims": claims, "state": state, "states": ExpenseClaim.State.choices},
+        {
+            "claims": claims,
+            "state": state,
+            "states": ExpenseClaim.State.choices,
+            "count": claims.count(),
+            "total": pounds(pence),
+        },
     )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def expense_approve_many(request):
+    """Approve the ticked claims in one go, with their total (a rejection needs a reason, so it is made on its own)."""
+    chosen = [int(value) for value in request.POST.getlist("chosen") if value.isdigit()]
+    if not chosen:
+        messages.error(request, "Tick the claims to approve first.")
+        return redirect("volunteers:expense-list")
+    approved, total, not_approved = services.approve_expense_claims(pks=chosen, by=request.user)
+    if approved:
+        messages.success(request, f"{approved} claim{pluralize(approved)} approved, {pounds(total)} in all.")
+    if not_approved:
+        messages.warning(request, f"{not_approved} claim{pluralize(not_approved)} had already been decided.")
+    return redirect("volunteers:expense-list")
 
 
 @require_POST
