@@ -394,12 +394,35 @@ def axe_violations(browser) -> list[dict]:
     return result
 
 
+# The words in the page's table cells that are split across two lines (a column squeezed to a letter
+# a line). Hyphens, dashes and slashes are places a word may wrap, so each piece between them counts.
+SPLIT_WORDS_SCRIPT = r"""
+const split = [];
+for (const cell of document.querySelectorAll("main th, main td")) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[^\s\-\u2010-\u2015\/]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+      if (lines.size > 1) split.push(match[0]);
+    }
+  }
+}
+return split.slice(0, 5);
+"""
+
+
 def layout_problems(browser) -> list[str]:
-    """Content wider than the viewport means sideways scrolling (WCAG 1.4.10 reflow)."""
+    """Content wider than the viewport means sideways scrolling (WCAG 1.4.10 reflow); a table whose
+    words are split mid-word cannot be read (a column squeezed to a letter a line)."""
     overflow = browser.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
     )
-    return [f"page is {overflow}px wider than the window"] if overflow > 1 else []
+    problems = [f"page is {overflow}px wider than the window"] if overflow > 1 else []
+    split = browser.execute_script(SPLIT_WORDS_SCRIPT)
+    return problems + ([f"words split mid-word in a table: {', '.join(split)}"] if split else [])
 
 
 def page_gone(element) -> bool:

@@ -141,7 +141,9 @@ class Journey:
 
     def choose(self, label: str) -> None:
         """Tick a checkbox or pick a radio button by its label."""
-        element = self.field(label)
+        self.choose_element(self.field(label))
+
+    def choose_element(self, element) -> None:
         if not element.is_selected():
             self.click(element)
 
@@ -214,12 +216,17 @@ class Journey:
             violations = axe_violations(driver)
             assert violations == [], f"{where}: {violations}"
         size = driver.get_window_size()
+
+        def check(how: str) -> None:
+            problems = layout_problems(driver)
+            assert problems == [], f"{where} {how}: {problems}; wide elements: {wide_elements(driver)}"
+
         driver.set_window_size(320, 800)
-        assert layout_problems(driver) == [], f"{where} at 320 px: {wide_elements(driver)}"
+        check("at 320 px")
         driver.execute_script("document.documentElement.style.fontSize = '200%';")  # text at 200%: phone, desktop
-        assert layout_problems(driver) == [], f"{where} at 320 px, text at 200%: {wide_elements(driver)}"
+        check("at 320 px, text at 200%")
         driver.set_window_size(1280, 900)
-        assert layout_problems(driver) == [], f"{where} with text at 200%: {wide_elements(driver)}"
+        check("with text at 200%")
         driver.execute_script("document.documentElement.style.fontSize = '';")
         driver.set_window_size(size["width"], size["height"])
 

@@ -241,21 +241,23 @@ def test_a_coordinator_sees_why_each_volunteer_cannot_go_and_books_who_can(brows
 # --- Returning a report, and the volunteer seeing it (item 2) ---------------------------------------------
 
 
-def a_sent_report():
+def a_sent_report(first_name="Margaret", last_name="Hughes", place="Hanley Police Station"):
     """A front desk visit an hour ago, on the starter questionnaire, and the volunteer's report sent."""
-    from scenarios.models import Channel
+    from scenarios.models import Channel, QuestionnaireVersion
     from scenarios.services import load_starter_questionnaires
     from scenarios.tests.factories import ContactPointFactory
     from visits import capture, services
     from visits.models import Answer, Assignment, Visit, VisitStatus
     from visits.tests.factories import approved_scenario, ready_volunteer
 
-    version = next(v for v in load_starter_questionnaires() if v.questionnaire.channel == Channel.FRONT_DESK)
+    version = QuestionnaireVersion.objects.filter(questionnaire__channel=Channel.FRONT_DESK).first() or next(
+        v for v in load_starter_questionnaires() if v.questionnaire.channel == Channel.FRONT_DESK
+    )
     scenario = approved_scenario(channel=Channel.FRONT_DESK, questionnaire_version=version, title="Lost purse")
-    volunteer = ready_volunteer(first_name="Margaret", last_name="Hughes")
+    volunteer = ready_volunteer(first_name=first_name, last_name=last_name)
     starts = timezone.now() - timedelta(hours=1)
     visit = Visit.objects.create(
-        scenario=scenario, contact_point=ContactPointFactory(name="Hanley Police Station"), starts_at=starts,
+        scenario=scenario, contact_point=ContactPointFactory(name=place), starts_at=starts,
         ends_at=starts + timedelta(minutes=30), status=VisitStatus.CONFIRMED, created_by=scenario.author,
     )  # fmt: skip
     blocked_from, blocked_until = Assignment.block_for(visit)
@@ -310,3 +312,52 @@ def test_a_returned_report_reaches_the_volunteer_who_corrects_and_sends_it(brows
     j.visit("/visits/mine/")
     assert "Reports to correct" not in j.page_text()
     assert "the OPCC is checking it" in j.page_text()
+
+
+# --- What needs the coordinator, and approving several at once (issue 19) ------------------------------------
+
+
+def tick(j: Journey, name: str) -> None:
+    """Tick the box whose label, as a screen reader reads it, is `name` (sighted people read "Approve" in its row)."""
+    label = j.driver.find_element(By.XPATH, f"//main//label[normalize-space()='{name}']")
+    j.choose_element(j.driver.find_element(By.ID, label.get_attribute("for")))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_coordinator_sees_what_needs_them_and_approves_several_at_once(
+    browser, browser_without_javascript, javascript
+):
+    from volunteers import services as volunteer_services
+    from volunteers.models import ExpenseClaim
+
+    first, second = a_sent_report(), a_sent_report("Ann", "Jones", "Longton Police Station")
+    for n, pence in enumerate((1250, 480), start=1):
+        volunteer_services.create_expense_claim(
+            volunteer=first.volunteer, purpose=f"Parking {n}", items=[{"kind": "parking", "amount_pence": pence}]
+        )
+    j = Journey(browser)
+    coordinator = staff()
+    coordinator.size = PHONE
+    if not javascript:
+        coordinator.driver = browser_without_javascript
+    j.sign_in(coordinator)
+    j.visit("/reports/coordinator/")
+    needs = j.driver.find_element(By.CSS_SELECTOR, "[aria-labelledby=needs-you]").text
+    assert "2\nReports waiting for review" in needs and "2\nExpense claims to decide: £17.30 in all" in needs
+
+    j.follow("Reports waiting for review")
+    sent = timezone.localtime(second.submission.submitted_at)
+    tick(j, f"Approve the report sent {sent:%-d %b %Y %H:%M} by Ann Jones")
+    j.press("Approve the ticked reports")
+    assert "1 report approved. It now counts towards the results." in j.message()
+    assert second.submission.__class__.objects.get(pk=second.submission.pk).status == "approved"
+    assert first.submission.__class__.objects.get(pk=first.submission.pk).status == "submitted"
+
+    j.visit("/reports/coordinator/")
+    j.follow("Expense claims to decide")
+    assert "2 claims, £17.30 in all" in j.page_text()
+    for n, amount in ((1, "£12.50"), (2, "£4.80")):
+        tick(j, f"Approve Parking {n}, {amount}, from Margaret Hughes")
+    j.press("Approve the ticked claims")
+    assert "2 claims approved, £17.30 in all." in j.message()
+    assert set(ExpenseClaim.objects.values_list("state", flat=True)) == {"approved"}

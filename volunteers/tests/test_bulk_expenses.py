@@ -30,7 +30,9 @@ def test_the_waiting_claims_show_their_total_and_a_box_to_tick_each(client_for, 
     page = client_for(coordinator).get(LIST).content.decode()
     assert "3 claims, £18.20 in all" in page
     assert page.count('name="chosen"') == 3
-    assert "Approve Parking 1, £12.50, from" in page, "each box has a label naming the claim"
+    assert 'Approve<span class="visually-hidden"> Parking 1, £12.50, from' in page, (
+        "each box has a label naming the claim"
+    )
     assert "Approve the ticked claims" in page
 
 
