@@ -121,6 +121,7 @@ ACCESS: dict[str, Access] = {
     "volunteers:expense-correct": row(**OWN),
     "volunteers:receipt-download": row(**OWN, **OPCC),
     "volunteers:volunteer-list": row(**OPCC),
+    "volunteers:volunteer-list-export": row(coordinator=OK),
     "volunteers:volunteer-detail": row(**OPCC),
     "volunteers:volunteer-transition": row(method="POST", **OPCC),
     "volunteers:volunteer-export": row(coordinator=OK),
@@ -173,6 +174,7 @@ ACCESS: dict[str, Access] = {
     "scenarios:suggestion-create": row(**STAFF),
     # --- Visits: the schedule is the OPCC's; a volunteer sees only their own bookings -------------
     "visits:visit-list": row(**OPCC),
+    "visits:visit-export": row(**OPCC),
     "visits:visit-create": row(coordinator=OK),
     "visits:visit-detail": row(**OPCC),
     "visits:visit-edit": row(coordinator=OK),

@@ -41,6 +41,4 @@ def audit_log(request):
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "mysteryshop/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "mysteryshop/audit_log.html", {"form": form, "page": page})

@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("", views.visit_list, name="visit-list"),
+    path("schedule.csv", views.visit_export, name="visit-export"),
     path("new/", views.visit_create, name="visit-create"),
     path("<int:pk>/", views.visit_detail, name="visit-detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit-edit"),

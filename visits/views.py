@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.spreadsheets import csv_response
 from scenarios.models import IN_PERSON_CHANNELS
 from volunteers.forms import ExpenseClaimForm
 from volunteers.models import Volunteer
@@ -40,22 +42,71 @@ def _schedule(request):
 
 # --- The schedule (OPCC staff only) ---------------------------------------------------------
 
+VISITS_PER_PAGE = 50
+
 
 @never_cache
 @role_required(*OPCC_ROLES)
 def visit_list(request):
+    """One page of visits at a time. The page is cut first and its booked places counted after, so the
+    page costs the same with a hundred past visits or twenty thousand (bench/test_bench_lists.py)."""
+    show, visits = _listed(request, _schedule(request).select_related("scenario", "contact_point"))
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = [visit.pk for visit in page]
+    places = Assignment.objects.active().filter(visit__in=on_page).order_by().values("visit")
+    booked = dict(places.annotate(n=Count("pk")).values_list("visit", "n"))
+    for visit in page:
+        visit.booked = booked.get(visit.pk, 0)
+    context = {
+        "page": page,
+        "show": show,
+        "held": set(Visit.objects.held().filter(pk__in=on_page).values_list("pk", flat=True)),
+        "held_count": Visit.objects.held().count(),
+    }
+    return render(request, "visits/visit_list.html", context)
+
+
+def _listed(request, visits):
+    """The visits of the list's tab (`show`): upcoming (the default), short of a volunteer, or past."""
     show = request.GET.get("show", "upcoming")
-    visits = _schedule(request).select_related("scenario", "contact_point").with_booked()
-    held = set(Visit.objects.held().values_list("pk", flat=True))
     now = timezone.now()
     if show == "short":
-        visits = visits.filter(pk__in=held)
-    elif show == "past":
-        visits = visits.filter(starts_at__lt=now).order_by("-starts_at")
-    else:
-        show, visits = "upcoming", visits.filter(starts_at__gte=now)
-    context = {"visits": visits[:200], "show": show, "held": held, "held_count": len(held)}
-    return render(request, "visits/visit_list.html", context)
+        return "short", visits.filter(pk__in=Visit.objects.held().values("pk")).order_by("starts_at", "pk")
+    if show == "past":
+        return "past", visits.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
+    return "upcoming", visits.filter(starts_at__gte=now).order_by("starts_at", "pk")
+
+
+@never_cache
+@role_required(*OPCC_ROLES)
+def visit_export(request):
+    """The list's visits as a spreadsheet, every one of them (not a page): confidential, and recorded."""
+    show, visits = _listed(request, _schedule(request).select_related("scenario", "contact_point"))
+    visits = visits.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.active().select_related("volunteer"), to_attr="booked")
+    )
+    held = set(Visit.objects.held().values_list("pk", flat=True))
+    header = ["Day", "Starts", "Ends", "Contact point", "Channel", "Scenario", "Status", "Volunteers needed",
+              "Volunteers booked", "Short of a volunteer"]  # fmt: skip
+    rows = [header] + [
+        [
+            f"{timezone.localtime(visit.starts_at):%Y-%m-%d}",
+            f"{timezone.localtime(visit.starts_at):%H:%M}",
+            f"{timezone.localtime(visit.ends_at):%H:%M}",
+            visit.contact_point.name,
+            visit.contact_point.get_channel_display(),
+            visit.scenario.title,
+            visit.get_status_display(),
+            visit.scenario.volunteers_needed,
+            "; ".join(str(assignment.volunteer) for assignment in visit.booked),
+            "Yes" if visit.pk in held else "",
+        ]
+        for visit in visits
+    ]
+    audit.record(
+        AuditAction.EXPORTED, request=request, object_type="visits.visit", description=f"visit schedule CSV ({show})"
+    )
+    return csv_response(rows, filename=f"visits-{show}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @role_required(Role.COORDINATOR)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/expenses/<int:pk>/correct/", views.expense_correct, name="expense-correct"),
     path("receipts/<int:pk>/", views.receipt_download, name="receipt-download"),
     path("", views.volunteer_list, name="volunteer-list"),
+    path("volunteers.csv", views.volunteer_list_export, name="volunteer-list-export"),
     path("<int:pk>/", views.volunteer_detail, name="volunteer-detail"),
     path("<int:pk>/status/", views.volunteer_transition, name="volunteer-transition"),
     path("<int:pk>/export/", views.volunteer_export, name="volunteer-export"),
