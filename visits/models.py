@@ -181,7 +181,11 @@ class Visit(Lifecycle, models.Model):
                 violation_error_message="The visit must end after it starts.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            # The visit list pages by time, both ways (upcoming and past): a page is read off the index.
+            models.Index(fields=["starts_at", "id"], name="visit_starts_at_id"),
+        ]
 
     def __str__(self) -> str:
         return (
