@@ -106,7 +106,7 @@ def test_bench_the_past_visits_list_stays_flat(transactional_db, client):
         page, plain, old = results[size]
         spent = []
 
-        def clock(execute, sql, params, many, context):
+        def clock(execute, sql, params, many, context, spent=spent):
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
