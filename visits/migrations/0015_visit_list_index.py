@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0006_calibration_key_answer_message'),
-        ('visits', '0014_evidence_page_timings_and_answer_changes'),
+        ("scenarios", "0006_calibration_key_answer_message"),
+        ("visits", "0014_evidence_page_timings_and_answer_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['starts_at', 'id'], name='visit_starts_at_id'),
+            model_name="visit",
+            index=models.Index(fields=["starts_at", "id"], name="visit_starts_at_id"),
         ),
     ]
