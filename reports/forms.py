@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from scenarios.models import CommitmentArea, ContactPoint
@@ -35,9 +37,16 @@ class CitedReportField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, report):
         visit = report.assignment.visit
         score = f"{report.overall_score}%" if report.overall_score is not None else "no score"
-        return (
-            f"{timezone.localtime(visit.starts_at):%-d %B %Y} · {visit.contact_point.name} · "
-            f"{visit.contact_point.get_channel_display()} · {score}"
+        # The report opens in a new tab, so what is ticked here is not lost (the link says so).
+        return format_html(
+            '{} · {} · {} · {} <a href="{}" target="_blank" rel="noopener">read the report'
+            '<span class="visually-hidden"> {}</span> (opens in a new tab)</a>',
+            f"{timezone.localtime(visit.starts_at):%-d %B %Y}",
+            visit.contact_point.name,
+            visit.contact_point.get_channel_display(),
+            score,
+            reverse("visits:review-detail", args=[report.pk]),
+            report.reference,
         )
 
 

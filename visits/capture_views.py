@@ -24,7 +24,7 @@ from mysteryshop.uploads import private_file_response
 from scenarios.forms import SectionForm
 from scenarios.models import CommitmentArea
 
-from . import capture
+from . import capture, redaction
 from .forms import AnswerReviewForm, EvidenceForm, ReturnReportForm, StandardCommentForm
 from .models import Answer, Assignment, Evidence, StandardComment, Submission, SubmissionStatus
 
@@ -158,7 +158,7 @@ def _summary(assignment, submission):
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         rows = [
-            {"label": question.label, "value": capture.shown_answer(question, saved[question.pk])}
+            {"question": question, "label": question.label, "value": capture.shown_answer(question, saved[question.pk])}
             for question in section.questions.all()
             if question.pk in saved
         ]
@@ -244,13 +244,55 @@ def review_detail(request, pk):
         pk=pk,
     )
     text_answers = submission.answers.filter(question__kind="text").select_related("question")
-    context = _summary(submission.assignment, submission) | {
-        "return_form": ReturnReportForm(),
-        "text_answers": [
-            (answer, AnswerReviewForm(instance=answer, prefix=f"a{answer.pk}")) for answer in text_answers
-        ],
-    }
+    context = _summary(submission.assignment, submission) | {"return_form": ReturnReportForm()}
+    context |= _beside_partner(submission, context["pages"])
+    # The box starts as the volunteer's words with names, numbers and addresses masked, to check and
+    # edit; nothing reaches the force until a reviewer saves it, and saved text is never replaced.
+    names = [word for name in context["pair_names"] for word in name.split()]
+    context["text_answers"] = [
+        (
+            answer,
+            AnswerReviewForm(
+                instance=answer,
+                prefix=f"a{answer.pk}",
+                initial={} if answer.redacted_text else {"redacted_text": redaction.mask(str(answer.value), names)},
+            ),
+        )
+        for answer in text_answers
+    ]
     return render(request, "visits/review_detail.html", context)
+
+
+def _beside_partner(submission: Submission, pages: list[dict]) -> dict:
+    """The partner's sent report's answers beside this one's, row by row, and where the two differ.
+    Free text is shown but never counted as a difference (two people never write the same words)."""
+    assignments = submission.assignment.visit.assignments.active().select_related("volunteer")
+    pair_names = [f"{a.volunteer.first_name} {a.volunteer.last_name}" for a in assignments]
+    partner = (
+        Submission.objects.filter(assignment__in=[a.pk for a in assignments])
+        .exclude(pk=submission.pk)
+        .select_related("assignment__volunteer")
+        .first()
+    )
+    if partner is None or partner.status == SubmissionStatus.DRAFT:
+        return {"partner": None, "partner_waiting": partner is not None, "pair_names": pair_names}
+    theirs = capture.answers(partner)
+    mine = capture.answers(submission)
+    compared = differ = 0
+    first = None
+    for page in pages:
+        for row in page["rows"]:
+            question = row["question"]
+            row["partner"] = capture.shown_answer(question, theirs.get(question.pk))
+            if question.kind == "text":
+                continue
+            compared += 1
+            row["differs"] = theirs.get(question.pk) != mine.get(question.pk)
+            if row["differs"]:
+                differ += 1
+                first = first or row
+                row["first_difference"] = row is first
+    return {"partner": partner, "compared": compared, "differ": differ, "pair_names": pair_names}
 
 
 @require_POST

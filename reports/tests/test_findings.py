@@ -485,6 +485,10 @@ def test_the_form_offers_only_approved_reports_from_released_quarters(
     point = released_report.assignment.visit.contact_point
     content = client.get(reverse("reports:finding-create"), {"contact_point": point.pk}).content.decode()
     assert f'value="{released_report.pk}"' in content and point.name in content
+    # Each report to cite opens in a new tab for the coordinator to read, without losing what is ticked.
+    review = reverse("visits:review-detail", args=[released_report.pk])
+    assert f'<a href="{review}" target="_blank" rel="noopener">read the report' in content
+    assert "(opens in a new tab)" in content
 
 
 def test_a_coordinator_raises_a_finding_on_the_page(client_for, coordinator, released_report):

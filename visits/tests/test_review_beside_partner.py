@@ -1,0 +1,105 @@
+"""The reviewer's page: the partner's answers beside this report's, the differences marked in words, the
+redaction box starting from the volunteer's words with identifying details masked; the same queries
+whatever the number of questions. And a finding's reports to cite each open for the coordinator."""
+
+from datetime import timedelta
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scenarios.models import QuestionType
+from scenarios.tests.factories import QuestionFactory, QuestionnaireVersionFactory, SectionFactory
+from visits import capture, services
+from visits.models import Answer, Submission
+
+from .factories import approved_scenario, make_visit, ready_volunteer
+from .test_capture import booked, fill  # noqa: F401 (booked is a fixture)
+
+
+def send(client_for, assignment, **answers):
+    client = client_for(assignment.volunteer.user)
+    fill(client, assignment, **answers)
+    client.post(reverse("visits:report-submit", args=[assignment.pk]))
+    return Submission.objects.get(assignment=assignment)
+
+
+def test_the_partners_answers_show_beside_with_the_differences_in_words(client_for, booked, coordinator):  # noqa: F811
+    _visit, (first, second) = booked
+    mine = send(client_for, first, greeted="yes", minutes="1")
+    send(client_for, second, greeted="yes", minutes="4")
+    page = client_for(coordinator).get(reverse("visits:review-detail", args=[mine.pk])).content.decode()
+    assert "The two reports differ on <strong>1 of 3</strong> answers" in page
+    assert 'href="#first-difference"' in page and 'id="first-difference"' in page
+    assert page.count(">Differs</strong>") == 1
+    assert "This report: 1 min 30 s" in page and "Partner: 4 min 30 s" in page
+    assert f"{second.volunteer}&#x27;s report" in page or f"{second.volunteer}'s report" in page
+
+
+def test_a_partner_who_has_not_sent_is_waited_for_and_their_draft_never_shown(client_for, booked, coordinator):  # noqa: F811
+    _visit, (first, second) = booked
+    mine = send(client_for, first)
+    fill(client_for(second.volunteer.user), second, minutes="9")  # saved, not sent
+    page = client_for(coordinator).get(reverse("visits:review-detail", args=[mine.pk])).content.decode()
+    assert "The partner has not sent their report yet" in page
+    assert "9 min" not in page and "Partner:" not in page
+
+
+def test_the_redaction_box_starts_masked_and_never_replaces_saved_text(client_for, booked, coordinator):  # noqa: F811
+    _visit, (first, second) = booked
+    mine = send(client_for, first)
+    text = (
+        mine.answers.get(question__label="Anything else?")
+        if mine.answers.filter(question__label="Anything else?").exists()
+        else None
+    )
+    if text is None:
+        question = mine.version.sections.get(order=2).questions.get(label="Anything else?")
+        text = Answer.objects.create(submission=mine, question=question, value="")
+    name = first.volunteer.first_name
+    Answer.objects.filter(pk=text.pk).update(
+        value=f"PC Smith helped {name} and me; call 07700 900123 or jo@example.org"
+    )
+    url = reverse("visits:review-detail", args=[mine.pk])
+    client = client_for(coordinator)
+    page = client.get(url).content.decode()
+    assert "PC [removed] helped [removed] and me; call [removed] or [removed]</textarea>" in page
+    client.post(
+        reverse("visits:answer-review", args=[text.pk]),
+        {f"a{text.pk}-notable": "", f"a{text.pk}-redacted_text": "My own words"},
+    )
+    text.refresh_from_db()
+    assert text.redacted_text == "My own words"
+    assert "My own words</textarea>" in client.get(url).content.decode()
+
+
+def a_pair_report(coordinator, questions: int) -> Submission:
+    version = QuestionnaireVersionFactory()
+    section = SectionFactory(version=version, order=1, title="At the desk")
+    made = [QuestionFactory(section=section, order=n, label=f"Question {n}?") for n in range(1, questions + 1)]
+    QuestionFactory(
+        section=section, order=questions + 1, kind=QuestionType.TEXT, label="Anything else?", required=False
+    )
+    visit = make_visit(coordinator=coordinator, scenario=approved_scenario(questionnaire_version=version))
+    assignments = [services.assign(visit=visit, volunteer=ready_volunteer(), by=coordinator) for _ in range(2)]
+    reports = []
+    with time_machine.travel(visit.starts_at + timedelta(minutes=10), tick=False):
+        for assignment in assignments:
+            report = capture.start(assignment=assignment, by=assignment.volunteer.user)
+            Answer.objects.bulk_create([Answer(submission=report, question=q, value=q.order % 2 == 0) for q in made])
+            reports.append(capture.submit(submission=report, by=assignment.volunteer.user))
+    return reports[0]
+
+
+def test_the_review_page_runs_the_same_queries_for_few_questions_or_many(client_for, coordinator):
+    counts = []
+    for questions in (2, 12):
+        report = a_pair_report(coordinator, questions)
+        client = client_for(coordinator)
+        client.get(reverse("visits:review-detail", args=[report.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("visits:review-detail", args=[report.pk])).content.decode()
+        assert f"differ on <strong>0 of {questions}</strong>" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
