@@ -21,9 +21,7 @@ TITLES = (
     "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr",
 )  # fmt: skip
 # A title, then a collar number or one or two capitalised words: the title stays, what follows goes.
-TITLED = re.compile(
-    r"\b(?P<title>(?:" + "|".join(TITLES) + r")\.?)\s+(?:\d{2,6}\b|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
-)
+TITLED = re.compile(r"\b(?P<title>(?:" + "|".join(TITLES) + r")\.?)\s+(?:\d{2,6}\b|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
 
 
 def mask(text: str, names: Iterable[str] = ()) -> str:
