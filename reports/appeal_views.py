@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +34,7 @@ def appeal_list(request):
         .listed(request.GET.get("show", ""), today)
     )
     context = {
-        "appeals": shown,
+        "appeals": Paginator(shown, 50).get_page(request.GET.get("page")),
         "show": show,
         "today": today,
         "filters": [("", "All appeals"), ("overdue", "Overdue decisions"), *AppealStatus.choices],

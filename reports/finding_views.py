@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +28,7 @@ from .forms import (
 from .models import Finding, FindingStatus, Retest
 
 FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
+LIST_PAGE_SIZE = 50
 LIST_FILTERS = [("", "All findings"), ("overdue", "Overdue responses"), *FindingStatus.choices]
 
 
@@ -39,7 +41,7 @@ def finding_list(request):
         .listed(request.GET.get("show", ""), today)
     )
     context = {
-        "findings": shown,
+        "findings": Paginator(shown, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
         "show": show,
         "show_label": dict(LIST_FILTERS)[show],
         "filters": LIST_FILTERS,

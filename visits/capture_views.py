@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -210,7 +211,8 @@ def review_queue(request):
         .with_flags()
         .select_related("assignment__volunteer", "assignment__visit__contact_point", "assignment__visit__scenario")
     )
-    return render(request, "visits/review_queue.html", {"reports": reports})
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "visits/review_queue.html", {"reports": page, "waiting": page.paginator.count})
 
 
 @require_POST

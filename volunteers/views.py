@@ -549,7 +549,7 @@ def expense_list(request):
         request,
         "volunteers/expense_list.html",
         {
-            "claims": claims,
+            "claims": Paginator(claims, 50).get_page(request.GET.get("page")),
             "state": state,
             "states": ExpenseClaim.State.choices,
             "count": claims.count(),
