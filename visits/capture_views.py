@@ -21,6 +21,7 @@ from mysteryshop.models import AuditAction
 from mysteryshop.permissions import role_required
 from mysteryshop.refusals import in_words, show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
+from mysteryshop.ticks import ticked
 from mysteryshop.uploads import private_file_response
 from scenarios.forms import SectionForm
 from scenarios.models import CommitmentArea
@@ -219,7 +220,7 @@ def review_queue(request):
 @role_required(Role.COORDINATOR)
 def review_approve_many(request):
     """Approve the ticked reports that have no flags, in one go (a flagged report is approved on its own page)."""
-    chosen = [int(value) for value in request.POST.getlist("chosen") if value.isdigit()]
+    chosen = ticked(request, "chosen")
     if not chosen:
         messages.error(request, "Tick the reports to approve first.")
         return redirect("visits:review-queue")

@@ -21,6 +21,7 @@ from mysteryshop.refusals import show_refusal
 from mysteryshop.roles import OPCC_ROLES, Role
 from mysteryshop.signin import client_address
 from mysteryshop.spreadsheets import csv_response
+from mysteryshop.ticks import ticked
 from mysteryshop.uploads import private_file_response
 
 from . import services
@@ -518,7 +519,7 @@ def training_detail(request, pk):
 def training_invite(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     chosen = Volunteer.objects.filter(
-        pk__in=request.POST.getlist("volunteers"), status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]
+        pk__in=ticked(request, "volunteers"), status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]
     )
     count = services.invite(session=session, volunteers=chosen, by=request.user)
     messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
@@ -529,7 +530,7 @@ def training_invite(request, pk):
 @role_required(Role.COORDINATOR)
 def training_attendance(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
-    attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+    attended = ticked(request, "attended")
     try:
         services.record_attendance(session=session, attended_ids=attended, by=request.user)
         messages.success(request, "Attendance saved.")
@@ -562,7 +563,7 @@ def expense_list(request):
 @role_required(Role.COORDINATOR)
 def expense_approve_many(request):
     """Approve the ticked claims in one go, with their total (a rejection needs a reason, so it is made on its own)."""
-    chosen = [int(value) for value in request.POST.getlist("chosen") if value.isdigit()]
+    chosen = ticked(request, "chosen")
     if not chosen:
         messages.error(request, "Tick the claims to approve first.")
         return redirect("volunteers:expense-list")

@@ -141,3 +141,19 @@ def test_cancelling_refuses_get_and_someone_elses_place_stays(client_for, volunt
     response = client_for(other_volunteer).post(reverse("volunteers:training-cancel", args=[session.pk]), follow=True)
     assert "not booked on this session" in response.content.decode()
     assert TrainingBooking.objects.get(session=session).booked_at is not None
+
+
+def test_nonsense_in_a_list_of_ticked_boxes_is_ignored_never_a_server_error(client_for, coordinator, volunteer):
+    """Every page where boxes are ticked (invitations, attendance, approving several) reads them one way."""
+    session = TrainingSessionFactory()
+    own = Volunteer.objects.get(user=volunteer)
+    client = client_for(coordinator)
+    posts = [
+        (reverse("volunteers:training-invite", args=[session.pk]), "volunteers"),
+        (reverse("volunteers:training-attendance", args=[session.pk]), "attended"),
+        (reverse("volunteers:expense-approve-many"), "chosen"),
+        (reverse("visits:review-approve-many"), "chosen"),
+    ]
+    for url, name in posts:
+        response = client.post(url, {name: ["abc", "-1", "1e3", "", str(own.pk)]})
+        assert response.status_code == 302, (url, response.status_code)
