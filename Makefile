@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format assets install migrate up bench clean screenshots lock
+.PHONY: demo test test-fast lint format assets install migrate up bench clean screenshots lock messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) static/vendor/.built
+install: $(STAMP) static/vendor/.built locale/cy/LC_MESSAGES/django.mo
+
+# Translations: `make messages` gathers every marked string into locale/cy/LC_MESSAGES/django.po to
+# translate; install compiles it (Debian's gettext). docs/welsh.md says how.
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l cy --ignore=.venv --ignore=node_modules --ignore=static --no-location --no-obsolete
 
 # Front-end packages come from the npm registry, pinned in package-lock.json,
 # and are copied into static/vendor: no CDN at run time. A minified file that names its

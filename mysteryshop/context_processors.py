@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 
 from .roles import Role
 
@@ -26,3 +28,19 @@ def roles(request):
 def _verified(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
+
+
+def languages(request):
+    """The page's language for `<html lang>`, and, when the scheme offers Welsh, the same page in the other
+    language (GOV.UK's language switch: the other language's name, written in that language)."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    welsh = current == "cy"
+    context = {"page_lang": "cy" if welsh else "en-GB", "other_language": None}
+    if settings.MYSTERYSHOP_WELSH and request is not None:
+        other = "en-gb" if welsh else "cy"
+        context["other_language"] = {
+            "name": "English" if welsh else "Cymraeg",
+            "lang": "en-GB" if welsh else "cy",
+            "url": translate_url(request.get_full_path(), other),
+        }
+    return context

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # Anything the site serves that is not a page (receipts, photos, reports, exports) runs nothing.
     "mysteryshop.middleware.SandboxedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language comes from its address only: /cy/... is Welsh, anything else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # In the demo (no MYSTERYSHOP_SITE_URL), links in e-mails use the address the person browsed to.
     "mysteryshop.links.SiteAddressMiddleware",
@@ -139,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mysteryshop.context_processors.roles",
+                "mysteryshop.context_processors.languages",
             ],
         },
     },
@@ -241,6 +244,11 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- Locale -------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# Welsh is offered once the scheme turns it on (the Welsh Language Standards, for a force in Wales): a
+# "Cymraeg" link on every page, and every page also under /cy/. Off, English is the only language.
+MYSTERYSHOP_WELSH = env_bool("MYSTERYSHOP_WELSH", default=False)
+LANGUAGES = [("en-gb", "English")] + ([("cy", "Cymraeg")] if MYSTERYSHOP_WELSH else [])
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

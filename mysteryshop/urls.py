@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,10 +9,14 @@ handler403 = "mysteryshop.views.permission_denied"
 handler404 = "mysteryshop.views.page_not_found"
 handler500 = "mysteryshop.views.server_error"
 
+# For machines: never translated, never prefixed.
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+]
+# For people: English at these addresses, Welsh (when the scheme offers it) under /cy/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("accounts/password_reset/", signin_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", signin_views.two_factor_verify, name="two-factor-verify"),
@@ -26,4 +31,5 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

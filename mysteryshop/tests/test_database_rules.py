@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import BaseConstraint
 from django.http import HttpResponse
 from django.test import override_settings
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from mysteryshop import database_rules
+from mysteryshop import urls as site_urls
 from volunteers.models import TrainingSession
 from volunteers.tests.factories import TrainingModuleFactory
 
@@ -81,7 +82,8 @@ def refuse(request):
     return HttpResponse("saved")
 
 
-urlpatterns = [path("refuse/", refuse), path("", include("mysteryshop.urls"))]
+# The site's own patterns beside the test's (they hold i18n_patterns, which Django allows only at the root).
+urlpatterns = [path("refuse/", refuse), *site_urls.urlpatterns]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a real request: autocommit

@@ -1,0 +1,88 @@
+"""Welsh (issue 21, first part): the catalogue is complete and current, pages under /cy/ are Welsh with a
+switch to English on each, and with Welsh off (the default) there is no /cy/ and no switch."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+pytestmark = pytest.mark.django_db
+BOTH = [("en-gb", "English"), ("cy", "Cymraeg")]
+WELSH_ON = override_settings(MYSTERYSHOP_WELSH=True, LANGUAGES=BOTH)
+
+
+def entries(path: Path) -> dict[str, tuple[str, bool]]:
+    """msgid → (msgstr, fuzzy), read from a .po file (plural forms: the first msgstr)."""
+    found = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        strings = {}
+        key = None
+        for line in block.splitlines():
+            match = re.match(r'(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+            if match:
+                key = match[1].replace("[0]", "")
+                strings[key] = match[2]
+            elif line.startswith('"') and key:
+                strings[key] += line[1:-1]
+            elif line.startswith("msgstr["):
+                key = None
+        if strings.get("msgid"):
+            found[strings["msgid"]] = (strings.get("msgstr", ""), "#, fuzzy" in block)
+    return found
+
+
+def test_every_marked_string_has_a_welsh_translation_that_is_not_fuzzy(tmp_path):
+    """Gather the marked strings afresh from a copy of the code, as `make messages` would: the committed
+    catalogue must hold exactly those, each translated and none fuzzy."""
+    copy = tmp_path / "code"
+    skip = shutil.ignore_patterns(".venv", "node_modules", "static", ".git", "private-media", "*.mo", "docs", "bench")
+    shutil.copytree(ROOT, copy, ignore=skip)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "cy", "--no-location", "--no-obsolete",
+         "--ignore=.venv", "--ignore=node_modules"],  # fmt: skip
+        cwd=copy, check=True, capture_output=True,
+    )  # fmt: skip
+    gathered = entries(copy / "locale" / "cy" / "LC_MESSAGES" / "django.po")
+    committed = entries(CATALOGUE)
+    assert set(gathered) == set(committed), (
+        f"run `make messages` and translate: new {sorted(set(gathered) - set(committed))}, "
+        f"gone {sorted(set(committed) - set(gathered))}"
+    )
+    untranslated = [msgid for msgid, (msgstr, fuzzy) in committed.items() if not msgstr or fuzzy]
+    assert untranslated == [], untranslated
+
+
+@WELSH_ON
+def test_the_home_page_is_welsh_under_cy_with_a_switch_each_way(client):
+    english = client.get("/").content.decode()
+    assert '<html lang="en-GB">' in english
+    assert '<a class="nav-link" href="/cy/" lang="cy" hreflang="cy">Cymraeg</a>' in english
+    welsh = client.get("/cy/").content.decode()
+    assert '<html lang="cy">' in welsh
+    assert "Gwneud cais i wirfoddoli" in welsh and 'href="/cy/volunteers/apply/"' in welsh
+    assert '<a class="nav-link" href="/" lang="en-GB" hreflang="en-GB">English</a>' in welsh
+    # Nothing the catalogue translates is left in English on the Welsh page.
+    left = [msgid for msgid in entries(CATALOGUE) if "%(" not in msgid and len(msgid) > 4 and msgid in english
+            and msgid in welsh]  # fmt: skip
+    assert left == [], left
+
+
+def test_with_welsh_off_there_is_no_welsh_page_and_no_switch(client):
+    assert client.get("/cy/").status_code == 404
+    page = client.get("/").content.decode()
+    assert "Cymraeg" not in page and '<html lang="en-GB">' in page
+
+
+@pytest.mark.parametrize("path", ["/volunteers/apply/", "/accounts/login/", "/volunteers/privacy/"])
+@WELSH_ON
+def test_every_page_has_its_welsh_address_and_keeps_working(client, path):
+    assert client.get(path).status_code == 200
+    assert client.get("/cy" + path).status_code == 200
