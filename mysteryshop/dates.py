@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 # The 101 non-emergency number began in 2011: no figures for it can be older.
 FIRST_101_MONTH = date(2011, 1, 1)
@@ -78,9 +79,11 @@ def check_birth_date(born: date, *, today: date | None = None) -> None:
     """A date of birth is in the past and less than 100 years ago."""
     today = today or timezone.localdate()
     if born > today:
-        raise ValidationError("Date of birth must be in the past", code="future")
+        raise ValidationError(gettext("Date of birth must be in the past"), code="future")
     if born <= _years_after(today, -OLDEST_AGE):
-        raise ValidationError(f"Date of birth must be less than {OLDEST_AGE} years ago", code="too_old")
+        raise ValidationError(
+            gettext("Date of birth must be less than %(years)s years ago") % {"years": OLDEST_AGE}, code="too_old"
+        )
 
 
 def check_figure_month(month: date, *, today: date | None = None) -> None:

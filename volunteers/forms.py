@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -37,7 +39,7 @@ class MemorableDateWidget(forms.MultiWidget):
     by heart (a date picker makes them scroll back decades). Browsers can fill it from `bday-*`."""
 
     template_name = "widgets/memorable_date.html"
-    PARTS = (("day", "Day"), ("month", "Month"), ("year", "Year"))
+    PARTS = (("day", _("Day")), ("month", _("Month")), ("year", _("Year")))
 
     def __init__(self, attrs=None):
         widgets = [
@@ -67,8 +69,10 @@ class MemorableDateField(forms.MultiValueField):
 
     widget = MemorableDateWidget
 
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
+    def __init__(self, *, messages: dict, **kwargs):
+        """`messages`: the field's own sentence for each part left out (keyed by the parts, in order) and
+        for a date that does not exist ("real"), whole sentences so each translates as a whole."""
+        self.messages = messages
         parts = [forms.CharField(required=False, max_length=10) for _ in MemorableDateWidget.PARTS]
         super().__init__(parts, require_all_fields=False, **kwargs)
 
@@ -76,17 +80,29 @@ class MemorableDateField(forms.MultiValueField):
         day, month, year = [(part or "").strip() for part in [*data_list, "", "", ""][:3]]
         if not (day or month or year):
             return None
-        missing = [name for name, value in (("day", day), ("month", month), ("year", year)) if not value]
+        missing = tuple(name for name, value in (("day", day), ("month", month), ("year", year)) if not value)
         if missing:
-            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}")
+            raise ValidationError(self.messages[missing])
         if not (day.isdecimal() and month.isdecimal() and year.isdecimal()):
-            raise ValidationError(f"{self.what} must be a real date")
+            raise ValidationError(self.messages["real"])
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
+            raise ValidationError(gettext("Year must include 4 numbers"))
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(f"{self.what} must be a real date") from None
+            raise ValidationError(self.messages["real"]) from None
+
+
+# GOV.UK's messages for a date of birth with a part left out, or not a real date.
+DATE_OF_BIRTH_MESSAGES = {
+    ("day",): _("Date of birth must include a day"),
+    ("month",): _("Date of birth must include a month"),
+    ("year",): _("Date of birth must include a year"),
+    ("day", "month"): _("Date of birth must include a day and month"),
+    ("day", "year"): _("Date of birth must include a day and year"),
+    ("month", "year"): _("Date of birth must include a month and year"),
+    "real": _("Date of birth must be a real date"),
+}
 
 
 class TelephoneInput(forms.TextInput):
@@ -98,34 +114,37 @@ class ApplicationForm(forms.ModelForm):
 
     phone = PhoneNumberField(
         region="GB",
-        label="UK phone number",
-        error_messages={"invalid": "Enter a UK phone number, like 01785 232385 or 07911 123456"},
+        label=_("UK phone number"),
+        error_messages={"invalid": _("Enter a UK phone number, like 01785 232385 or 07911 123456")},
         widget=TelephoneInput(attrs={"autocomplete": "tel"}),
     )
     postcode = GBPostcodeField(
-        error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"},
+        label=_("Postcode"),
+        error_messages={"invalid": _("Enter a real UK postcode, like ST16 2DQ")},
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     date_of_birth = MemorableDateField(
-        what="Date of birth",
-        label="Date of birth",
-        help_text="For example, 27 3 1960",
-        error_messages={"required": "Enter your date of birth"},
+        messages=DATE_OF_BIRTH_MESSAGES,
+        label=_("Date of birth"),
+        help_text=_("For example, 27 3 1960"),
+        error_messages={"required": _("Enter your date of birth")},
     )
     force_connection = forms.ChoiceField(
-        label="Do you work or volunteer for the police force?",
+        label=_("Do you work or volunteer for the police force?"),
         choices=ForceConnection.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you work or volunteer for the police force"},
+        error_messages={"required": _("Select whether you work or volunteer for the police force")},
     )
     consent = forms.BooleanField(
-        label="I have read the privacy notice and agree to the scheme holding my details for it",
-        error_messages={"required": "Tick the box to agree to the privacy notice, or we cannot take your application"},
+        label=_("I have read the privacy notice and agree to the scheme holding my details for it"),
+        error_messages={
+            "required": _("Tick the box to agree to the privacy notice, or we cannot take your application")
+        },
     )
     # A field people never see; bots fill it in.
     website = forms.CharField(
         required=False,
-        label="Leave this blank",
+        label=_("Leave this blank"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -147,16 +166,26 @@ class ApplicationForm(forms.ModelForm):
             "convictions_details",
         ]
         labels = {
-            "email": "Email address",
-            "heard_about": "How did you hear about the scheme?",
-            "relatives_in_force": "Do any close relatives work or volunteer for the force? If so, who and in what role",
-            "unspent_convictions": "I have unspent criminal convictions",
-            "convictions_details": "If so, please tell us about them",
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email": _("Email address"),
+            "heard_about": _("How did you hear about the scheme?"),
+            "needs": _("Accessibility or other needs"),
+            "usual_times": _("Times you could usually help"),
+            "relatives_in_force": _(
+                "Do any close relatives work or volunteer for the force? If so, who and in what role"
+            ),
+            "unspent_convictions": _("I have unspent criminal convictions"),
+            "convictions_details": _("If so, please tell us about them"),
         }
         help_texts = {
-            "needs": "For example, access needs, or help with reading or travel. We will make reasonable adjustments.",
-            "usual_times": "For example, weekday mornings, or Saturday afternoons.",
-            "unspent_convictions": "Having one does not always stop you volunteering; we will talk it through with you.",
+            "needs": _(
+                "For example, access needs, or help with reading or travel. We will make reasonable adjustments."
+            ),
+            "usual_times": _("For example, weekday mornings, or Saturday afternoons."),
+            "unspent_convictions": _(
+                "Having one does not always stop you volunteering; we will talk it through with you."
+            ),
         }
         widgets = {
             # Autocomplete names (WCAG 1.3.5): browsers fill in the person's own details.
@@ -169,11 +198,11 @@ class ApplicationForm(forms.ModelForm):
             "convictions_details": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
-            "first_name": {"required": "Enter your first name"},
-            "last_name": {"required": "Enter your last name"},
+            "first_name": {"required": _("Enter your first name")},
+            "last_name": {"required": _("Enter your last name")},
             "email": {
-                "required": "Enter your email address",
-                "invalid": "Enter an email address, like name@example.com",
+                "required": _("Enter your email address"),
+                "invalid": _("Enter an email address, like name@example.com"),
             },
         }
 
@@ -182,8 +211,8 @@ class ApplicationForm(forms.ModelForm):
         # No answer chosen for them: the model's default ("No") must not be pre-selected.
         self.initial.pop("force_connection", None)
         self.fields["website"].widget.attrs["class"] = "honeypot"
-        self.fields["phone"].error_messages["required"] = "Enter a UK phone number"
-        self.fields["postcode"].error_messages["required"] = "Enter your postcode"
+        self.fields["phone"].error_messages["required"] = _("Enter a UK phone number")
+        self.fields["postcode"].error_messages["required"] = _("Enter your postcode")
 
     def _get_validation_exclusions(self):
         # A repeat application is not an error to show: the service answers it
@@ -200,30 +229,34 @@ class ApplicationForm(forms.ModelForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         if born is None:  # boxes holding only spaces reach here empty
-            raise ValidationError("Enter your date of birth")
+            raise ValidationError(gettext("Enter your date of birth"))
         if born.year < 1900:
-            raise ValidationError("Date of birth must be a real date")
+            raise ValidationError(DATE_OF_BIRTH_MESSAGES["real"])
         today = timezone.localdate()
         dates.check_birth_date(born, today=today)
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         minimum = settings.MYSTERYSHOP_MINIMUM_AGE
         if age < minimum:
-            raise ValidationError(f"You must be {minimum} or over to volunteer for this scheme")
+            raise ValidationError(
+                gettext("You must be %(minimum)s or over to volunteer for this scheme") % {"minimum": minimum}
+            )
         return born
 
     def clean_force_connection(self):
         connection = self.cleaned_data["force_connection"]
         if connection not in ("", ForceConnection.NONE):
             raise ValidationError(
-                "Thank you for your interest. People who serve with the force cannot take part, because the "
-                "scheme tests the force independently. Other OPCC volunteering roles may suit you."
+                gettext(
+                    "Thank you for your interest. People who serve with the force cannot take part, because the "
+                    "scheme tests the force independently. Other OPCC volunteering roles may suit you."
+                )
             )
         return connection
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("unspent_convictions") and not cleaned.get("convictions_details", "").strip():
-            self.add_error("convictions_details", "Tell us briefly about your unspent convictions")
+            self.add_error("convictions_details", gettext("Tell us briefly about your unspent convictions"))
         return cleaned
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -62,20 +63,20 @@ ENDED_STATUSES = (Status.LEFT, Status.REJECTED)
 
 
 class ForceConnection(models.TextChoices):
-    NONE = "none", "No"
-    OFFICER = "officer", "Yes, as a police officer"
-    STAFF = "staff", "Yes, as police staff"
-    SPECIAL = "special", "Yes, as a special constable"
-    VOLUNTEER = "volunteer", "Yes, as a police support volunteer"
+    NONE = "none", _("No")
+    OFFICER = "officer", _("Yes, as a police officer")
+    STAFF = "staff", _("Yes, as police staff")
+    SPECIAL = "special", _("Yes, as a special constable")
+    VOLUNTEER = "volunteer", _("Yes, as a police support volunteer")
 
 
 class HeardAbout(models.TextChoices):
-    WEBSITE = "website", "The Commissioner's website"
-    SOCIAL = "social", "Social media"
-    NEWS = "news", "Newspaper, radio or TV"
-    FRIEND = "friend", "A friend or family member"
-    VOLUNTEERING = "volunteering", "Another volunteering scheme"
-    OTHER = "other", "Somewhere else"
+    WEBSITE = "website", _("The Commissioner's website")
+    SOCIAL = "social", _("Social media")
+    NEWS = "news", _("Newspaper, radio or TV")
+    FRIEND = "friend", _("A friend or family member")
+    VOLUNTEERING = "volunteering", _("Another volunteering scheme")
+    OTHER = "other", _("Somewhere else")
 
 
 class Gender(models.TextChoices):

@@ -60,6 +60,14 @@ def test_every_marked_string_has_a_welsh_translation_that_is_not_fuzzy(tmp_path)
     assert untranslated == [], untranslated
 
 
+def english_left(english: str, welsh: str) -> list[str]:
+    """Strings the catalogue translates that still show in English on the Welsh page."""
+    return [
+        msgid for msgid in entries(CATALOGUE)
+        if "%(" not in msgid and len(msgid) > 4 and f">{msgid}<" in english and f">{msgid}<" in welsh
+    ]  # fmt: skip
+
+
 @WELSH_ON
 def test_the_home_page_is_welsh_under_cy_with_a_switch_each_way(client):
     english = client.get("/").content.decode()
@@ -69,10 +77,40 @@ def test_the_home_page_is_welsh_under_cy_with_a_switch_each_way(client):
     assert '<html lang="cy">' in welsh
     assert "Gwneud cais i wirfoddoli" in welsh and 'href="/cy/volunteers/apply/"' in welsh
     assert '<a class="nav-link" href="/" lang="en-GB" hreflang="en-GB">English</a>' in welsh
-    # Nothing the catalogue translates is left in English on the Welsh page.
-    left = [msgid for msgid in entries(CATALOGUE) if "%(" not in msgid and len(msgid) > 4 and msgid in english
-            and msgid in welsh]  # fmt: skip
-    assert left == [], left
+    assert english_left(english, welsh) == []
+
+
+@WELSH_ON
+def test_the_application_form_its_errors_and_its_thanks_are_welsh(client):
+    english = client.get("/volunteers/apply/").content.decode()
+    welsh = client.get("/cy/volunteers/apply/").content.decode()
+    assert (
+        "Gwneud cais i fod yn siopwr cudd" in welsh and "Dyddiad geni" in welsh and "Ydw, fel swyddog heddlu" in welsh
+    )
+    assert english_left(english, welsh) == []
+    refused = client.post("/cy/volunteers/apply/", {"date_of_birth_0": "3"}).content.decode()
+    assert "Gwall:" in refused and "Mae problem" in refused
+    assert "Rhowch eich enw cyntaf" in refused and "Rhaid i’r dyddiad geni gynnwys mis a blwyddyn" in refused
+    sent = client.post(
+        "/cy/volunteers/apply/",
+        {
+            "first_name": "Olwen",
+            "last_name": "Price",
+            "email": "olwen@example.org",
+            "phone": "07911 123456",
+            "postcode": "CF10 1AA",
+            "date_of_birth_0": "3",
+            "date_of_birth_1": "4",
+            "date_of_birth_2": "1961",
+            "force_connection": "none",
+            "consent": "on",
+        },  # fmt: skip
+        follow=True,
+    )
+    assert sent.redirect_chain[-1][0] == "/cy/volunteers/apply/thank-you/"
+    assert "Diolch am wneud cais" in sent.content.decode()
+    english_thanks = client.get("/volunteers/apply/thank-you/").content.decode()
+    assert english_left(english_thanks, sent.content.decode()) == []
 
 
 def test_with_welsh_off_there_is_no_welsh_page_and_no_switch(client):
