@@ -130,8 +130,7 @@ def set_password_from_invitation(j: Journey, person: Person, mailbox: Path) -> N
     invitation = wait_until(
         lambda: next(
             (m for m in emails_in(mailbox) if person.username in m["To"] and "invited to train" in m["Subject"]), None
-        ),
-        timeout=60,
+        )
     )
     link = re.search(r"https?://\S+", invitation.get_body(("plain",)).get_content()).group(0)
     j.become(person)
@@ -409,7 +408,7 @@ def test_the_whole_scheme_in_a_browser(browser, browser_without_javascript, cele
         approve_reports(j, coordinator)
         reports = Submission.objects.filter(status="approved")
         assert reports.count() == 2
-        wait_until(lambda: not Submission.objects.filter(needs_rollup=True).exists(), timeout=30)
+        wait_until(lambda: not Submission.objects.filter(needs_rollup=True).exists())
         score = force_wide_score()
         commissioner_sees_results(j, commissioner, score)
         traveller.move_to(starts + timedelta(days=1))  # the visit was yesterday; its quarter is not released

@@ -16,6 +16,7 @@ from django.core import mail as django_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from conftest import PATIENCE
 from mysteryshop import mail, tasks
 from mysteryshop.models import OutgoingEmail, OutgoingEmailStatus
 
@@ -108,7 +109,7 @@ def test_two_workers_at_once_send_each_email_once():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
     assert sum(counts) == 30
     assert sorted(message.to[0] for message in django_mail.outbox) == sorted(
         f"person{n}@example.org" for n in range(30)

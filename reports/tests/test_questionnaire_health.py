@@ -207,8 +207,6 @@ def test_a_pilot_must_be_another_version_for_the_channel_and_not_after_a_report_
 def test_a_real_worker_leaves_an_approved_pilot_report_out_of_the_roll_ups(celery_worker, coordinator):
     scenario = approved_scenario(questionnaire_version=build_version())
     _visit, reports = paired_visit(coordinator, scenario, (True, True), pilot=pilot_of(scenario), approve=True)
-    wait_until(
-        lambda: not Submission.objects.filter(pk__in=[r.pk for r in reports], needs_rollup=True).exists(), timeout=30
-    )
+    wait_until(lambda: not Submission.objects.filter(pk__in=[r.pk for r in reports], needs_rollup=True).exists())
     assert not RollupRow.objects.filter(reports__gt=0).exists()
     assert rollups.differences() == []
