@@ -327,6 +327,7 @@ def tick(j: Journey, name: str) -> None:
 def test_a_coordinator_sees_what_needs_them_and_approves_several_at_once(
     browser, browser_without_javascript, javascript
 ):
+    from visits.models import Submission
     from volunteers import services as volunteer_services
     from volunteers.models import ExpenseClaim
 
@@ -346,12 +347,12 @@ def test_a_coordinator_sees_what_needs_them_and_approves_several_at_once(
     assert "2\nReports waiting for review" in needs and "2\nExpense claims to decide: £17.30 in all" in needs
 
     j.follow("Reports waiting for review")
-    sent = timezone.localtime(second.submission.submitted_at)
+    sent = timezone.localtime(Submission.objects.get(assignment=second).submitted_at)
     tick(j, f"Approve the report sent {sent:%-d %b %Y %H:%M} by Ann Jones")
     j.press("Approve the ticked reports")
     assert "1 report approved. It now counts towards the results." in j.message()
-    assert second.submission.__class__.objects.get(pk=second.submission.pk).status == "approved"
-    assert first.submission.__class__.objects.get(pk=first.submission.pk).status == "submitted"
+    assert Submission.objects.get(assignment=second).status == "approved"
+    assert Submission.objects.get(assignment=first).status == "submitted"
 
     j.visit("/reports/coordinator/")
     j.follow("Expense claims to decide")
