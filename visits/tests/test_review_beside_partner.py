@@ -107,21 +107,18 @@ def test_a_volunteer_never_sees_the_partners_answers(client_for, booked, coordin
     assert client.get(reverse("visits:review-detail", args=[theirs.pk])).status_code == 403
 
 
+def text_answer(report, value: str) -> Answer:
+    """The report's free-text answer ("Anything else?"), holding `value`."""
+    question = report.version.sections.get(order=2).questions.get(label="Anything else?")
+    answer, _ = Answer.objects.update_or_create(submission=report, question=question, defaults={"value": value})
+    return answer
+
+
 def test_the_redaction_box_starts_masked_and_never_replaces_saved_text(client_for, booked, coordinator):  # noqa: F811
     _visit, (first, second) = booked
     mine = send(client_for, first)
-    text = (
-        mine.answers.get(question__label="Anything else?")
-        if mine.answers.filter(question__label="Anything else?").exists()
-        else None
-    )
-    if text is None:
-        question = mine.version.sections.get(order=2).questions.get(label="Anything else?")
-        text = Answer.objects.create(submission=mine, question=question, value="")
     name = first.volunteer.first_name
-    Answer.objects.filter(pk=text.pk).update(
-        value=f"PC Smith helped {name} and me; call 07700 900123 or jo@example.org"
-    )
+    text = text_answer(mine, f"PC Smith helped {name} and me; call 07700 900123 or jo@example.org")
     url = reverse("visits:review-detail", args=[mine.pk])
     client = client_for(coordinator)
     page = client.get(url).content.decode()
@@ -133,6 +130,32 @@ def test_the_redaction_box_starts_masked_and_never_replaces_saved_text(client_fo
     text.refresh_from_db()
     assert text.redacted_text == "My own words"
     assert "My own words</textarea>" in client.get(url).content.decode()
+    text.refresh_from_db()
+    assert text.redacted_text == "My own words", "showing the page saves nothing"
+
+
+def test_the_redaction_box_masks_both_volunteers_names_from_their_records(client_for, booked, coordinator):  # noqa: F811
+    _visit, (first, second) = booked
+    mine = send(client_for, first)
+    partner, user = second.volunteer, second.volunteer.user
+    user.first_name, user.last_name = "Rosalind", "Featherstonehaugh"
+    user.save(update_fields=["first_name", "last_name"])
+    text_answer(
+        mine,
+        f"{partner.first_name.upper()} {partner.last_name} (rosalind featherstonehaugh) and "
+        f"{first.volunteer.last_name} waited.",
+    )
+    page = review_page(client_for, coordinator, mine)
+    assert "[removed] [removed] ([removed] [removed]) and [removed] waited.</textarea>" in page
+
+
+def test_the_redaction_box_of_an_empty_answer_starts_empty(client_for, booked, coordinator):  # noqa: F811
+    _visit, (first, _second) = booked
+    mine = send(client_for, first)
+    text = text_answer(mine, None)
+    page = review_page(client_for, coordinator, mine)
+    assert f'name="a{text.pk}-redacted_text"' in page
+    assert "None</textarea>" not in page
 
 
 def a_pair_report(coordinator, questions: int) -> Submission:
