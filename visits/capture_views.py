@@ -248,17 +248,18 @@ def review_detail(request, pk):
     )
     text_answers = submission.answers.filter(question__kind="text").select_related("question")
     context = _summary(submission.assignment, submission) | {"return_form": ReturnReportForm()}
-    context |= _beside_partner(submission, context["pages"])
+    pair = list(submission.assignment.visit.assignments.active().select_related("volunteer__user"))
+    context |= _beside_partner(submission, context["pages"], pair)
     # The box starts as the volunteer's words with names, numbers and addresses masked, to check and
     # edit; nothing reaches the force until a reviewer saves it, and saved text is never replaced.
-    names = [word for name in context["pair_names"] for word in name.split()]
+    names = redaction.names_of([assignment.volunteer for assignment in pair])
     context["text_answers"] = [
         (
             answer,
             AnswerReviewForm(
                 instance=answer,
                 prefix=f"a{answer.pk}",
-                initial={} if answer.redacted_text else {"redacted_text": redaction.mask(str(answer.value), names)},
+                initial={} if answer.redacted_text else {"redacted_text": redaction.mask(answer.value or "", names)},
             ),
         )
         for answer in text_answers
@@ -266,36 +267,55 @@ def review_detail(request, pk):
     return render(request, "visits/review_detail.html", context)
 
 
-def _beside_partner(submission: Submission, pages: list[dict]) -> dict:
+def _same(first, second) -> bool:
+    """Two stored answers say the same thing (the ticked options of a question in any order)."""
+    if isinstance(first, list) and isinstance(second, list):
+        return sorted(map(str, first)) == sorted(map(str, second))
+    return first == second
+
+
+def _beside_partner(submission: Submission, pages: list[dict], pair: list[Assignment]) -> dict:
     """The partner's sent report's answers beside this one's, row by row, and where the two differ.
-    Free text is shown but never counted as a difference (two people never write the same words)."""
-    assignments = submission.assignment.visit.assignments.active().select_related("volunteer")
-    pair_names = [f"{a.volunteer.first_name} {a.volunteer.last_name}" for a in assignments]
+
+    Only a report the partner has sent is shown: not a draft, nor one returned to them that they are
+    correcting. A question only the partner answered gets a row too. Free text is shown but never
+    counted as a difference (two people never write the same words). Queries: three, however many
+    questions (the sections and their questions are already on `pages`)."""
     partner = (
-        Submission.objects.filter(assignment__in=[a.pk for a in assignments])
+        Submission.objects.filter(assignment__in=pair)
         .exclude(pk=submission.pk)
         .select_related("assignment__volunteer")
         .first()
     )
-    if partner is None or partner.status == SubmissionStatus.DRAFT:
-        return {"partner": None, "partner_waiting": partner is not None, "pair_names": pair_names}
+    if partner is None or partner.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
+        return {"partner": None, "partner_status": partner.status if partner else None, "pair_of_two": len(pair) > 1}
     theirs = capture.answers(partner)
     mine = capture.answers(submission)
     compared = differ = 0
     first = None
     for page in pages:
+        page["rows"] = [
+            {
+                "question": question,
+                "label": question.label,
+                "value": capture.shown_answer(question, mine.get(question.pk)),
+            }
+            for question in page["section"].questions.all()
+            if question.pk in mine or question.pk in theirs
+        ]
         for row in page["rows"]:
             question = row["question"]
             row["partner"] = capture.shown_answer(question, theirs.get(question.pk))
             if question.kind == "text":
                 continue
             compared += 1
-            row["differs"] = theirs.get(question.pk) != mine.get(question.pk)
+            row["differs"] = not _same(theirs.get(question.pk), mine.get(question.pk))
             if row["differs"]:
                 differ += 1
-                first = first or row
-                row["first_difference"] = row is first
-    return {"partner": partner, "compared": compared, "differ": differ, "pair_names": pair_names}
+                if first is None:
+                    first = row
+                    row["first_difference"] = True
+    return {"partner": partner, "compared": compared, "differ": differ}
 
 
 @require_POST

@@ -20,8 +20,23 @@ TITLES = (
     "PC", "PCSO", "DC", "DS", "DI", "Sgt", "Sergeant", "Insp", "Inspector", "Constable", "Officer", "Detective",
     "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr",
 )  # fmt: skip
+# Capitalised words that start a sentence rather than name someone ("I spoke to a PC. The desk ...").
+NOT_NAMES = (
+    "I", "The", "A", "An", "He", "She", "They", "We", "It", "There", "Then", "This", "That", "When", "But", "And",
+)  # fmt: skip
+NAME = r"(?!(?:" + "|".join(NOT_NAMES) + r")\b)[A-Z][\w'’-]*"
 # A title, then a collar number or one or two capitalised words: the title stays, what follows goes.
-TITLED = re.compile(r"\b(?P<title>(?:" + "|".join(TITLES) + r")\.?)\s+(?:\d{2,6}\b|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+TITLED = re.compile(r"\b(?P<title>(?:" + "|".join(TITLES) + r")\.?)\s+(?:\d{2,6}\b|" + NAME + r"(?:\s+" + NAME + r")?)")
+
+
+def names_of(volunteers: Iterable) -> list[str]:
+    """Each word of the volunteers' first and last names, as on their volunteer and user records
+    (fetched with `select_related("user")`), to pass to `mask`."""
+    found = []
+    for volunteer in volunteers:
+        for person in (volunteer, volunteer.user):
+            found += f"{person.first_name} {person.last_name}".split()
+    return found
 
 
 def mask(text: str, names: Iterable[str] = ()) -> str:

@@ -428,10 +428,30 @@ def test_force_liaison_sees_a_cited_report_only_as_place_week_channel_score_and_
     assert reverse("visits:review-detail", args=[released_report.pk]) not in content
 
 
-def test_opcc_staff_see_the_same_summary_with_a_link_to_the_full_report(client_for, coordinator, released_report):
+def test_opcc_staff_see_the_same_summary_with_a_link_to_the_full_report(
+    client_for, coordinator, commissioner, released_report
+):
     finding = raise_it(coordinator, cited_reports=[released_report])
-    content = client_for(coordinator).get(finding.get_absolute_url()).content.decode()
-    assert reverse("visits:review-detail", args=[released_report.pk]) in content
+    review = reverse("visits:review-detail", args=[released_report.pk])
+    for user in (coordinator, commissioner):
+        client = client_for(user)
+        content = client.get(finding.get_absolute_url()).content.decode()
+        assert f'<a href="{review}">Read the report<span class="visually-hidden">: ' in content
+        assert client.get(review).status_code == 200, "the link opens the report's review page"
+
+
+def test_force_liaison_get_no_link_to_a_cited_report_and_cannot_open_one(
+    client_for, coordinator, force_liaison, released_report
+):
+    finding = raise_it(coordinator, cited_reports=[released_report])
+    client = client_for(force_liaison)
+    content = client.get(finding.get_absolute_url()).content.decode()
+    every_review_page = reverse("visits:review-detail", args=[released_report.pk]).removesuffix(
+        f"{released_report.pk}/"
+    )
+    assert "Read the report" not in content and every_review_page not in content
+    assert str(released_report.assignment.volunteer) not in content
+    assert client.get(reverse("visits:review-detail", args=[released_report.pk])).status_code == 403
 
 
 def test_force_liaison_never_sees_an_unreleased_visit_through_findings(

@@ -1,8 +1,10 @@
 """The first draft of redacted text: identifying details masked, everything else exactly as written."""
 
+from types import SimpleNamespace
+
 import pytest
 
-from visits.redaction import mask
+from visits.redaction import mask, names_of
 
 
 @pytest.mark.parametrize(
@@ -17,6 +19,16 @@ from visits.redaction import mask
         ("Mrs Anita Patel at the desk", "Mrs [removed] at the desk"),
         ("The officer was helpful and polite.", "The officer was helpful and polite."),
         ("Waited 25 minutes, 3 people, at 14:05 on 12/03/2026", "Waited 25 minutes, 3 people, at 14:05 on 12/03/2026"),
+        ("Ring +44 121 496 0000 or (0121) 496 0000", "Ring [removed] or [removed]"),
+        ("Text 07700900123 later", "Text [removed] later"),
+        ("Call 101, or 111 for health, 999 in an emergency", "Call 101, or 111 for health, 999 in an emergency"),
+        (
+            "Officer Brown, Miss Brown, Dr Jones and Mr Li",
+            "Officer [removed], Miss [removed], Dr [removed] and Mr [removed]",
+        ),
+        ("Sgt. Evans and PCSO 5678", "Sgt. [removed] and PCSO [removed]"),
+        ("I asked for a PC. The desk was busy.", "I asked for a PC. The desk was busy."),
+        ("the officer was kind; the sergeant was busy", "the officer was kind; the sergeant was busy"),
         ("", ""),
     ],
 )
@@ -34,3 +46,21 @@ def test_the_volunteers_names_are_masked_as_whole_words_in_any_case():
 def test_text_with_nothing_to_mask_is_returned_exactly():
     text = "Waited 5 minutes.\nThe leaflets were out of date — see photo 2."
     assert mask(text, ["Margaret"]) == text
+
+
+def test_names_are_whole_words_even_with_an_apostrophe_or_at_the_ends():
+    assert mask("O'Brien said hello to o'brien", ["O'Brien"]) == "[removed] said hello to [removed]"
+    assert mask("Jo", ["Jo"]) == "[removed]"
+
+
+def test_a_one_letter_or_empty_name_is_not_masked():
+    assert mask("A form, I think", ["A", " ", ""]) == "A form, I think"
+
+
+def test_names_of_takes_each_word_from_the_volunteer_and_user_records():
+    person = SimpleNamespace(
+        first_name="Mary Ann",
+        last_name="Hughes",
+        user=SimpleNamespace(first_name="Polly", last_name="Hughes-Smith"),
+    )
+    assert names_of([person]) == ["Mary", "Ann", "Hughes", "Polly", "Hughes-Smith"]
