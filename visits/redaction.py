@@ -35,7 +35,8 @@ def names_of(volunteers: Iterable) -> list[str]:
     found = []
     for volunteer in volunteers:
         for person in (volunteer, volunteer.user):
-            found += f"{person.first_name} {person.last_name}".split()
+            if person is not None:  # an erased volunteer has no account
+                found += f"{person.first_name} {person.last_name}".split()
     return found
 
 

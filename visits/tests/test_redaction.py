@@ -64,3 +64,8 @@ def test_names_of_takes_each_word_from_the_volunteer_and_user_records():
         user=SimpleNamespace(first_name="Polly", last_name="Hughes-Smith"),
     )
     assert names_of([person]) == ["Mary", "Ann", "Hughes", "Polly", "Hughes-Smith"]
+
+
+def test_names_of_a_volunteer_with_no_account_any_more_takes_the_volunteer_record_only():
+    erased_account = SimpleNamespace(first_name="Gwen", last_name="Price", user=None)
+    assert names_of([erased_account]) == ["Gwen", "Price"]
