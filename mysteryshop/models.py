@@ -12,8 +12,18 @@ from django.utils.functional import cached_property
 from .roles import STAFF_ROLES, Role
 
 
+class Language(models.TextChoices):
+    """The languages a person may choose for their e-mails and documents, each named in itself."""
+
+    ENGLISH = "en-gb", "English"
+    WELSH = "cy", "Cymraeg"
+
+
 class User(AbstractUser):
     """A person who signs in. Roles are Django groups (see mysteryshop.roles)."""
+
+    # The language of every e-mail and document sent to them (volunteers: their record's, kept the same).
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
 
     class Meta:
         db_table = "mysteryshop_user"

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mysteryshop.bilingual import Bilingual
 from mysteryshop.models import Lifecycle
 from mysteryshop.roles import OPCC_ROLES, Role
 
@@ -203,8 +204,10 @@ class OpeningHours(models.Model):
 # --- Commitment areas -------------------------------------------------------------
 
 
-class CommitmentArea(models.Model):
+class CommitmentArea(Bilingual, models.Model):
     """One area of the force's Quality of Service Commitment."""
+
+    translated_fields = ("name", "description")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
@@ -225,7 +228,9 @@ class CommitmentArea(models.Model):
 EXPORT_FORMAT_VERSION = 1
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Bilingual, models.Model):
+    translated_fields = ("title", "description")
+
     title = models.CharField(max_length=150)
     channel = models.CharField(max_length=30, choices=Channel.choices)
     description = models.TextField(blank=True)
@@ -291,7 +296,9 @@ class QuestionnaireVersion(models.Model):
         )
 
 
-class Section(models.Model):
+class Section(Bilingual, models.Model):
+    translated_fields = ("title", "intro")
+
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=150)
@@ -330,7 +337,7 @@ SCORING_RULES = {
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
 
 
-class Question(models.Model):
+class Question(Bilingual, models.Model):
     """One question, its optional condition, and its rule for meeting the commitment.
 
     Answer values are JSON values: yes/no → true/false; yes/no/NA → "yes"/"no"/"na";
@@ -338,6 +345,8 @@ class Question(models.Model):
     number → a number; duration → whole seconds; time → "HH:MM"; date → "YYYY-MM-DD";
     free text → a string.
     """
+
+    translated_fields = ("label", "help_text", "options", "rating_low_label", "rating_high_label")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
@@ -619,7 +628,11 @@ class ScenarioQuerySet(models.QuerySet):
         return self.none()
 
 
-class Scenario(Lifecycle, models.Model):
+class Scenario(Lifecycle, Bilingual, models.Model):
+    # The briefing as volunteers read it (the commissioner approves the Welsh with the English).
+    translated_fields = (
+        "title", "what_to_say", "cover_story", "what_not_to_do", "safety_notes", "emergency_plan", "good_practice",
+    )  # fmt: skip
     transitions = SCENARIO_TRANSITIONS
     refusal = "A scenario that is “{current}” cannot be moved to “{wanted}”."
     step_fields = ["status", "updated_at"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from mysteryshop.models import Lifecycle, StatusHistory
+from mysteryshop.models import Language, Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
 LONDON = ZoneInfo("Europe/London")
@@ -210,6 +210,9 @@ class Volunteer(Lifecycle, models.Model):
     applied_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The language of their e-mails, calendar files and documents: the page's language when they applied,
+    # then their choice (see mysteryshop.languages).
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
 
     objects = VolunteerQuerySet.as_manager()
 
