@@ -95,6 +95,7 @@ ACCESS: dict[str, Access] = {
     "signin-security": row(**STAFF),
     "recovery-codes-new": row(method="POST", **STAFF),
     "still-here": signed_in(method="POST"),
+    "language": signed_in(),
     # --- Volunteers ------------------------------------------------------------------------------
     "volunteers:application-create": public(),
     "volunteers:application-received": public(),

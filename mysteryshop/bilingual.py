@@ -84,7 +84,11 @@ class Bilingual(models.Model):
         if field in (self.welsh or {}):
             source = dict(self.welsh_source or {})
             source[field] = (
-                {key: self.english_of("options")[key] for key in self.welsh["options"] if key in self.english_of("options")}
+                {
+                    key: self.english_of("options")[key]
+                    for key in self.welsh["options"]
+                    if key in self.english_of("options")
+                }
                 if field == "options"
                 else self.english_of(field)
             )
@@ -115,3 +119,29 @@ class Bilingual(models.Model):
         return [
             field for field in self.translated_fields if self.english_of(field) and not (self.welsh or {}).get(field)
         ]  # fmt: skip
+
+
+# --- In questionnaire files (export, import, new versions, the starter questionnaires) ---------------
+
+
+def dump_welsh(item: Bilingual) -> dict:
+    """The Welsh of an item and what it was written for, for a questionnaire file (nothing when none)."""
+    return {"welsh": dict(item.welsh), "welsh_source": dict(item.welsh_source)} if item.welsh else {}
+
+
+def load_welsh(item: Bilingual, data: dict) -> None:
+    """Take the Welsh from a questionnaire file's entry. Welsh without a record of the English it was
+    written for (a file written by hand, a starter questionnaire) is taken as written for the English given."""
+    welsh = data.get("welsh")
+    if not isinstance(welsh, dict):
+        return
+    source = data.get("welsh_source") if isinstance(data.get("welsh_source"), dict) else {}
+    for field in item.translated_fields:
+        text = welsh.get(field)
+        if field == "options":
+            text = {str(key): str(value) for key, value in text.items()} if isinstance(text, dict) else {}
+        else:
+            text = str(text or "")
+        item.set_welsh(field, text)
+        if field in item.welsh and field in source:
+            item.welsh_source = {**item.welsh_source, field: source[field]}

@@ -32,7 +32,7 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -42,8 +42,10 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
 
 from .celery import send_task_on_commit
 from .links import site_url
@@ -51,7 +53,8 @@ from .models import OutgoingEmail, OutgoingEmailStatus
 
 logger = logging.getLogger(__name__)
 
-Attachment = tuple[str, bytes | str, str]  # file name, content (text is sent as UTF-8), MIME type
+# File name, content (text is sent as UTF-8; a callable is called in the recipient's language), MIME type.
+Attachment = tuple[str, "bytes | str | Callable[[], bytes | str]", str]
 
 SEND_TASK = "mysteryshop.send_email"
 # A claim this old belongs to a process that died while sending (a send takes seconds: every
@@ -87,24 +90,30 @@ def send_email(
 ) -> list[int]:
     """Send one e-mail to each address in `to` (each on their own) once the transaction commits.
 
-    `template` is a plain-text template; its context always has `site_url`. Empty and
-    repeated addresses are skipped. The message is rendered now and kept in the outbox
-    until the mail server has it; returns the outbox rows' ids (none inside `suppressed()`).
+    Each is written in its recipient's language (`language_for`): `subject` is a lazy translation
+    (`gettext_lazy`), filled in from `context` when it names `%(…)s` values; `template` is a plain-text
+    template, whose context always has `site_url`; an attachment's content may be a callable, called in
+    that language too. Empty and repeated addresses are skipped. The message is rendered now and kept in
+    the outbox until the mail server has it; returns the outbox rows' ids (none inside `suppressed()`).
     """
+    if not isinstance(subject, Promise):
+        raise TypeError(
+            "The subject must be a lazy translation (gettext_lazy), to be written in each recipient's language."
+        )
     if _suppressed.get():
         return []
-    addresses = [to] if isinstance(to, str) else list(to)
+    addresses = list(dict.fromkeys(filter(None, [to] if isinstance(to, str) else to)))
     context = {"site_url": site_url(), **(context or {})}
-    body = render_to_string(template, context)
-    subject = " ".join(subject.split())[:300]  # a header: no line breaks
-    stored = [
-        {"name": name, "mimetype": mimetype, "content": base64.b64encode(_bytes(content)).decode("ascii")}
-        for name, content, mimetype in attachments
-    ]
+    attachments = list(attachments)
+    languages = languages_for(addresses)
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "mysteryshop.invalid"
+    written = {}
+    for language in set(languages.values()):
+        with translation.override(language):
+            written[language] = _write(subject, template, context, attachments)
     rows = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=address, subject=subject, body=body, attachments=stored, message_id=make_msgid(domain=domain))
-        for address in dict.fromkeys(filter(None, addresses))
+        OutgoingEmail(to=address, **written[languages[address]], message_id=make_msgid(domain=domain))
+        for address in addresses
     )
     ids = [row.pk for row in rows]
     if ids:
@@ -112,15 +121,54 @@ def send_email(
     return ids
 
 
-def _bytes(content: bytes | str) -> bytes:
+def _write(subject, template: str, context: dict, attachments: list[Attachment]) -> dict:
+    """Subject, body and attachments in the active language."""
+    text = str(subject)
+    if "%(" in text:
+        text = text % context
+    stored = [
+        {"name": name, "mimetype": mimetype, "content": base64.b64encode(_bytes(content)).decode("ascii")}
+        for name, content, mimetype in attachments
+    ]
+    return {
+        "subject": " ".join(text.split())[:300],  # a header: no line breaks
+        "body": render_to_string(template, context),
+        "attachments": stored,
+    }
+
+
+def _bytes(content) -> bytes:
+    content = content() if callable(content) else content
     return content.encode() if isinstance(content, str) else content
+
+
+def languages_for(addresses: Iterable[str]) -> dict[str, str]:
+    """Each address's language for what is sent to it: a volunteer's or applicant's record first, then
+    the account's; English for anyone else (and always when the scheme does not offer Welsh)."""
+    addresses = list(addresses)
+    chosen = dict.fromkeys(addresses, settings.LANGUAGE_CODE)
+    if not settings.MYSTERYSHOP_WELSH or not addresses:
+        return chosen
+    from django.contrib.auth import get_user_model
+
+    from volunteers.models import Volunteer
+
+    by_address = {address.lower(): address for address in addresses}
+    found = {}
+    for model in (get_user_model(), Volunteer):  # the volunteer's record wins over their account
+        people = model.objects.annotate(address=Lower("email")).filter(address__in=list(by_address))
+        found.update(people.values_list("address", "language"))
+    for lowered_address, language in found.items():
+        if lowered_address in by_address and language in dict(settings.LANGUAGES):
+            chosen[by_address[lowered_address]] = language
+    return chosen
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's password reset form, its e-mail going through the outbox instead of out of the request."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        subject = render_to_string(subject_template_name, context)
+        subject = lazy(render_to_string, str)(subject_template_name, context)
         send_email(to=to_email, subject=subject, template=email_template_name, context=context)
 
 

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import audit_views, signin_views, views
+from . import audit_views, languages, signin_views, views
 
 handler400 = "mysteryshop.views.bad_request"
 handler403 = "mysteryshop.views.permission_denied"
@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/security/", signin_views.signin_security, name="signin-security"),
     path("accounts/security/recovery-codes/", signin_views.recovery_codes_new, name="recovery-codes-new"),
     path("accounts/still-here/", signin_views.still_here, name="still-here"),
+    path("accounts/language/", languages.language, name="language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("scenarios/", include("scenarios.urls")),

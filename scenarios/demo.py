@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -46,6 +47,12 @@ SCENARIOS = [
     ),
     (Channel.NEIGHBOURHOOD_MEETING, "Attending a PACT meeting", "Neighbourhood meeting", ScenarioStatus.APPROVED),
     (Channel.FRONT_DESK, "Asking about a firearms licence renewal", "Front desk visit", ScenarioStatus.SUBMITTED),
+]
+# When the scheme offers Welsh: visits made in Welsh, to test the force's Welsh language service.
+WELSH_SCENARIOS = [
+    (Channel.FRONT_DESK, "Lost property enquiry in Welsh", "Front desk visit in Welsh", ScenarioStatus.APPROVED),
+    (Channel.PHONE_101, "Asking 101 for help in Welsh", "101 call in Welsh", ScenarioStatus.APPROVED),
+    (Channel.WEBSITE, "Finding your neighbourhood team in Welsh", "Website task in Welsh", ScenarioStatus.APPROVED),
 ]
 
 
@@ -106,7 +113,11 @@ def _seed_scenarios() -> None:
     User = get_user_model()
     coordinator, commissioner = User.objects.get(username="coordinator"), User.objects.get(username="commissioner")
     areas = list(CommitmentArea.objects.all()[:3])
-    for channel, title, questionnaire_title, status in SCENARIOS:
+    from .starter_cy import WELSH
+
+    for channel, title, questionnaire_title, status in SCENARIOS + (
+        WELSH_SCENARIOS if settings.MYSTERYSHOP_WELSH else []
+    ):
         if Scenario.objects.filter(title=title).exists():
             continue
         version = Questionnaire.objects.get(title=questionnaire_title).versions.order_by("-number").first()
@@ -124,6 +135,9 @@ def _seed_scenarios() -> None:
             author=coordinator,
             shared_with_force=status != ScenarioStatus.DRAFT,
         )  # fmt: skip
+        for field in scenario.translated_fields:
+            scenario.set_welsh(field, WELSH.get(getattr(scenario, field), ""))
+        scenario.save(update_fields=["welsh", "welsh_source"])
         scenario.good_practice_areas.set(areas)
         scenario.contact_points.set(ContactPoint.objects.filter(channel=channel))
         scenario.log_action("created", by=coordinator)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from mysteryshop.bilingual import dump_welsh, load_welsh
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from .models import (
@@ -27,7 +29,7 @@ from .models import (
     ScenarioStatus,
     Section,
 )
-from .starter import STARTER_QUESTIONNAIRES
+from .starter import STARTER_QUESTIONNAIRES, WELSH_LANGUAGE_AREA, WELSH_LANGUAGE_QUESTIONNAIRES, with_welsh
 
 # --- Scenario approval -------------------------------------------------------------
 
@@ -296,9 +298,10 @@ def export_version(version: QuestionnaireVersion) -> dict:
                     }
                     if question.commitment_area_id
                     else None,
+                    **dump_welsh(question),
                 }
             )
-        sections.append({"title": section.title, "intro": section.intro, "questions": questions})
+        sections.append({"title": section.title, "intro": section.intro, "questions": questions, **dump_welsh(section)})
     questionnaire = version.questionnaire
     return {
         "format_version": EXPORT_FORMAT_VERSION,
@@ -306,6 +309,7 @@ def export_version(version: QuestionnaireVersion) -> dict:
         "channel": questionnaire.channel,
         "description": questionnaire.description,
         "sections": sections,
+        **dump_welsh(questionnaire),
     }
 
 
@@ -323,6 +327,9 @@ def import_questionnaire(data: dict) -> QuestionnaireVersion:
     version = create_questionnaire(
         title=str(data["title"])[:150], channel=data["channel"], description=str(data.get("description", ""))
     )
+    if data.get("welsh"):
+        load_welsh(version.questionnaire, data)
+        version.questionnaire.save(update_fields=["welsh", "welsh_source"])
     _build_sections(version, data["sections"])
     return version
 
@@ -339,6 +346,9 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
             title=str(section_data.get("title", ""))[:150] or f"Section {section_number}",
             intro=str(section_data.get("intro", "")),
         )
+        if section_data.get("welsh"):
+            load_welsh(section, section_data)
+            section.save(update_fields=["welsh", "welsh_source"])
         for question_number, item in enumerate(section_data["questions"], start=1):
             where = f"Section {section_number}, question {question_number}"
             if not isinstance(item, dict) or item.get("kind") not in QuestionType.values:
@@ -354,6 +364,7 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
                 rating_low_label=str(item.get("rating_low_label", ""))[:50],
                 rating_high_label=str(item.get("rating_high_label", ""))[:50],
             )
+            load_welsh(question, item)
             condition = item.get("condition")
             if condition:
                 if not isinstance(condition, dict) or condition.get("ref") not in by_ref:
@@ -381,13 +392,38 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
 
 
 def load_starter_questionnaires() -> list[QuestionnaireVersion]:
-    """Import each starter questionnaire whose title is not there yet; safe to run again."""
+    """Import each starter questionnaire whose title is not there yet, with its Welsh; safe to run again.
+    When the scheme offers Welsh, also the questionnaires for visits made in Welsh, and their commitment area."""
+    builds = list(STARTER_QUESTIONNAIRES)
+    if settings.MYSTERYSHOP_WELSH:
+        ensure_welsh_language_area()
+        builds += WELSH_LANGUAGE_QUESTIONNAIRES
     created = []
-    for build in STARTER_QUESTIONNAIRES:
-        data = build()
+    for build in builds:
+        data = with_welsh(build())
         if not Questionnaire.objects.filter(title=data["title"], channel=data["channel"]).exists():
             created.append(import_questionnaire(data))
     return created
+
+
+def ensure_welsh_language_area() -> CommitmentArea:
+    """The commitment area "Welsh language", last in order; Welsh for every area that has none yet."""
+    from .starter_cy import WELSH
+
+    area, _created = CommitmentArea.objects.get_or_create(
+        slug=WELSH_LANGUAGE_AREA["slug"],
+        defaults={
+            "name": WELSH_LANGUAGE_AREA["name"],
+            "description": WELSH_LANGUAGE_AREA["description"],
+            "order": (CommitmentArea.objects.aggregate(m=Max("order"))["m"] or 0) + 1,
+        },
+    )
+    # Every area still without Welsh (the six from the Commitment, this one when new) takes the starter's.
+    for each in CommitmentArea.objects.filter(welsh={}):
+        for field in each.translated_fields:
+            each.set_welsh(field, WELSH.get(getattr(each, field), ""))
+        each.save(update_fields=["welsh", "welsh_source"])
+    return area
 
 
 def save_answer_key(*, scenario: Scenario, values: dict[int, object], by) -> int:

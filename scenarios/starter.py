@@ -1,7 +1,11 @@
-"""The starter questionnaires, in the same format as a JSON export.
+"""The starter questionnaires, in the same format as a JSON export, in English and Welsh.
 
 Each measures the force's Quality of Service Commitment for one channel.
-`manage.py load_starter_questionnaires` loads any that are not there yet.
+`manage.py load_starter_questionnaires` loads any that are not there yet. When the scheme offers
+Welsh it also loads one questionnaire per channel for a visit made in Welsh: the channel's questions
+with a first page about the Welsh language service, scored under the commitment area "Welsh language"
+(the Welsh Language Standards: a Welsh greeting and service on the phone, Welsh at the front desk or
+arranged, a website in Welsh). The Welsh of every text is in `starter_cy.WELSH`.
 """
 
 from __future__ import annotations
@@ -221,3 +225,110 @@ def neighbourhood_meeting():
 
 
 STARTER_QUESTIONNAIRES = (front_desk, phone_101, website, online_reporting, neighbourhood_meeting)
+
+
+# --- A visit made in Welsh -------------------------------------------------------------------
+
+WELSH_LANGUAGE_AREA = {
+    "slug": "welsh-language",
+    "name": "Welsh language",
+    "description": "Offering and giving a service in Welsh, as the Welsh Language Standards require: a Welsh "
+    "greeting and a Welsh service on the phone, Welsh at the front desk or arranged, and a website in Welsh.",
+}
+_AREA = WELSH_LANGUAGE_AREA["slug"]
+_USING_WELSH = ("Using Welsh", "Ask for your enquiry to be dealt with in Welsh, as your briefing says.")
+
+WELSH_LANGUAGE_QUESTIONS = {
+    "front_desk": [
+        _q("yes_no", "Was there a sign or badge showing that you could be served in Welsh?", area=_AREA, expected=True),
+        _q(
+            "single_choice",
+            "How was your enquiry dealt with when you asked for Welsh?",
+            area=_AREA,
+            weight=2,
+            expected=["in-welsh", "arranged"],
+            options=[
+                ("in-welsh", "In Welsh, there and then"),
+                ("arranged", "A Welsh speaker was arranged (in person, by phone or later)"),
+                ("english-only", "Only in English"),
+            ],
+        ),
+        _q("yes_no_na", "Were leaflets or forms available in Welsh?", area=_AREA, expected="yes"),
+    ],
+    "phone_101": [
+        _q("yes_no", "Was the greeting on the line in Welsh as well as English?", area=_AREA, expected=True),
+        _q(
+            "yes_no",
+            "Were you offered a service in Welsh (for example, a menu option for Welsh)?",
+            area=_AREA,
+            weight=2,
+            expected=True,
+        ),
+        _q("yes_no", "Could you deal with your enquiry in Welsh?", area=_AREA, weight=2, expected=True),
+        _q(
+            "duration",
+            "How long did you wait for a Welsh speaker?",
+            area=_AREA,
+            maximum=300,
+            required=False,
+            help_text="From choosing Welsh to a Welsh speaker answering. Leave it empty if you were not put through.",
+        ),
+    ],
+    "website": [
+        _q("yes_no", "Was the page you needed available in Welsh?", area=_AREA, weight=2, expected=True),
+        _q("yes_no", "Could you switch between English and Welsh on the page itself?", area=_AREA, expected=True),
+        _q(
+            "yes_no_na", "Was the Welsh page as complete and up to date as the English one?", area=_AREA, expected="yes"
+        ),
+    ],
+    "online_reporting": [
+        _q("yes_no", "Was the online reporting form available in Welsh?", area=_AREA, weight=2, expected=True),
+        _q("yes_no_na", "Did it say you could ask for a reply in Welsh?", area=_AREA, expected="yes"),
+    ],
+    "neighbourhood_meeting": [
+        _q("yes_no", "Was the meeting advertised in Welsh as well as English?", area=_AREA, expected=True),
+        _q(
+            "yes_no",
+            "Could you speak Welsh at the meeting (directly, or through interpreting)?",
+            area=_AREA,
+            weight=2,
+            expected=True,
+        ),
+    ],
+}
+
+
+def in_welsh(build):
+    """The channel's starter questionnaire for a visit made in Welsh: a first page about the Welsh
+    language service, then the channel's own pages (questions keep their own references)."""
+
+    def build_in_welsh():
+        data = build()
+        data["title"] = f"{data['title']} in Welsh"
+        data["description"] = f"{data['description']} Made in Welsh, to test the force's Welsh language service."
+        title, intro = _USING_WELSH
+        questions = WELSH_LANGUAGE_QUESTIONS[data["channel"]]
+        data["sections"] = [{"title": title, "intro": intro, "questions": questions}, *data["sections"]]
+        return data
+
+    return build_in_welsh
+
+
+WELSH_LANGUAGE_QUESTIONNAIRES = tuple(in_welsh(build) for build in STARTER_QUESTIONNAIRES)
+
+
+def with_welsh(data: dict) -> dict:
+    """A starter questionnaire with the Welsh of each of its texts (from `starter_cy.WELSH`) beside the English."""
+    from .starter_cy import WELSH
+
+    def welsh_of(item: dict, fields) -> dict:
+        found = {field: WELSH[item[field]] for field in fields if item.get(field) and item[field] in WELSH}
+        options = {str(o["key"]): WELSH[o["label"]] for o in item.get("options") or [] if o["label"] in WELSH}
+        return {**found, **({"options": options} if options else {})}
+
+    data["welsh"] = welsh_of(data, ("title", "description"))
+    for section in data["sections"]:
+        section["welsh"] = welsh_of(section, ("title", "intro"))
+        for question in section["questions"]:
+            question["welsh"] = welsh_of(question, ("label", "help_text", "rating_low_label", "rating_high_label"))
+    return data
