@@ -141,10 +141,12 @@ ACCESS: dict[str, Access] = {
     "scenarios:contact-point-edit": row(coordinator=OK),
     "scenarios:commitment-area-list": row(**OPCC),
     "scenarios:commitment-area-edit": row(coordinator=OK),
+    "scenarios:commitment-area-welsh": row(coordinator=OK),
     "scenarios:questionnaire-list": row(**OPCC),
     "scenarios:questionnaire-create": row(coordinator=OK),
     "scenarios:questionnaire-import": row(coordinator=OK),
     "scenarios:questionnaire-builder": row(**OPCC),
+    "scenarios:questionnaire-welsh": row(coordinator=OK),
     "scenarios:questionnaire-preview": row(**OPCC),
     "scenarios:questionnaire-export": row(**OPCC),
     "scenarios:version-create": row(method="POST", coordinator=OK),
@@ -163,6 +165,7 @@ ACCESS: dict[str, Access] = {
     "scenarios:scenario-create": row(**OPCC),
     "scenarios:scenario-detail": row(**OPCC, force_liaison=NOT_FOUND),
     "scenarios:scenario-edit": row(**OPCC),
+    "scenarios:scenario-welsh": row(**OPCC),
     "scenarios:answer-key": row(coordinator=OK),  # the world's practice scenario
     # An empty post lacks the lawfulness checklist: refused with a message, nothing changes.
     "scenarios:scenario-submit": row(method="POST", coordinator=INVALID, commissioner=INVALID),

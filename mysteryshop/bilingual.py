@@ -96,11 +96,15 @@ class Bilingual(models.Model):
 
     # --- Checking --------------------------------------------------------------------------
 
+    def fields_in_use(self) -> tuple[str, ...]:
+        """The translated fields this item shows (a question's options only if it is a choice question...)."""
+        return self.translated_fields
+
     @property
     def welsh_out_of_date(self) -> list[str]:
         """Fields whose Welsh was written for English that has since changed."""
         stale = []
-        for field in self.translated_fields:
+        for field in self.fields_in_use():
             if field not in (self.welsh or {}):
                 continue
             written_for = (self.welsh_source or {}).get(field)
@@ -117,7 +121,7 @@ class Bilingual(models.Model):
     def welsh_missing(self) -> list[str]:
         """Fields with English but no Welsh."""
         return [
-            field for field in self.translated_fields if self.english_of(field) and not (self.welsh or {}).get(field)
+            field for field in self.fields_in_use() if self.english_of(field) and not (self.welsh or {}).get(field)
         ]  # fmt: skip
 
 

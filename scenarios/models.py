@@ -387,6 +387,14 @@ class Question(Bilingual, models.Model):
     def is_scored(self) -> bool:
         return self.commitment_area_id is not None
 
+    def fields_in_use(self) -> tuple[str, ...]:
+        unused = set()
+        if self.kind not in CHOICE_TYPES:
+            unused.add("options")
+        if self.kind != QuestionType.RATING:
+            unused |= {"rating_low_label", "rating_high_label"}
+        return tuple(field for field in self.translated_fields if field not in unused)
+
     @property
     def position(self) -> tuple[int, int, int, int]:
         return (self.section.order, self.section.pk, self.order, self.pk or 0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, welsh
 
 app_name = "scenarios"
 
@@ -10,11 +10,13 @@ urlpatterns = [
     path("contact-points/<int:pk>/", views.contact_point_detail, name="contact-point-detail"),
     path("contact-points/<int:pk>/edit/", views.contact_point_edit, name="contact-point-edit"),
     path("commitment-areas/", views.commitment_area_list, name="commitment-area-list"),
+    path("commitment-areas/welsh/", welsh.commitment_area_welsh, name="commitment-area-welsh"),
     path("commitment-areas/<int:pk>/edit/", views.commitment_area_edit, name="commitment-area-edit"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire-list"),
     path("questionnaires/new/", views.questionnaire_create, name="questionnaire-create"),
     path("questionnaires/import/", views.questionnaire_import, name="questionnaire-import"),
     path("questionnaires/versions/<int:pk>/", views.questionnaire_builder, name="questionnaire-builder"),
+    path("questionnaires/versions/<int:pk>/welsh/", welsh.questionnaire_welsh, name="questionnaire-welsh"),
     path("questionnaires/versions/<int:pk>/preview/", views.questionnaire_preview, name="questionnaire-preview"),
     path("questionnaires/versions/<int:pk>/export/", views.questionnaire_export, name="questionnaire-export"),
     path("questionnaires/versions/<int:pk>/new-version/", views.version_new, name="version-create"),
@@ -44,6 +46,7 @@ urlpatterns = [
     path("new/", views.scenario_edit, name="scenario-create"),
     path("<int:pk>/", views.scenario_detail, name="scenario-detail"),
     path("<int:pk>/edit/", views.scenario_edit, name="scenario-edit"),
+    path("<int:pk>/welsh/", welsh.scenario_welsh, name="scenario-welsh"),
     path("<int:pk>/answer-key/", views.answer_key, name="answer-key"),
     path("<int:pk>/submit/", views.scenario_submit, name="scenario-submit"),
     path("<int:pk>/approve/", views.scenario_approve, name="scenario-approve"),
