@@ -73,4 +73,4 @@ def language(request):
                 else gettext("We will write to you in Welsh."),
             )
         return redirect(translate_url(request.path, chosen))
-    return render(request, "mysteryshop/language.html", {"form": form})
+    return render(request, "mysteryshop/language.html", {"form": form}, status=400 if form.is_bound else 200)
