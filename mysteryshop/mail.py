@@ -67,6 +67,9 @@ LONGEST_WAIT = timedelta(hours=1)
 # Sent and given-up rows (without their bodies once sent) are kept this long, then deleted.
 KEEP_DAYS = 30
 
+# Models with `email` and `language` whose language wins over the account's (apps add theirs in `ready`).
+LANGUAGE_RECORDS: list = []
+
 _suppressed: ContextVar[bool] = ContextVar("email_suppressed", default=False)
 
 
@@ -96,7 +99,7 @@ def send_email(
     that language too. Empty and repeated addresses are skipped. The message is rendered now and kept in
     the outbox until the mail server has it; returns the outbox rows' ids (none inside `suppressed()`).
     """
-    if not isinstance(subject, Promise) and False:  # TEMPORARY until the call sites are lazy
+    if not isinstance(subject, Promise):
         raise TypeError(
             "The subject must be a lazy translation (gettext_lazy), to be written in each recipient's language."
         )
@@ -137,6 +140,13 @@ def _write(subject, template: str, context: dict, attachments: list[Attachment])
     }
 
 
+def lazy_date(value, format_name: str):
+    """A date written out when the e-mail is, in its recipient's language ("5 Rhagfyr 2026")."""
+    from django.utils import formats
+
+    return lazy(formats.date_format, str)(value, format_name)
+
+
 def _bytes(content) -> bytes:
     content = content() if callable(content) else content
     return content.encode() if isinstance(content, str) else content
@@ -151,11 +161,10 @@ def languages_for(addresses: Iterable[str]) -> dict[str, str]:
         return chosen
     from django.contrib.auth import get_user_model
 
-    from volunteers.models import Volunteer
-
     by_address = {address.lower(): address for address in addresses}
     found = {}
-    for model in (get_user_model(), Volunteer):  # the volunteer's record wins over their account
+    # Accounts, then the records apps register (a volunteer's record, which an applicant has before an account).
+    for model in (get_user_model(), *LANGUAGE_RECORDS):
         people = model.objects.annotate(address=Lower("email")).filter(address__in=list(by_address))
         found.update(people.values_list("address", "language"))
     for lowered_address, language in found.items():

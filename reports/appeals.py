@@ -27,8 +27,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from mysteryshop.mail import send_email
+from mysteryshop.mail import lazy_date, send_email
 from mysteryshop.roles import OPCC_ROLES, Role
 from visits import capture
 from visits.models import Submission
@@ -155,7 +156,10 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
         raise ValidationError("This result already has an appeal awaiting a decision.") from None
     AppealEvent.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.OPEN, by=by, reason=explanation)
     _tell(
-        _users_with_role(Role.COORDINATOR), appeal, "reports/email/appeal_raised.txt", "The force has appealed a result"
+        _users_with_role(Role.COORDINATOR),
+        appeal,
+        "reports/email/appeal_raised.txt",
+        gettext_lazy("The force has appealed a result: %(contact_point)s, %(day_text)s"),
     )
     return appeal
 
@@ -170,16 +174,17 @@ def _users_with_role(role: Role) -> list:
     return list(users.distinct().order_by("pk"))
 
 
-def _tell(users, appeal: Appeal, template: str, subject: str) -> None:
+def _tell(users, appeal: Appeal, template: str, subject) -> None:
     """E-mail each user about an appeal, after commit: the force never learns more than the appeal's page shows."""
     result_day = visit_day(appeal.submission)
     context = {"appeal": appeal, "contact_point": appeal.submission.assignment.visit.contact_point.name}
     for user in users:
         send_email(
             to=user.email,
-            subject=f"{subject}: {context['contact_point']}, {result_day:%-d %B %Y}",
+            subject=subject,
             template=template,
-            context={**context, "user": user, "day": result_day},
+            # The day in the recipient's language (the subject is written in it).
+            context={**context, "user": user, "day": result_day, "day_text": lazy_date(result_day, "j F Y")},
         )
 
 
@@ -191,7 +196,10 @@ def withdraw_appeal(*, appeal: Appeal, by, reason: str = "") -> Appeal:
     appeal = _locked(appeal)
     appeal.move_to(AppealStatus.WITHDRAWN, by=by, reason=(reason or "").strip())
     _tell(
-        _users_with_role(Role.COORDINATOR), appeal, "reports/email/appeal_withdrawn.txt", "The force withdrew an appeal"
+        _users_with_role(Role.COORDINATOR),
+        appeal,
+        "reports/email/appeal_withdrawn.txt",
+        gettext_lazy("The force withdrew an appeal: %(contact_point)s, %(day_text)s"),
     )
     return appeal
 
@@ -229,6 +237,9 @@ def decide_appeal(
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = by, timezone.now(), reason
     appeal.move_to(AppealStatus(outcome), by=by, reason=reason, data=data)
     _tell(
-        _users_with_role(Role.FORCE_LIAISON), appeal, "reports/email/appeal_decided.txt", "The OPCC decided an appeal"
+        _users_with_role(Role.FORCE_LIAISON),
+        appeal,
+        "reports/email/appeal_decided.txt",
+        gettext_lazy("The OPCC decided an appeal: %(contact_point)s, %(day_text)s"),
     )
     return appeal

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -189,7 +190,7 @@ def raise_finding(
     finding.commitment_areas.set(commitment_areas)
     finding.cited_reports.set(reports)
     FindingEvent.objects.create(finding=finding, to_status=FindingStatus.OPEN, by=by)
-    _tell(_liaison_users(), finding, "reports/email/finding_raised.txt", f"New finding: {finding.title}")
+    _tell(_liaison_users(), finding, "reports/email/finding_raised.txt", gettext_lazy("New finding: %(title)s"))
     return finding
 
 
@@ -202,7 +203,12 @@ def respond_to_finding(*, finding: Finding, by, response: str) -> Finding:
     finding = _locked(finding)
     finding.response, finding.responded_by, finding.responded_at = response, by, timezone.now()
     finding.move_to(FindingStatus.RESPONDED, by=by, reason=response)
-    _tell([finding.raised_by], finding, "reports/email/finding_responded.txt", f"The force responded: {finding.title}")
+    _tell(
+        [finding.raised_by],
+        finding,
+        "reports/email/finding_responded.txt",
+        gettext_lazy("The force responded: %(title)s"),
+    )
     return finding
 
 
@@ -212,7 +218,7 @@ def accept_finding(*, finding: Finding, by) -> Finding:
     _require_opcc(by, "accept responses")
     finding = _locked(finding)
     finding.move_to(FindingStatus.ACCEPTED, by=by)
-    _tell(_liaison_users(), finding, "reports/email/finding_accepted.txt", f"Response accepted: {finding.title}")
+    _tell(_liaison_users(), finding, "reports/email/finding_accepted.txt", gettext_lazy("Response accepted: %(title)s"))
     return finding
 
 
@@ -226,7 +232,12 @@ def challenge_finding(*, finding: Finding, by, comment: str) -> Finding:
     # A new response is due, so its reminders are owed again.
     finding.reminded_at = finding.overdue_notified_at = None
     finding.move_to(FindingStatus.CHALLENGED, by=by, reason=comment)
-    _tell(_liaison_users(), finding, "reports/email/finding_challenged.txt", f"Response challenged: {finding.title}")
+    _tell(
+        _liaison_users(),
+        finding,
+        "reports/email/finding_challenged.txt",
+        gettext_lazy("Response challenged: %(title)s"),
+    )
     return finding
 
 
@@ -238,7 +249,7 @@ def close_finding(*, finding: Finding, by, what_changed: str) -> Finding:
     finding = _locked(finding)
     finding.what_changed, finding.closed_at = what_changed, timezone.now()
     finding.move_to(FindingStatus.CLOSED, by=by, reason=what_changed)
-    _tell(_liaison_users(), finding, "reports/email/finding_closed.txt", f"Finding closed: {finding.title}")
+    _tell(_liaison_users(), finding, "reports/email/finding_closed.txt", gettext_lazy("Finding closed: %(title)s"))
     return finding
 
 
@@ -274,7 +285,9 @@ def correct_published_finding(
         finding=finding, from_status=finding.status, to_status=finding.status, by=by, reason=reason,
         data={"corrected": True, "before": old, "after": new},
     )  # fmt: skip
-    _tell(_liaison_users(), finding, "reports/email/finding_corrected.txt", f"Finding corrected: {finding.title}")
+    _tell(
+        _liaison_users(), finding, "reports/email/finding_corrected.txt", gettext_lazy("Finding corrected: %(title)s")
+    )
     return finding
 
 
@@ -296,9 +309,16 @@ def send_finding_reminders() -> tuple[int, int]:
         due_soon = _claim(Finding.objects.awaiting_force().filter(response_due__lte=soon), "reminded_at", now)
         overdue = _claim(Finding.objects.overdue(today), "overdue_notified_at", now)
         if due_soon:
-            _tell(_liaison_users(), due_soon, "reports/email/findings_due.txt", "Findings awaiting your response")
+            _tell(
+                _liaison_users(),
+                due_soon,
+                "reports/email/findings_due.txt",
+                gettext_lazy("Findings awaiting your response"),
+            )
         for user, theirs in _overdue_recipients(overdue):
-            _tell([user], theirs, "reports/email/findings_overdue.txt", "Findings with an overdue response")
+            _tell(
+                [user], theirs, "reports/email/findings_overdue.txt", gettext_lazy("Findings with an overdue response")
+            )
     return len(due_soon), len(overdue)
 
 
@@ -337,9 +357,9 @@ def _liaison_users():
     return list(_users_with_role(Role.FORCE_LIAISON))
 
 
-def _tell(users, about: Finding | list[Finding], template: str, subject: str) -> None:
+def _tell(users, about: Finding | list[Finding], template: str, subject) -> None:
     """E-mail each user on their own (addressed by name), once the transaction commits."""
     context = {"today": timezone.localdate()}
-    context |= {"findings": about} if isinstance(about, list) else {"finding": about}
+    context |= {"findings": about} if isinstance(about, list) else {"finding": about, "title": about.title}
     for user in users:
         send_email(to=user.email, subject=subject, template=template, context=context | {"user": user})

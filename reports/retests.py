@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import Role
@@ -212,7 +213,7 @@ def send_review_reminders() -> int:
             for user in coordinators:
                 send_email(
                     to=user.email,
-                    subject="Findings due their yearly review",
+                    subject=gettext_lazy("Findings due their yearly review"),
                     template="reports/email/findings_review_due.txt",
                     context={"user": user, "findings": claimed},
                 )

@@ -12,6 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -219,9 +221,14 @@ def send_to_commissioners(*, report_id: int) -> int:
     return len(
         send_email(
             to=commissioner_emails(),
-            subject=f"{report.get_kind_display()}: {report.period_label}",
+            subject=gettext_lazy("%(kind)s: %(period)s"),
             template="reports/documents/report_email.txt",
-            context={"report": report, "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME},
+            context={
+                "report": report,
+                "scheme_name": settings.MYSTERYSHOP_SCHEME_NAME,
+                "kind": lazy(report.get_kind_display, str)(),
+                "period": report.period_label,
+            },
             attachments=attachments,
         )
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -338,7 +339,7 @@ def return_for_correction(*, submission: Submission, by, comment: str) -> Submis
     assignment = submission.assignment
     send_email(
         to=assignment.volunteer.email,
-        subject="Please correct your mystery shop report",
+        subject=gettext_lazy("Please correct your mystery shop report"),
         template="visits/email/report_returned.txt",
         context={"submission": submission, "assignment": assignment, "visit": assignment.visit},
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import Role
@@ -166,7 +167,7 @@ def raise_check_out_alerts(*, now: datetime | None = None) -> int:
             alert.save(update_fields=["sent_to"])
             send_email(
                 to=[user.email for user in recipients],
-                subject="Safety: volunteers have not checked out of a visit",
+                subject=gettext_lazy("Safety: volunteers have not checked out of a visit"),
                 template="visits/email/not_checked_out.txt",
                 context={"visit": visit, "assignments": visit.assignments.active().select_related("volunteer")},
             )

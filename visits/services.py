@@ -6,12 +6,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
@@ -165,7 +167,7 @@ def _cancel(visit: Visit, *, by, reason: str, why_for_volunteers: str = "") -> N
         _tell_volunteer(
             assignment,
             "visits/email/cancelled.txt",
-            "A mystery shop visit has been cancelled",
+            gettext_lazy("A mystery shop visit has been cancelled"),
             cancelled=True,
             extra={"why": why_for_volunteers},
         )
@@ -514,7 +516,7 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
         raise ValidationError(f"{volunteer} cannot be booked: {in_words(error)}") from None
     if visit.assignments.active().count() == visit.volunteers_needed and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
-    _tell_volunteer(assignment, "visits/email/assigned.txt", "You have a new mystery shop visit")
+    _tell_volunteer(assignment, "visits/email/assigned.txt", gettext_lazy("You have a new mystery shop visit"))
     return assignment
 
 
@@ -576,7 +578,7 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
         partners = [other.volunteer for other in booked.select_related("volunteer") if other.pk != assignment.pk]
         send_email(
             to=assignment.volunteer.email,
-            subject="Your mystery shop visit is going ahead",
+            subject=gettext_lazy("Your mystery shop visit is going ahead"),
             template="visits/email/back_on.txt",
             context={"assignment": assignment, "partners": partners},
         )
@@ -629,7 +631,7 @@ def release_booking(*, assignment: Assignment, by, reason: str = "", event: str)
     cancel_now = held and bool(left_alone) and hold_deadline(visit) <= timezone.now()
     send_email(
         to=assignment.assigned_by.email,
-        subject="A volunteer can no longer go on a visit",
+        subject=gettext_lazy("A volunteer can no longer go on a visit"),
         template="visits/email/declined.txt",
         context={
             "assignment": assignment, "visit": visit, "left_alone": left_alone if held else [],
@@ -642,7 +644,7 @@ def release_booking(*, assignment: Assignment, by, reason: str = "", event: str)
         for partner in left_alone:
             send_email(
                 to=partner.volunteer.email,
-                subject="Your mystery shop visit is on hold: please do not go alone",
+                subject=gettext_lazy("Your mystery shop visit is on hold: please do not go alone"),
                 template="visits/email/partner_dropped_out.txt",
                 context={"assignment": partner, "deadline": hold_deadline(visit)},
             )
@@ -701,7 +703,7 @@ def cancel_held_visits(*, now: datetime | None = None) -> int:
             _cancel(visit, by=None, reason=HELD_CANCEL_REASON, why_for_volunteers=HELD_CANCEL_WHY)
             send_email(
                 to=[user.email for user in coordinators_on_duty(visit)],
-                subject="A visit short of a volunteer has been cancelled",
+                subject=gettext_lazy("A visit short of a volunteer has been cancelled"),
                 template="visits/email/held_cancelled.txt",
                 context={"visit": visit, "hours": settings.MYSTERYSHOP_HELD_VISIT_CANCEL_HOURS},
             )
@@ -741,6 +743,8 @@ def link_correction_to_visit(rejected, correction) -> None:
 
 # --- Telling volunteers --------------------------------------------------------------------
 
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
 
 def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> bytes:
     visit = assignment.visit
@@ -760,7 +764,7 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
 
 
 def _tell_volunteer(
-    assignment: Assignment, template: str, subject: str, *, cancelled: bool = False, extra: dict | None = None
+    assignment: Assignment, template: str, subject, *, cancelled: bool = False, extra: dict | None = None
 ) -> None:
     """E-mail the volunteer once the transaction commits, with the calendar file attached.
 
@@ -771,9 +775,8 @@ def _tell_volunteer(
         subject=subject,
         template=template,
         context={"assignment": assignment, "visit": assignment.visit, **(extra or {})},
-        attachments=[
-            ("visit.ics", assignment_calendar(assignment, cancelled=cancelled), "text/calendar; charset=utf-8")
-        ],
+        # Written in the volunteer's language, like the e-mail: called when the e-mail is written.
+        attachments=[("visit.ics", partial(assignment_calendar, assignment, cancelled=cancelled), CALENDAR_TYPE)],
     )
 
 
@@ -794,7 +797,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
         # beats at once) sends it once, and a task that dies half way sends it on the next run.
         with transaction.atomic():
             if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(reminded_at=now):
-                _tell_volunteer(assignment, "visits/email/reminder.txt", "Reminder: your mystery shop visit")
+                _tell_volunteer(
+                    assignment, "visits/email/reminder.txt", gettext_lazy("Reminder: your mystery shop visit")
+                )
                 sent += 1
     return sent
 
@@ -814,7 +819,9 @@ def follow_up_past_visits(*, now: datetime | None = None) -> tuple[int, int]:
                 for assignment in visit.assignments.active().select_related(
                     "volunteer", "visit__scenario", "visit__contact_point"
                 ):
-                    _tell_volunteer(assignment, "visits/email/nudge.txt", "Please send your mystery shop report")
+                    _tell_volunteer(
+                        assignment, "visits/email/nudge.txt", gettext_lazy("Please send your mystery shop report")
+                    )
                 nudged += 1
     for visit in Visit.objects.filter(status__in=booked, nudged_at__isnull=False, ends_at__lte=now - 2 * wait):
         with transaction.atomic():
@@ -911,7 +918,10 @@ def discard_plan(*, plan: QuarterPlan, by) -> int:
     for assignment in told:
         assignment.calendar_sequence += 1
         _tell_volunteer(
-            assignment, "visits/email/plan_discarded.txt", "A mystery shop visit has been cancelled", cancelled=True
+            assignment,
+            "visits/email/plan_discarded.txt",
+            gettext_lazy("A mystery shop visit has been cancelled"),
+            cancelled=True,
         )
     plan.delete()
     return len(told)

@@ -19,9 +19,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
-from mysteryshop import audit, dates, mail
+from mysteryshop import audit, dates, languages, mail
 from mysteryshop.links import absolute_url
 from mysteryshop.mail import send_email
 from mysteryshop.models import AuditAction
@@ -76,6 +78,7 @@ def apply(*, form) -> Volunteer:
     volunteer = form.save(commit=False)
     existing = Volunteer.objects.filter(email__iexact=volunteer.email).first()
     if existing is None:
+        volunteer.language = languages.of_page()  # the language they applied in; theirs to change later
         volunteer.privacy_notice = PrivacyNotice.current()
         volunteer.consented_at = timezone.now()
         try:
@@ -90,14 +93,14 @@ def apply(*, form) -> Volunteer:
         # Named as they gave it now: nothing held about the person goes to whoever typed the address.
         send_email(
             to=existing.email,
-            subject="Your application to be a mystery shopper",
+            subject=gettext_lazy("Your application to be a mystery shopper"),
             template="volunteers/email/application_already_held.txt",
             context={**context, "first_name": volunteer.first_name},
         )
         return existing
     send_email(
         to=volunteer.email,
-        subject="Thank you for applying to be a mystery shopper",
+        subject=gettext_lazy("Thank you for applying to be a mystery shopper"),
         template="volunteers/email/application_received.txt",
         context={**context, "volunteer": volunteer},
     )
@@ -164,23 +167,22 @@ def _invite_to_sign_in(volunteer: Volunteer, *, request=None) -> None:
     if volunteer.user is None:
         user = User.objects.filter(username__iexact=volunteer.email).first() or User(username=volunteer.email.lower())
         user.email, user.first_name, user.last_name = volunteer.email, volunteer.first_name, volunteer.last_name
+        user.language = volunteer.language
         user.is_active = True
         user.set_unusable_password()
         user.save()
         volunteer.user = user
         volunteer.save(update_fields=["user"])
     _set_role(volunteer.user, Role.APPLICANT)
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
-            "token": default_token_generator.make_token(volunteer.user),
-        },
-    )
-    link = absolute_url(path)
+    kwargs = {
+        "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
+        "token": default_token_generator.make_token(volunteer.user),
+    }
+    # Made when the e-mail is written, so the link opens pages in the applicant's language.
+    link = lazy(lambda: absolute_url(reverse("password_reset_confirm", kwargs=kwargs)), str)()
     send_email(
         to=volunteer.email,
-        subject="You have been invited to train as a mystery shopper",
+        subject=gettext_lazy("You have been invited to train as a mystery shopper"),
         template="volunteers/email/invitation.txt",
         context={"volunteer": volunteer, "link": link, "username": volunteer.user.username},
     )
@@ -267,9 +269,9 @@ def invite(*, session: TrainingSession, volunteers, by) -> int:
             if created:
                 send_email(
                     to=volunteer.email,
-                    subject=f"Training: {session.module}",
+                    subject=gettext_lazy("Training: %(module)s"),
                     template="volunteers/email/training_invitation.txt",
-                    context={"volunteer": volunteer, "session": session},
+                    context={"volunteer": volunteer, "session": session, "module": session.module},
                 )
     return count
 
@@ -448,7 +450,7 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
     if not approve:  # the volunteer hears why, and how to put it right
         send_email(
             to=claim.volunteer.email,
-            subject="Your expense claim was not approved",
+            subject=gettext_lazy("Your expense claim was not approved"),
             template="volunteers/email/expense_rejected.txt",
             context={"claim": claim},
         )

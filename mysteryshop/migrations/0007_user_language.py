@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mysteryshop', '0006_outbox_rule_messages'),
+        ("mysteryshop", "0006_outbox_rule_messages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(choices=[('en-gb', 'English'), ('cy', 'Cymraeg')], default='en-gb', max_length=5),
+            model_name="user",
+            name="language",
+            field=models.CharField(choices=[("en-gb", "English"), ("cy", "Cymraeg")], default="en-gb", max_length=5),
         ),
     ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils.functional import lazystr
 import time_machine
 from django.core import mail as django_mail
 from django.db import connection, transaction
@@ -28,7 +29,7 @@ TEMPLATE = "visits/email/declined.txt"
 
 def write(to="someone@example.org", **kwargs):
     return mail.send_email(
-        to=to, subject=kwargs.pop("subject", "Hello"), template=TEMPLATE, context={"assignment": None}, **kwargs
+        to=to, subject=lazystr(kwargs.pop("subject", "Hello")), template=TEMPLATE, context={"assignment": None}, **kwargs
     )
 
 
@@ -201,9 +202,10 @@ def test_the_embedded_site_prints_email_on_the_console_at_commit(tmp_path):
     script = (
         "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
         "from django.db import transaction\n"
+        "from django.utils.functional import lazystr\n"
         "from mysteryshop.mail import send_email\n"
         "with transaction.atomic():\n"
-        "    send_email(to='ada@example.org', subject='Printed at commit', template='visits/email/declined.txt',"
+        "    send_email(to='ada@example.org', subject=lazystr('Printed at commit'), template='visits/email/declined.txt',"
         " context={'assignment': None})\n"
         "    print('still in the transaction', flush=True)\n"
     )
@@ -273,7 +275,7 @@ def test_a_real_worker_sends_email_written_in_a_committed_transaction(celery_wor
     with transaction.atomic():
         write(
             to="ada@example.org",
-            subject="From the worker",
+            subject=lazystr("From the worker"),
             attachments=[("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")],
         )
     (message,) = wait_until(lambda: emails_in(celery_worker.email_dir))

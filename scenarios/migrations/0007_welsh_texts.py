@@ -4,60 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0006_calibration_key_answer_message'),
+        ("scenarios", "0006_calibration_key_answer_message"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commitmentarea',
-            name='welsh',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Welsh'),
+            model_name="commitmentarea",
+            name="welsh",
+            field=models.JSONField(blank=True, default=dict, verbose_name="Welsh"),
         ),
         migrations.AddField(
-            model_name='commitmentarea',
-            name='welsh_source',
+            model_name="commitmentarea",
+            name="welsh_source",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='question',
-            name='welsh',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Welsh'),
+            model_name="question",
+            name="welsh",
+            field=models.JSONField(blank=True, default=dict, verbose_name="Welsh"),
         ),
         migrations.AddField(
-            model_name='question',
-            name='welsh_source',
+            model_name="question",
+            name="welsh_source",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='welsh',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Welsh'),
+            model_name="questionnaire",
+            name="welsh",
+            field=models.JSONField(blank=True, default=dict, verbose_name="Welsh"),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='welsh_source',
+            model_name="questionnaire",
+            name="welsh_source",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='scenario',
-            name='welsh',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Welsh'),
+            model_name="scenario",
+            name="welsh",
+            field=models.JSONField(blank=True, default=dict, verbose_name="Welsh"),
         ),
         migrations.AddField(
-            model_name='scenario',
-            name='welsh_source',
+            model_name="scenario",
+            name="welsh_source",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='section',
-            name='welsh',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Welsh'),
+            model_name="section",
+            name="welsh",
+            field=models.JSONField(blank=True, default=dict, verbose_name="Welsh"),
         ),
         migrations.AddField(
-            model_name='section',
-            name='welsh_source',
+            model_name="section",
+            name="welsh_source",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
     ]

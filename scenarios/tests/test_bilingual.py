@@ -115,17 +115,25 @@ def test_a_file_with_welsh_for_options_it_does_not_have_drops_them():
     assert copied.welsh == {"options": {"bus": "Ar y bws"}, "label": "7"}
 
 
-@pytest.mark.parametrize("build", STARTER_QUESTIONNAIRES + WELSH_LANGUAGE_QUESTIONNAIRES, ids=lambda b: b().get("title"))
+@pytest.mark.parametrize(
+    "build", STARTER_QUESTIONNAIRES + WELSH_LANGUAGE_QUESTIONNAIRES, ids=lambda b: b().get("title")
+)
 def test_every_text_of_every_starter_questionnaire_has_its_welsh(build):
     data = with_welsh(build())
     missing = [field for field in ("title", "description") if data[field] and field not in data["welsh"]]
     for section in data["sections"]:
-        missing += [f"{section['title']}: {field}" for field in ("title", "intro") if section[field] and field not in section["welsh"]]
+        missing += [
+            f"{section['title']}: {field}"
+            for field in ("title", "intro")
+            if section[field] and field not in section["welsh"]
+        ]
         for question in section["questions"]:
             texts = ("label", "help_text", "rating_low_label", "rating_high_label")
             missing += [f"{question['label']}: {f}" for f in texts if question[f] and f not in question["welsh"]]
             options = question["welsh"].get("options", {})
-            missing += [f"{question['label']}: {o['label']}" for o in question["options"] if str(o["key"]) not in options]
+            missing += [
+                f"{question['label']}: {o['label']}" for o in question["options"] if str(o["key"]) not in options
+            ]
     assert missing == []
 
 

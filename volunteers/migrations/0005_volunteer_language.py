@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('volunteers', '0004_secondpass_expense_corrections_and_plain_rules'),
+        ("volunteers", "0004_secondpass_expense_corrections_and_plain_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='volunteer',
-            name='language',
-            field=models.CharField(choices=[('en-gb', 'English'), ('cy', 'Cymraeg')], default='en-gb', max_length=5),
+            model_name="volunteer",
+            name="language",
+            field=models.CharField(choices=[("en-gb", "English"), ("cy", "Cymraeg")], default="en-gb", max_length=5),
         ),
     ]
