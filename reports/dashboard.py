@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from mysteryshop.bilingual import shown_in_sql
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
 from visits.models import Submission, Visit, VisitStatus
 
@@ -170,7 +171,7 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
         rows = rows.filter(policing_area_id=policing_area_id)
     question = Question.objects.filter(pk=OuterRef("question_id"))
     rows = rows.exclude(durations=[]).annotate(
-        label=Subquery(question.values("label")),
+        label=Subquery(question.annotate(shown=shown_in_sql("label")).values("shown")),
         target=Subquery(question.values("maximum")),
         questionnaire=Subquery(question.values("section__version__questionnaire__title")),
         questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
@@ -345,7 +346,7 @@ def dashboard(
         .annotate(
             point_name=Subquery(point.values("name")),
             area_name=Subquery(PolicingArea.objects.filter(pk=OuterRef("policing_area_id")).values("name")),
-            commitment_name=Subquery(commitment.values("name")),
+            commitment_name=Subquery(commitment.annotate(shown=shown_in_sql("name")).values("shown")),
             commitment_order=Subquery(commitment.values("order")),
         )
         .values_list(

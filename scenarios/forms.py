@@ -88,7 +88,7 @@ class DurationField(forms.MultiValueField):
 
 def quoted(question: Question) -> str:
     """A question's wording as messages name it."""
-    return f"“{question.label.strip()}”"
+    return f"“{question.shown('label').strip()}”"
 
 
 def _answer_field(question: Question) -> forms.Field:
@@ -97,8 +97,8 @@ def _answer_field(question: Question) -> forms.Field:
     # A form field's help text is trusted as HTML by Django's and crispy's templates; a question's hint
     # is people's text (or an imported file's), so it goes in escaped.
     common = {
-        "label": question.label,
-        "help_text": escape(question.help_text),
+        "label": question.shown("label"),  # in the page's language, where the question has Welsh
+        "help_text": escape(question.shown("help_text")),
         "required": False,
         "error_messages": {"invalid_choice": f"Select one of the answers given for {name}"},
     }
@@ -109,14 +109,14 @@ def _answer_field(question: Question) -> forms.Field:
         choices = [("yes", "Yes"), ("no", "No"), ("na", "Not applicable")]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == QuestionType.RATING:
-        labels = {1: question.rating_low_label, 5: question.rating_high_label}
+        labels = {1: question.shown("rating_low_label"), 5: question.shown("rating_high_label")}
         choices = [(str(n), f"{n} – {labels[n]}" if labels.get(n) else str(n)) for n in range(1, 6)]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == QuestionType.SINGLE_CHOICE:
-        choices = [(str(o["key"]), o["label"]) for o in question.options]
+        choices = [(str(o["key"]), o["label"]) for o in question.shown("options")]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == QuestionType.MULTIPLE_CHOICE:
-        choices = [(str(o["key"]), o["label"]) for o in question.options]
+        choices = [(str(o["key"]), o["label"]) for o in question.shown("options")]
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind == QuestionType.NUMBER:
         common["error_messages"] |= {

@@ -504,9 +504,9 @@ class Question(Bilingual, models.Model):
         if self.kind == QuestionType.YES_NO_NA:
             return {"yes": "Yes", "no": "No", "na": "Not applicable"}.get(value, str(value))
         if self.kind in CHOICE_TYPES:
-            return next((str(o["label"]) for o in self.options if o["key"] == value), str(value))
+            return next((str(o["label"]) for o in self.shown("options") if o["key"] == value), str(value))
         if self.kind == QuestionType.RATING:
-            label = {1: self.rating_low_label, 5: self.rating_high_label}.get(value)
+            label = {1: self.shown("rating_low_label"), 5: self.shown("rating_high_label")}.get(value)
             return f"{value} – {label}" if label else str(value)
         return str(value)
 

@@ -160,7 +160,7 @@ def _summary(assignment, submission):
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         rows = [
-            {"question": question, "label": question.label, "value": capture.shown_answer(question, saved[question.pk])}
+            {"question": question, "label": question.shown("label"), "value": capture.shown_answer(question, saved[question.pk])}
             for question in section.questions.all()
             if question.pk in saved
         ]
@@ -297,7 +297,7 @@ def _beside_partner(submission: Submission, pages: list[dict], pair: list[Assign
         page["rows"] = [
             {
                 "question": question,
-                "label": question.label,
+                "label": question.shown("label"),
                 "value": capture.shown_answer(question, mine.get(question.pk)),
             }
             for question in page["section"].questions.all()
