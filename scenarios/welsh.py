@@ -149,7 +149,7 @@ def questionnaire_texts(version: QuestionnaireVersion) -> list[tuple[str, list[T
             names = {
                 "label": gettext("Question %(number)s in Welsh") % {"number": count},
                 "help_text": gettext("Hint for question %(number)s in Welsh") % {"number": count},
-                "options": gettext("Answer “%%(option)s” in Welsh"),
+                "options": gettext("Answer “%(option)s” in Welsh"),
             }
             if question.kind == QuestionType.RATING:
                 names["rating_low_label"] = gettext("Label for 1 (the lowest) in Welsh")
