@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 
 from .models import (
@@ -54,27 +56,41 @@ class DurationField(forms.MultiValueField):
     widget = DurationWidget
 
     def __init__(self, *, name: str = "", **kwargs):
-        of = f" for {name}" if name else ""
+        # Whole sentences for each case, so each translates as a whole.
+        if name:
+            minutes = {
+                "invalid": gettext("Enter the minutes for %(name)s as a whole number"),
+                "min_value": gettext("The minutes for %(name)s cannot be less than 0"),
+                "max_value": gettext("The minutes for %(name)s must be 600 or fewer"),
+            }
+            seconds = {
+                "invalid": gettext("Enter the seconds for %(name)s as a whole number"),
+                "min_value": gettext("The seconds for %(name)s cannot be less than 0"),
+                "max_value": gettext("The seconds for %(name)s must be 59 or fewer"),
+            }
+        else:
+            minutes = {
+                "invalid": gettext("Enter the minutes as a whole number"),
+                "min_value": gettext("The minutes cannot be less than 0"),
+                "max_value": gettext("The minutes must be 600 or fewer"),
+            }
+            seconds = {
+                "invalid": gettext("Enter the seconds as a whole number"),
+                "min_value": gettext("The seconds cannot be less than 0"),
+                "max_value": gettext("The seconds must be 59 or fewer"),
+            }
         fields = (
             forms.IntegerField(
                 required=False,
                 min_value=0,
                 max_value=600,
-                error_messages={
-                    "invalid": f"Enter the minutes{of} as a whole number",
-                    "min_value": f"The minutes{of} cannot be less than 0",
-                    "max_value": f"The minutes{of} must be 600 or fewer",
-                },
+                error_messages={key: text.replace("%(name)s", name) for key, text in minutes.items()},
             ),
             forms.IntegerField(
                 required=False,
                 min_value=0,
                 max_value=59,
-                error_messages={
-                    "invalid": f"Enter the seconds{of} as a whole number",
-                    "min_value": f"The seconds{of} cannot be less than 0",
-                    "max_value": f"The seconds{of} must be 59 or fewer",
-                },
+                error_messages={key: text.replace("%(name)s", name) for key, text in seconds.items()},
             ),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
@@ -100,13 +116,14 @@ def _answer_field(question: Question) -> forms.Field:
         "label": question.shown("label"),  # in the page's language, where the question has Welsh
         "help_text": escape(question.shown("help_text")),
         "required": False,
-        "error_messages": {"invalid_choice": f"Select one of the answers given for {name}"},
+        "error_messages": {"invalid_choice": gettext("Select one of the answers given for %(name)s") % {"name": name}},
     }
     kind = question.kind
+    yes, no = gettext("Yes"), gettext("No")
     if kind == QuestionType.YES_NO:
-        return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=[("yes", yes), ("no", no)], widget=forms.RadioSelect, **common)
     if kind == QuestionType.YES_NO_NA:
-        choices = [("yes", "Yes"), ("no", "No"), ("na", "Not applicable")]
+        choices = [("yes", yes), ("no", no), ("na", gettext("Not applicable"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == QuestionType.RATING:
         labels = {1: question.shown("rating_low_label"), 5: question.shown("rating_high_label")}
@@ -120,10 +137,10 @@ def _answer_field(question: Question) -> forms.Field:
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind == QuestionType.NUMBER:
         common["error_messages"] |= {
-            "invalid": f"Enter a number for {name}, like 3 or 2.5",
-            "max_digits": f"Enter a smaller number for {name}",
-            "max_whole_digits": f"Enter a smaller number for {name}",
-            "max_decimal_places": f"Enter a number for {name} with at most 2 decimal places",
+            "invalid": gettext("Enter a number for %(name)s, like 3 or 2.5") % {"name": name},
+            "max_digits": gettext("Enter a smaller number for %(name)s") % {"name": name},
+            "max_whole_digits": gettext("Enter a smaller number for %(name)s") % {"name": name},
+            "max_decimal_places": gettext("Enter a number for %(name)s with at most 2 decimal places") % {"name": name},
         }
         return forms.DecimalField(
             max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}), **common
@@ -131,12 +148,16 @@ def _answer_field(question: Question) -> forms.Field:
     if kind == QuestionType.DURATION:
         return DurationField(name=name, **common)
     if kind == QuestionType.TIME:
-        common["error_messages"] |= {"invalid": f"Enter the time for {name} like 14:30"}
+        common["error_messages"] |= {"invalid": gettext("Enter the time for %(name)s like 14:30") % {"name": name}}
         return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
     if kind == QuestionType.DATE:
-        common["error_messages"] |= {"invalid": f"Enter a real date for {name}, like 27 3 2026"}
+        common["error_messages"] |= {
+            "invalid": gettext("Enter a real date for %(name)s, like 27 3 2026") % {"name": name}
+        }
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
-    common["error_messages"] |= {"max_length": f"Your answer to {name} must be 5,000 characters or fewer"}
+    common["error_messages"] |= {
+        "max_length": gettext("Your answer to %(name)s must be 5,000 characters or fewer") % {"name": name}
+    }
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
 
 
@@ -189,16 +210,16 @@ def wire_values(value) -> list[str]:
 
 
 REQUIRED_MESSAGES = {
-    QuestionType.YES_NO: "Select yes or no for {name}",
-    QuestionType.YES_NO_NA: "Select yes, no or not applicable for {name}",
-    QuestionType.RATING: "Select a rating from 1 to 5 for {name}",
-    QuestionType.SINGLE_CHOICE: "Select an answer for {name}",
-    QuestionType.MULTIPLE_CHOICE: "Select at least one answer for {name}",
-    QuestionType.NUMBER: "Enter a number for {name}",
-    QuestionType.DURATION: "Enter the minutes and seconds for {name}",
-    QuestionType.TIME: "Enter the time for {name}, for example 14:30",
-    QuestionType.DATE: "Enter the date for {name}",
-    QuestionType.TEXT: "Enter your answer to {name}",
+    QuestionType.YES_NO: _("Select yes or no for %(name)s"),
+    QuestionType.YES_NO_NA: _("Select yes, no or not applicable for %(name)s"),
+    QuestionType.RATING: _("Select a rating from 1 to 5 for %(name)s"),
+    QuestionType.SINGLE_CHOICE: _("Select an answer for %(name)s"),
+    QuestionType.MULTIPLE_CHOICE: _("Select at least one answer for %(name)s"),
+    QuestionType.NUMBER: _("Enter a number for %(name)s"),
+    QuestionType.DURATION: _("Enter the minutes and seconds for %(name)s"),
+    QuestionType.TIME: _("Enter the time for %(name)s, for example 14:30"),
+    QuestionType.DATE: _("Enter the date for %(name)s"),
+    QuestionType.TEXT: _("Enter your answer to %(name)s"),
 }
 
 
@@ -247,9 +268,7 @@ class SectionForm(forms.Form):
                     "earlier": None
                     if on_this_page
                     else json.dumps(wire_values(self.answers_so_far.get(question.condition_question_id))),
-                    "hint": question.describe_condition().replace("Shown only when", "Answer this only if")
-                    if on_this_page
-                    else "",
+                    "hint": question.condition_hint() if on_this_page else "",
                 }
             yield {"field": self[self.field_name(question)], "question": question, "condition": condition}
 
@@ -271,7 +290,7 @@ class SectionForm(forms.Form):
                 continue
             value = to_answer_value(question, cleaned.get(name)) if name in cleaned else None
             if value is None and question.required and name not in self._errors:
-                self.add_error(name, REQUIRED_MESSAGES[QuestionType(question.kind)].format(name=quoted(question)))
+                self.add_error(name, str(REQUIRED_MESSAGES[QuestionType(question.kind)]) % {"name": quoted(question)})
             answers[question.pk] = value
             if value is not None:
                 self._values[question.pk] = value

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mysteryshop.bilingual import Bilingual
 from mysteryshop.models import Lifecycle
@@ -500,9 +501,9 @@ class Question(Bilingual, models.Model):
     def answer_text(self, value) -> str:
         """One stored answer value as the volunteer saw it: Yes, Not applicable, an option's label."""
         if self.kind == QuestionType.YES_NO:
-            return {True: "Yes", False: "No"}.get(value, str(value))
+            return {True: gettext("Yes"), False: gettext("No")}.get(value, str(value))
         if self.kind == QuestionType.YES_NO_NA:
-            return {"yes": "Yes", "no": "No", "na": "Not applicable"}.get(value, str(value))
+            return {"yes": gettext("Yes"), "no": gettext("No"), "na": gettext("Not applicable")}.get(value, str(value))
         if self.kind in CHOICE_TYPES:
             return next((str(o["label"]) for o in self.shown("options") if o["key"] == value), str(value))
         if self.kind == QuestionType.RATING:
@@ -510,13 +511,22 @@ class Question(Bilingual, models.Model):
             return f"{value} – {label}" if label else str(value)
         return str(value)
 
+    def _condition_words(self) -> dict[str, str]:
+        condition = self.condition_question
+        answers = gettext(" or ").join(f"“{condition.answer_text(value)}”" for value in self.condition_values)
+        return {"question": condition.shown("label"), "answers": answers}
+
     def describe_condition(self) -> str:
         """When the question shows, in words, for the builder."""
         if not self.condition_question_id:
             return ""
-        condition = self.condition_question
-        answers = " or ".join(f"“{condition.answer_text(value)}”" for value in self.condition_values)
-        return f"Shown only when the answer to “{condition.label}” is {answers}."
+        return gettext("Shown only when the answer to “%(question)s” is %(answers)s.") % self._condition_words()
+
+    def condition_hint(self) -> str:
+        """When to answer the question, for a volunteer whose browser does not run the page's script."""
+        if not self.condition_question_id:
+            return ""
+        return gettext("Answer this only if the answer to “%(question)s” is %(answers)s.") % self._condition_words()
 
     def describe_rule(self) -> str:
         """The scoring rule in plain words, for the builder."""

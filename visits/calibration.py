@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mysteryshop.roles import Role
 from scenarios.models import ContactPoint, KeyAnswer, Question, QuestionType, Scenario
@@ -169,13 +170,13 @@ def calibration_on_home(volunteer: Volunteer) -> list[HomeItem]:
         return []
     return [
         HomeItem(
-            title="Practise before your next visit",
-            text=(
+            title=gettext("Practise before your next visit"),
+            text=gettext(
                 "Before your first visit, and once a year after, you fill in a practice questionnaire and see how "
                 "your answers compare with the OPCC's. It takes about 20 minutes and never counts in the results."
             ),
             url=reverse("visits:practice-list"),
-            link_text="Do the practice",
+            link_text=gettext("Do the practice"),
         )
     ]
 

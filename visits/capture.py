@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -40,9 +40,9 @@ def start(*, assignment: Assignment, by) -> Submission:
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
-        raise ValidationError("There is no report to make for this visit.")
+        raise ValidationError(gettext("There is no report to make for this visit."))
     if assignment.visit.starts_at > timezone.now():
-        raise ValidationError("You can fill in the questionnaire once the visit has started.")
+        raise ValidationError(gettext("You can fill in the questionnaire once the visit has started."))
     visit = assignment.visit
     # A pilot visit tries a new version; a practice scenario's report is compared with its key. Neither
     # ever counts in the results (`SubmissionQuerySet.in_results`).
@@ -110,7 +110,7 @@ def save_section(
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.is_editable:
-        raise ValidationError("This report has been sent and can no longer be changed.")
+        raise ValidationError(gettext("This report has been sent and can no longer be changed."))
     values = form.partial_values() if partial else form.answer_values()
     saved = dict(
         Answer.objects.filter(submission=submission, question__in=form.questions).values_list("question_id", "value")
@@ -127,7 +127,8 @@ def save_section(
     reason = (reason or "").strip()
     if submission.status == SubmissionStatus.RETURNED and changed and not reason:
         raise ValidationError(
-            "Say why you changed your answer: the OPCC keeps the reason with the change.", code=REASON_REQUIRED
+            gettext("Say why you changed your answer: the OPCC keeps the reason with the change."),
+            code=REASON_REQUIRED,
         )
     # One upsert and one delete for the whole page, however many questions it has.
     Answer.objects.bulk_create(
@@ -244,7 +245,10 @@ def submit(*, submission: Submission, by) -> Submission:
     gaps = missing(submission)
     if gaps:
         number, section = gaps[0]
-        raise ValidationError(f"Please answer every question in “{section.title}” (page {number}) before sending.")
+        raise ValidationError(
+            gettext("Please answer every question in “%(title)s” (page %(number)s) before sending.")
+            % {"title": section.shown("title"), "number": number}
+        )
     submission.scores, submission.overall_score = score(submission)
     submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, timezone.now()
     submission.save()
@@ -359,10 +363,11 @@ def to_correct_on_home(volunteer) -> list:
     """The volunteer's home lists these first (see `volunteers.services.register_home_section`)."""
     return [
         HomeItem(
-            title=f"{report.assignment.visit.scenario.title}, {timezone.localtime(report.assignment.visit.starts_at):%-d %B %Y}",
-            text=f"The OPCC asks: “{report.review_comment}”",
+            title=f"{report.assignment.visit.scenario.shown('title')}, "
+            f"{date_format(timezone.localtime(report.assignment.visit.starts_at), 'j F Y')}",
+            text=gettext("The OPCC asks: “%(comment)s”") % {"comment": report.review_comment},
             url=reverse("visits:report-section", args=[report.assignment_id, 1]),
-            link_text="Correct this report",
+            link_text=gettext("Correct this report"),
         )
         for report in reports_to_correct(volunteer)
     ]
@@ -457,7 +462,7 @@ def add_evidence(*, submission: Submission, by, image: tuple, caption: str = "")
     if submission.assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your report.")
     if not submission.is_editable:
-        raise ValidationError("This report has been sent and can no longer be changed.")
+        raise ValidationError(gettext("This report has been sent and can no longer be changed."))
     if submission.evidence.count() >= settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS:
         raise ValidationError(f"A report can have up to {settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS} photos.")
     content, content_type = image

@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -99,7 +100,7 @@ def report_section(request, pk, number=1):
                 form.add_error(REASON_FIELD, error)  # the page comes back with every answer as typed
             else:
                 if later:
-                    messages.success(request, "Saved. You can come back to it from My visits, on any device.")
+                    messages.success(request, gettext("Saved. You can come back to it from My visits, on any device."))
                     return redirect("visits:my-visits")
                 if number < len(pages):
                     return redirect("visits:report-section", pk=pk, number=number + 1)
@@ -125,9 +126,11 @@ def _with_reason(form: SectionForm, submission: Submission) -> SectionForm:
     """On a report returned for correction, the page asks why any answer is changed."""
     if submission.status == SubmissionStatus.RETURNED:
         form.fields[REASON_FIELD] = forms.CharField(
-            label="If you change an answer on this page, say why",
-            help_text="For example: “I misread the question” or “I checked my notes”. "
-            "The OPCC keeps your reason with the change.",
+            label=gettext("If you change an answer on this page, say why"),
+            help_text=gettext(
+                "For example: “I misread the question” or “I checked my notes”. "
+                "The OPCC keeps your reason with the change."
+            ),
             required=False,
             max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -160,7 +163,11 @@ def _summary(assignment, submission):
     pages = []
     for number, section in enumerate(capture.sections(submission), start=1):
         rows = [
-            {"question": question, "label": question.shown("label"), "value": capture.shown_answer(question, saved[question.pk])}
+            {
+                "question": question,
+                "label": question.shown("label"),
+                "value": capture.shown_answer(question, saved[question.pk]),
+            }
             for question in section.questions.all()
             if question.pk in saved
         ]
@@ -376,7 +383,7 @@ def evidence_add(request, pk):
             image=form.cleaned_data["photo"],
             caption=form.cleaned_data["caption"],
         )
-        messages.success(request, "Photo added.")
+        messages.success(request, gettext("Photo added."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("visits:report-check", pk=pk)
@@ -404,7 +411,7 @@ def report_autosave(request, pk, number):
     assignment = _own_assignment(request, pk)
     submission = Submission.objects.filter(assignment=assignment).first()
     if submission is None or not submission.is_editable:
-        return JsonResponse({"saved": False, "message": "This report can no longer be changed."}, status=409)
+        return JsonResponse({"saved": False, "message": gettext("This report can no longer be changed.")}, status=409)
     pages = capture.sections(submission)
     if not 1 <= number <= len(pages):
         raise Http404("No such page.")

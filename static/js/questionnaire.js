@@ -62,7 +62,7 @@ document.addEventListener("DOMContentLoaded", () => {
       started = Date.now();
       startButton.hidden = true;
       stopButton.hidden = false;
-      status.textContent = "Timing…";
+      status.textContent = status.dataset.timing || "Timing…";
       timer = window.setInterval(show, 1000);
       stopButton.focus();
     });
@@ -71,8 +71,10 @@ document.addEventListener("DOMContentLoaded", () => {
       const elapsed = show();
       stopButton.hidden = true;
       startButton.hidden = false;
-      startButton.textContent = "Start again";
-      status.textContent = `Stopped at ${Math.floor(elapsed / 60)} min ${elapsed % 60} s.`;
+      startButton.textContent = status.dataset.startAgain || "Start again";
+      status.textContent = (status.dataset.stoppedAt || "Stopped at {minutes} min {seconds} s.")
+        .replace("{minutes}", Math.floor(elapsed / 60))
+        .replace("{seconds}", elapsed % 60);
     });
   });
 });
@@ -93,13 +95,16 @@ document.addEventListener("DOMContentLoaded", () => {
         credentials: "same-origin",
       });
       if (response.ok) {
-        status.textContent = "Your answers are saved.";
+        status.textContent = status.dataset.saved || "Your answers are saved.";
       } else {
         const reply = await response.json().catch(() => ({}));
-        status.textContent = reply.message ? `Not saved yet: ${reply.message}` : "";
+        const notSaved = status.dataset.notSaved || "Not saved yet: {message}";
+        status.textContent = reply.message ? notSaved.replace("{message}", reply.message) : "";
       }
     } catch {
-      status.textContent = "Not saved yet: you seem to be offline. Your answers will be saved when you press a button.";
+      status.textContent =
+        status.dataset.offline ||
+        "Not saved yet: you seem to be offline. Your answers will be saved when you press a button.";
     }
   };
   const later = () => {
