@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -356,7 +358,8 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.module} on {timezone.localtime(self.starts_at):%a %d %b %Y, %H:%M}"
+        when = date_format(timezone.localtime(self.starts_at), "D j M Y, H:i")
+        return gettext("%(module)s on %(when)s") % {"module": self.module, "when": when}
 
     def get_absolute_url(self) -> str:
         return reverse("volunteers:training-detail", args=[self.pk])
