@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from .roles import STAFF_ROLES, Role
 
@@ -164,18 +165,18 @@ class PasswordResetRequest(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    SIGNED_IN = "signin.succeeded", "Signed in"
-    SIGNIN_FAILED = "signin.failed", "Sign-in failed"
-    SIGNED_OUT = "signin.signed_out", "Signed out"
-    CODE_FAILED = "signin.code_failed", "Wrong two-factor code"
-    ACCESS_REFUSED = "access.refused", "Access refused"
-    NOT_VISIBLE = "access.not_visible", "Not found or not visible"
-    CREATED = "object.created", "Created"
-    CHANGED = "object.changed", "Changed"
-    DELETED = "object.deleted", "Deleted"
-    SCHEDULE_VIEWED = "schedule.viewed", "Viewed the visit schedule"
-    EXPORTED = "data.exported", "Downloaded personal data"
-    ERASED = "person.erased", "Erased a person's data"
+    SIGNED_IN = "signin.succeeded", _("Signed in")
+    SIGNIN_FAILED = "signin.failed", _("Sign-in failed")
+    SIGNED_OUT = "signin.signed_out", _("Signed out")
+    CODE_FAILED = "signin.code_failed", _("Wrong two-factor code")
+    ACCESS_REFUSED = "access.refused", _("Access refused")
+    NOT_VISIBLE = "access.not_visible", _("Not found or not visible")
+    CREATED = "object.created", _("Created")
+    CHANGED = "object.changed", _("Changed")
+    DELETED = "object.deleted", _("Deleted")
+    SCHEDULE_VIEWED = "schedule.viewed", _("Viewed the visit schedule")
+    EXPORTED = "data.exported", _("Downloaded personal data")
+    ERASED = "person.erased", _("Erased a person's data")
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -242,10 +243,10 @@ class AuditEvent(models.Model):
 
 
 class OutgoingEmailStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Given up"
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
 
 
 class OutgoingEmail(models.Model):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,8 +41,12 @@ PENDING_KEY_SESSION_KEY = "two_factor_pending_key"
 # When a signed-in person last did something (a Unix time), for the staff idle timeout.
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
 
-WRONG_CODE = "That code did not work. Enter the 6-digit code your app shows now: each code works only once."
-WRONG_RECOVERY_CODE = "That recovery code did not work. Check it, or use another one: each works only once."
+WRONG_CODE = gettext_lazy(
+    "That code did not work. Enter the 6-digit code your app shows now: each code works only once."
+)
+WRONG_RECOVERY_CODE = gettext_lazy(
+    "That recovery code did not work. Check it, or use another one: each works only once."
+)
 
 
 # --- Who is asking --------------------------------------------------------------
@@ -120,12 +125,14 @@ def confirm_authenticator(*, request, code: str) -> list[str]:
     user = request.user
     key = request.session.get(PENDING_KEY_SESSION_KEY)
     if not key:
-        raise ValidationError("The set-up page had expired. Scan the new QR code and enter the code it gives.")
+        raise ValidationError(gettext("The set-up page had expired. Scan the new QR code and enter the code it gives."))
     totp = TOTP(unhexlify(key))
     if not totp.verify(int(code), tolerance=1):
         raise ValidationError(
-            "That code did not work. Check the app shows the account you have just added, "
-            "and enter the 6-digit code it shows now."
+            gettext(
+                "That code did not work. Check the app shows the account you have just added, "
+                "and enter the 6-digit code it shows now."
+            )
         )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
@@ -170,7 +177,7 @@ def verify_code(*, request, code: str) -> None:
     """
     device = authenticator_for(request.user)
     if device is None:
-        raise ValidationError("You have no authenticator app set up. Use a recovery code instead.")
+        raise ValidationError(gettext("You have no authenticator app set up. Use a recovery code instead."))
     _refuse_while_throttled(device)
     verified = django_otp.verify_token(request.user, device.persistent_id, code)
     if verified is None:
@@ -200,8 +207,12 @@ def _refuse_while_throttled(device) -> None:
     if not allowed:
         count = details["failure_count"]
         raise ValidationError(
-            f"After {count} wrong code{'s' if count > 1 else ''} in a row, please wait: "
-            f"you can try again {_when(details['locked_until'])}."
+            ngettext(
+                "After %(count)s wrong code in a row, please wait: you can try again %(when)s.",
+                "After %(count)s wrong codes in a row, please wait: you can try again %(when)s.",
+                count,
+            )
+            % {"count": count, "when": _when(details["locked_until"])}
         )
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class CodeForm(forms.Form):
     """The 6-digit code an authenticator app shows."""
 
     code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6 numbers the app shows now, like 123456",
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6 numbers the app shows now, like 123456"),
         max_length=20,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app")},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -28,7 +29,7 @@ class CodeForm(forms.Form):
     def clean_code(self) -> str:
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
         if not re.fullmatch(r"\d{6}", code):
-            raise forms.ValidationError("Enter the code as 6 numbers, like 123456")
+            raise forms.ValidationError(_("Enter the code as 6 numbers, like 123456"))
         return code
 
 
@@ -36,10 +37,10 @@ class RecoveryCodeForm(forms.Form):
     """One of the person's one-time recovery codes."""
 
     code = forms.CharField(
-        label="Recovery code",
-        help_text="One of the 10 codes you were given when you set up two-factor sign-in, like abcd efgh",
+        label=_("Recovery code"),
+        help_text=_("One of the 10 codes you were given when you set up two-factor sign-in, like abcd efgh"),
         max_length=20,
-        error_messages={"required": "Enter one of your recovery codes"},
+        error_messages={"required": _("Enter one of your recovery codes")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "class": "code-input"}
         ),

@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import links, mail, signin
@@ -82,8 +83,14 @@ def two_factor_recovery(request):
             record(AuditAction.SIGNED_IN, request=request, description="recovery code accepted")
             messages.info(
                 request,
-                f"You signed in with a recovery code; it will not work again. You have {left} left: "
-                "make new ones, or set up your app again, from Sign-in security.",
+                ngettext(
+                    "You signed in with a recovery code; it will not work again. You have %(left)s left: "
+                    "make new ones, or set up your app again, from Sign-in security.",
+                    "You signed in with a recovery code; it will not work again. You have %(left)s left: "
+                    "make new ones, or set up your app again, from Sign-in security.",
+                    left,
+                )
+                % {"left": left},
             )
             return redirect(_next_url(request))
     return render(request, "registration/two_factor_recovery.html", {"form": form, "next": _next_url(request)})

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from mysteryshop import spreadsheets
 
@@ -126,29 +127,46 @@ def content(*, kind: str, start: date) -> dict:
                 ],
             }
         )  # fmt: skip
-    return {
-        "kind": kind.value,
-        "title": kind.label,
-        "period": period_label(unit, start, with_dates=True),
-        "period_start": start.isoformat(),
-        "previous_period": period_label(unit, previous_start, with_dates=True),
-        "thresholds": {"green_from": settings.MYSTERYSHOP_GREEN_FROM, "amber_from": settings.MYSTERYSHOP_AMBER_FROM},
-        "force": _figure(results["force"]),
-        "previous": _figure(results["previous"]),
-        "trend": results["trend"],
-        "trend_text": _trend_text(
-            results["force"], results["previous"], results["trend"], PeriodKind(unit).label.lower()
-        ),
-        "review_text": _review_text(
-            results["force"], dashboard.reports_waiting(kind=unit, start=start), PeriodKind(unit).label.lower()
-        ),
-        "areas": [_figure(figure) for figure in results["areas"]],
-        "channels": [_figure(figure) for figure in results["channels"]],
-        "league": [_figure(figure) for figure in results["league"]],
-        "unranked": [_figure(figure) for figure in results["unranked"]],
-        "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
-        "timings": timings,
-    } | ({"retests": retest_results(start)} if kind == ReportKind.PANEL else {})
+    return plain(
+        {
+            "kind": kind.value,
+            "title": kind.label,
+            "period": period_label(unit, start, with_dates=True),
+            "period_start": start.isoformat(),
+            "previous_period": period_label(unit, previous_start, with_dates=True),
+            "thresholds": {
+                "green_from": settings.MYSTERYSHOP_GREEN_FROM,
+                "amber_from": settings.MYSTERYSHOP_AMBER_FROM,
+            },
+            "force": _figure(results["force"]),
+            "previous": _figure(results["previous"]),
+            "trend": results["trend"],
+            "trend_text": _trend_text(
+                results["force"], results["previous"], results["trend"], PeriodKind(unit).label.lower()
+            ),
+            "review_text": _review_text(
+                results["force"], dashboard.reports_waiting(kind=unit, start=start), PeriodKind(unit).label.lower()
+            ),
+            "areas": [_figure(figure) for figure in results["areas"]],
+            "channels": [_figure(figure) for figure in results["channels"]],
+            "league": [_figure(figure) for figure in results["league"]],
+            "unranked": [_figure(figure) for figure in results["unranked"]],
+            "min_visits": settings.MYSTERYSHOP_MIN_VISITS_TO_JUDGE,
+            "timings": timings,
+        }
+        | ({"retests": retest_results(start)} if kind == ReportKind.PANEL else {})
+    )
+
+
+def plain(value):
+    """Data to keep as JSON: translatable labels written out as text, in the language active now."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
 
 
 def retest_results(start: date) -> list[dict]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -116,11 +117,11 @@ class Quote(models.Model):
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESPONDED = "responded", "Responded"
-    ACCEPTED = "accepted", "Response accepted"
-    CHALLENGED = "challenged", "Response challenged"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    RESPONDED = "responded", _("Responded")
+    ACCEPTED = "accepted", _("Response accepted")
+    CHALLENGED = "challenged", _("Response challenged")
+    CLOSED = "closed", _("Closed")
 
 
 # The one table of allowed steps. A challenged finding goes back to the force,
@@ -272,8 +273,8 @@ class FindingEvent(StatusHistory):
 class ReportKind(models.TextChoices):
     """The two reports the OPCC keeps: a week for scrutiny meetings, a quarter for the Police and Crime Panel."""
 
-    WEEKLY = "weekly", "Weekly scrutiny report"
-    PANEL = "panel", "Police and Crime Panel report"
+    WEEKLY = "weekly", _("Weekly scrutiny report")
+    PANEL = "panel", _("Police and Crime Panel report")
 
     @property
     def period_kind(self) -> str:
@@ -281,10 +282,10 @@ class ReportKind(models.TextChoices):
 
 
 class GenerationStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being made"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class GeneratedReportQuerySet(models.QuerySet):
@@ -399,17 +400,17 @@ class GeneratedReport(models.Model):
 
 
 class AppealGround(models.TextChoices):
-    EVALUATOR_ERROR = "evaluator_error", "The volunteer made an error"
-    MISUNDERSTANDING = "misunderstanding", "The volunteer misunderstood what happened"
-    SCORING_ERROR = "scoring_error", "The report was scored wrongly"
+    EVALUATOR_ERROR = "evaluator_error", _("The volunteer made an error")
+    MISUNDERSTANDING = "misunderstanding", _("The volunteer misunderstood what happened")
+    SCORING_ERROR = "scoring_error", _("The report was scored wrongly")
 
 
 class AppealStatus(models.TextChoices):
-    OPEN = "open", "Awaiting the OPCC's decision"
-    UPHELD = "upheld", "Result stands"
-    RESCORED = "rescored", "Rescored"
-    VOIDED = "voided", "Result voided"
-    WITHDRAWN = "withdrawn", "Withdrawn by the force"
+    OPEN = "open", _("Awaiting the OPCC's decision")
+    UPHELD = "upheld", _("Result stands")
+    RESCORED = "rescored", _("Rescored")
+    VOIDED = "voided", _("Result voided")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the force")
 
 
 # The one table of allowed steps: the OPCC decides an open appeal once, or the force withdraws it.
@@ -581,9 +582,9 @@ class EvidencePack(models.Model):
 
 
 class RetestResult(models.TextChoices):
-    FIXED = "fixed", "Fixed"
-    PARTLY = "partly", "Partly fixed"
-    NOT_FIXED = "not_fixed", "Not fixed"
+    FIXED = "fixed", _("Fixed")
+    PARTLY = "partly", _("Partly fixed")
+    NOT_FIXED = "not_fixed", _("Not fixed")
 
 
 class Retest(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.bilingual import Bilingual
 from mysteryshop.models import Lifecycle
@@ -24,11 +25,11 @@ LONDON = ZoneInfo("Europe/London")
 
 
 class Channel(models.TextChoices):
-    FRONT_DESK = "front_desk", "Front desk"
-    PHONE_101 = "phone_101", "101 line"
-    WEBSITE = "website", "Force website"
-    ONLINE_REPORTING = "online_reporting", "Online reporting"
-    NEIGHBOURHOOD_MEETING = "neighbourhood_meeting", "Neighbourhood meeting"
+    FRONT_DESK = "front_desk", _("Front desk")
+    PHONE_101 = "phone_101", _("101 line")
+    WEBSITE = "website", _("Force website")
+    ONLINE_REPORTING = "online_reporting", _("Online reporting")
+    NEIGHBOURHOOD_MEETING = "neighbourhood_meeting", _("Neighbourhood meeting")
 
     @property
     def is_in_person(self) -> bool:
@@ -313,16 +314,16 @@ class Section(Bilingual, models.Model):
 
 
 class QuestionType(models.TextChoices):
-    YES_NO = "yes_no", "Yes or no"
-    YES_NO_NA = "yes_no_na", "Yes, no or not applicable"
-    RATING = "rating", "Rating from 1 to 5"
-    SINGLE_CHOICE = "single_choice", "Choose one"
-    MULTIPLE_CHOICE = "multiple_choice", "Choose any"
-    NUMBER = "number", "Number"
-    DURATION = "duration", "Duration (minutes and seconds)"
-    TIME = "time", "Time of day"
-    DATE = "date", "Date"
-    TEXT = "text", "Free text"
+    YES_NO = "yes_no", _("Yes or no")
+    YES_NO_NA = "yes_no_na", _("Yes, no or not applicable")
+    RATING = "rating", _("Rating from 1 to 5")
+    SINGLE_CHOICE = "single_choice", _("Choose one")
+    MULTIPLE_CHOICE = "multiple_choice", _("Choose any")
+    NUMBER = "number", _("Number")
+    DURATION = "duration", _("Duration (minutes and seconds)")
+    TIME = "time", _("Time of day")
+    DATE = "date", _("Date")
+    TEXT = "text", _("Free text")
 
 
 # Which scoring rule each type takes; free text, dates and times cannot be scored.
@@ -572,11 +573,11 @@ def duration_in_words(seconds: int) -> str:
 
 
 class ScenarioStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for approval"
-    RETURNED = "returned", "Returned with comments"
-    APPROVED = "approved", "Approved"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    RETURNED = "returned", _("Returned with comments")
+    APPROVED = "approved", _("Approved")
+    RETIRED = "retired", _("Retired")
 
 
 # The one table of allowed steps.
@@ -854,9 +855,9 @@ class ScenarioSuggestion(models.Model):
     """An idea for a realistic scenario, usually from force liaison."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        TAKEN_UP = "taken_up", "Taken up"
-        DECLINED = "declined", "Declined"
+        NEW = "new", _("New")
+        TAKEN_UP = "taken_up", _("Taken up")
+        DECLINED = "declined", _("Declined")
 
     channel = models.CharField(max_length=30, choices=Channel.choices)
     title = models.CharField(max_length=150)

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -18,12 +19,12 @@ from volunteers.models import Volunteer
 
 
 class VisitStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ASSIGNED = "assigned", "Volunteers assigned"
-    CONFIRMED = "confirmed", "Confirmed by the volunteers"
-    COMPLETED = "completed", "Completed"
-    MISSED = "missed", "Missed"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    ASSIGNED = "assigned", _("Volunteers assigned")
+    CONFIRMED = "confirmed", _("Confirmed by the volunteers")
+    COMPLETED = "completed", _("Completed")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The one table of allowed steps.
@@ -55,8 +56,8 @@ class QuarterPlan(models.Model):
     """A quarter's drafted visits; reproducible from its seed until confirmed."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CONFIRMED = "confirmed", "Confirmed"
+        DRAFT = "draft", _("Draft")
+        CONFIRMED = "confirmed", _("Confirmed")
 
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
@@ -384,10 +385,10 @@ class Conflict(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    RETURNED = "returned", "Returned for correction"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -490,9 +491,9 @@ class Submission(models.Model):
 
 
 class Notable(models.TextChoices):
-    NONE = "", "Nothing notable"
-    GOOD_PRACTICE = "good_practice", "Notable good practice"
-    CONCERN = "concern", "A concern"
+    NONE = "", _("Nothing notable")
+    GOOD_PRACTICE = "good_practice", _("Notable good practice")
+    CONCERN = "concern", _("A concern")
 
 
 class Answer(models.Model):

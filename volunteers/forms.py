@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
@@ -261,13 +262,15 @@ class ApplicationForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label="Move to")
+    to = forms.ChoiceField(label=_("Move to"))
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
-        help_text="Needed to reject, pause or end, and to make someone active before their required training is done.",
+        help_text=_(
+            "Needed to reject, pause or end, and to make someone active before their required training is done."
+        ),
     )
 
     def __init__(self, *args, volunteer: Volunteer, **kwargs):
@@ -277,27 +280,27 @@ class TransitionForm(forms.Form):
 
 class EraseForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you erasing this person's data?",
-        help_text="For example: asked by e-mail on 3 December 2026. Kept only until the erasure is done.",
+        label=_("Why are you erasing this person's data?"),
+        help_text=_("For example: asked by e-mail on 3 December 2026. Kept only until the erasure is done."),
         max_length=500,
-        error_messages={"required": "Give the reason, for example the date they asked to be erased."},
+        error_messages={"required": _("Give the reason, for example the date they asked to be erased.")},
     )
     confirm = forms.BooleanField(
-        label="I have checked this is the right person. Erasing cannot be undone.",
-        error_messages={"required": "Tick the box to confirm you have checked this is the right person."},
+        label=_("I have checked this is the right person. Erasing cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm you have checked this is the right person.")},
     )
 
 
 class VolunteerFilterForm(forms.Form):
-    q = forms.CharField(label="Search by name, email or postcode", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
+    q = forms.CharField(label=_("Search by name, email or postcode"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices])
 
 
 class ProfileForm(forms.ModelForm):
     phone = PhoneNumberField(
-        region="GB", label="UK phone number", error_messages={"invalid": "Enter a UK phone number"}
+        region="GB", label=_("UK phone number"), error_messages={"invalid": _("Enter a UK phone number")}
     )
-    postcode = GBPostcodeField(error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+    postcode = GBPostcodeField(error_messages={"invalid": _("Enter a real UK postcode, like ST16 2DQ")})
 
     class Meta:
         model = Volunteer
@@ -310,7 +313,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     # Why we ask, in the form itself: these answers are optional and change nothing about what you may do.
-    WHY_WE_ASK = (
+    WHY_WE_ASK = _(
         "Optional. We ask so that the people who visit each police station or meeting are a mix, like the public "
         "who use them, and so we can show the commissioner that mix. Only OPCC staff see your answer; "
         "the force never does. You can change or clear it at any time."
@@ -327,7 +330,7 @@ class ProfileForm(forms.ModelForm):
 
 class AvailabilityForm(forms.Form):
     slots = forms.MultipleChoiceField(
-        label="When can you usually help?",
+        label=_("When can you usually help?"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(f"{day}:{band.value}", f"{name} {band.label.lower()}") for day, name in WEEKDAYS for band in Band],
@@ -340,8 +343,8 @@ class AwayForm(forms.ModelForm):
         fields = ["starts_on", "ends_on"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
         error_messages = {
-            "starts_on": {"required": "Enter the first day you are away", "invalid": "Enter a real date"},
-            "ends_on": {"required": "Enter the last day you are away", "invalid": "Enter a real date"},
+            "starts_on": {"required": _("Enter the first day you are away"), "invalid": _("Enter a real date")},
+            "ends_on": {"required": _("Enter the last day you are away"), "invalid": _("Enter a real date")},
         }
 
     def clean(self):
@@ -359,11 +362,11 @@ class TrainingSessionForm(forms.ModelForm):
         min_value=1,
         max_value=500,
         initial=12,
-        help_text="How many people the session takes.",
+        help_text=_("How many people the session takes."),
         error_messages={
-            "required": "Enter how many people the session takes",
-            "min_value": "A session needs at least one place",
-            "max_value": "A session can take at most 500 people",
+            "required": _("Enter how many people the session takes"),
+            "min_value": _("A session needs at least one place"),
+            "max_value": _("A session can take at most 500 people"),
         },
     )
 
@@ -385,7 +388,7 @@ class TrainingSessionForm(forms.ModelForm):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The session must end after it starts")
+            self.add_error("ends_at", _("The session must end after it starts"))
         elif starts and ends:
             try:
                 dates.check_no_clock_change(starts, ends)
@@ -398,7 +401,7 @@ class TrainingModuleForm(forms.ModelForm):
     class Meta:
         model = TrainingModule
         fields = ["name", "required", "refresh_months"]
-        labels = {"required": "Volunteers must have this before they can be scheduled"}
+        labels = {"required": _("Volunteers must have this before they can be scheduled")}
 
 
 class PrivacyNoticeForm(forms.ModelForm):
@@ -406,13 +409,13 @@ class PrivacyNoticeForm(forms.ModelForm):
         model = PrivacyNotice
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 20})}
-        help_texts = {"text": "Saving publishes a new version; applicants consent to the version they saw."}
+        help_texts = {"text": _("Saving publishes a new version; applicants consent to the version they saw.")}
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Reason (needed to reject)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason (needed to reject)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -431,7 +434,7 @@ class ReceiptsField(forms.FileField):
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(uploads) > 5:
-            raise ValidationError("Attach up to 5 receipts")
+            raise ValidationError(_("Attach up to 5 receipts"))
         return [check_receipt(upload) for upload in uploads]
 
 
@@ -450,22 +453,22 @@ def check_receipt(upload):
 
 class ExpenseClaimForm(forms.Form):
     purpose = forms.CharField(
-        label="What is the claim for?",
+        label=_("What is the claim for?"),
         max_length=200,
-        help_text="For example, the training session or visit and its date.",
+        help_text=_("For example, the training session or visit and its date."),
     )
     training_session = forms.ModelChoiceField(
-        queryset=TrainingSession.objects.none(), required=False, label="Training session (if the claim is for one)"
+        queryset=TrainingSession.objects.none(), required=False, label=_("Training session (if the claim is for one)")
     )
-    miles = forms.DecimalField(label="Miles driven", required=False, min_value=0, max_value=1000, decimal_places=1,
-                               help_text=f"Paid at {settings.MYSTERYSHOP_MILEAGE_PENCE}p a mile.")  # fmt: skip
+    miles = forms.DecimalField(label=_("Miles driven"), required=False, min_value=0, max_value=1000, decimal_places=1,
+                               help_text=format_lazy(_("Paid at {pence}p a mile."), pence=settings.MYSTERYSHOP_MILEAGE_PENCE))  # fmt: skip
     fares = forms.DecimalField(
-        label="Bus or train fares (£)", required=False, min_value=0, max_value=500, decimal_places=2
+        label=_("Bus or train fares (£)"), required=False, min_value=0, max_value=500, decimal_places=2
     )
-    parking = forms.DecimalField(label="Parking (£)", required=False, min_value=0, max_value=500, decimal_places=2)
-    other = forms.DecimalField(label="Other costs (£)", required=False, min_value=0, max_value=500, decimal_places=2)
-    other_description = forms.CharField(label="What were the other costs?", required=False, max_length=200)
-    receipts = ReceiptsField(required=False, help_text="Photos or PDFs of receipts, up to 5, each under 5 MB.")
+    parking = forms.DecimalField(label=_("Parking (£)"), required=False, min_value=0, max_value=500, decimal_places=2)
+    other = forms.DecimalField(label=_("Other costs (£)"), required=False, min_value=0, max_value=500, decimal_places=2)
+    other_description = forms.CharField(label=_("What were the other costs?"), required=False, max_length=200)
+    receipts = ReceiptsField(required=False, help_text=_("Photos or PDFs of receipts, up to 5, each under 5 MB."))
 
     def __init__(self, *args, volunteer: Volunteer, already_claimed=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -476,10 +479,12 @@ class ExpenseClaimForm(forms.Form):
         self.already_claimed = list(already_claimed)
         if self.already_claimed:
             self.fields["not_claimed_before"] = forms.BooleanField(
-                label="These are costs I have not claimed before",
+                label=_("These are costs I have not claimed before"),
                 error_messages={
-                    "required": "Tick to confirm these are costs you have not claimed before, "
-                    "or leave this page: your earlier claim is listed above"
+                    "required": _(
+                        "Tick to confirm these are costs you have not claimed before, "
+                        "or leave this page: your earlier claim is listed above"
+                    )
                 },
             )
 
@@ -489,11 +494,11 @@ class ExpenseClaimForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in ("miles", "fares", "parking", "other")):
-            raise ValidationError("Enter at least one amount to claim")
+            raise ValidationError(_("Enter at least one amount to claim"))
         if cleaned.get("other") and not cleaned.get("other_description", "").strip():
-            self.add_error("other_description", "Say what the other costs were for")
+            self.add_error("other_description", _("Say what the other costs were for"))
         if any(cleaned.get(name) for name in ("fares", "parking", "other")) and not self.has_receipts(cleaned):
-            self.add_error("receipts", "Attach a receipt for fares, parking or other costs")
+            self.add_error("receipts", _("Attach a receipt for fares, parking or other costs"))
         return cleaned
 
     def items(self) -> list[dict]:
@@ -518,8 +523,8 @@ class CorrectClaimForm(ExpenseClaimForm):
         queryset=Receipt.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Receipts you sent before: keep these",
-        help_text="Untick any that were wrong. You can add new ones below.",
+        label=_("Receipts you sent before: keep these"),
+        help_text=_("Untick any that were wrong. You can add new ones below."),
     )
 
     field_order = ["purpose", "training_session", "miles", "fares", "parking", "other", "other_description",

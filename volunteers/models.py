@@ -42,13 +42,13 @@ class PrivacyNotice(models.Model):
 
 
 class Status(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    SCREENING = "screening", "Screening"
-    TRAINING = "training", "In training"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    LEFT = "left", "Left"
-    REJECTED = "rejected", "Not taken forward"
+    APPLIED = "applied", _("Applied")
+    SCREENING = "screening", _("Screening")
+    TRAINING = "training", _("In training")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    LEFT = "left", _("Left")
+    REJECTED = "rejected", _("Not taken forward")
 
 
 # The one table of allowed steps.
@@ -82,17 +82,17 @@ class HeardAbout(models.TextChoices):
 
 
 class Gender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    NON_BINARY = "non_binary", "Non-binary"
-    OTHER = "other", "In another way"
-    PREFER_NOT = "prefer_not", "Prefer not to say"
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("In another way")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
 
 
 class Disability(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    PREFER_NOT = "prefer_not", "Prefer not to say"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
 
 
 # Age bands for the mix of volunteers, worked out from the date of birth already held for eligibility.
@@ -117,9 +117,9 @@ def adult_born_by(day: date) -> date:
 
 
 class Band(models.TextChoices):
-    MORNING = "morning", "Morning (8am to 12 noon)"
-    AFTERNOON = "afternoon", "Afternoon (12 noon to 5pm)"
-    EVENING = "evening", "Evening (5pm to 9pm)"
+    MORNING = "morning", _("Morning (8am to 12 noon)")
+    AFTERNOON = "afternoon", _("Afternoon (12 noon to 5pm)")
+    EVENING = "evening", _("Evening (5pm to 9pm)")
 
 
 BAND_HOURS = {
@@ -395,9 +395,9 @@ def pounds(pence: int) -> str:
 
 class ExpenseClaim(models.Model):
     class State(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="expense_claims")
     purpose = models.CharField("What the claim is for", max_length=200)
@@ -439,10 +439,10 @@ class ExpenseClaim(models.Model):
 
 class ExpenseItem(models.Model):
     class Kind(models.TextChoices):
-        MILEAGE = "mileage", "Mileage"
-        FARE = "fare", "Bus or train fare"
-        PARKING = "parking", "Parking"
-        OTHER = "other", "Other"
+        MILEAGE = "mileage", _("Mileage")
+        FARE = "fare", _("Bus or train fare")
+        PARKING = "parking", _("Parking")
+        OTHER = "other", _("Other")
 
     claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=10, choices=Kind.choices)

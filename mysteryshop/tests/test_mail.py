@@ -11,11 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils.functional import lazystr
 import time_machine
 from django.core import mail as django_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import lazystr
 
 from conftest import PATIENCE
 from mysteryshop import mail, tasks
@@ -29,7 +29,11 @@ TEMPLATE = "visits/email/declined.txt"
 
 def write(to="someone@example.org", **kwargs):
     return mail.send_email(
-        to=to, subject=lazystr(kwargs.pop("subject", "Hello")), template=TEMPLATE, context={"assignment": None}, **kwargs
+        to=to,
+        subject=lazystr(kwargs.pop("subject", "Hello")),
+        template=TEMPLATE,
+        context={"assignment": None},
+        **kwargs,
     )
 
 

@@ -112,4 +112,4 @@ def test_with_welsh_off_everyone_is_written_to_in_english(coordinator):
 
 def test_a_subject_must_be_lazy_so_it_can_be_written_in_each_language():
     with pytest.raises(TypeError):
-        send_email(to="a@example.org", subject="Plain text", template="reports/email/appeal_withdrawn.txt")
+        send_email(to="a@example.org", subject="Plain text", template="registration/password_reset_subject.txt")
