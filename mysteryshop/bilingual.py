@@ -154,10 +154,10 @@ def load_welsh(item: Bilingual, data: dict) -> None:
 def shown_in_sql(field: str):
     """`Bilingual.shown` for a query (roll-up pages read names with subqueries): the Welsh on a Welsh page
     where there is Welsh, otherwise the English."""
-    from django.db.models import F, Value
+    from django.db.models import F, TextField, Value
     from django.db.models.fields.json import KT
-    from django.db.models.functions import Coalesce, NullIf
+    from django.db.models.functions import Cast, Coalesce, NullIf
 
     if not welsh_is_active():
         return F(field)
-    return Coalesce(NullIf(KT(f"welsh__{field}"), Value("")), F(field))
+    return Coalesce(NullIf(KT(f"welsh__{field}"), Value("")), Cast(field, TextField()), output_field=TextField())

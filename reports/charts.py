@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import matplotlib
+from django.utils.translation import gettext
 
 matplotlib.use("Agg")
 
@@ -53,54 +54,55 @@ class Chart:
 
 
 def chart_list(content: dict) -> list[Chart]:
-    """The charts a report's content has, with titles and text alternatives, without drawing them."""
+    """The charts a report's content has, with titles and text alternatives (in the page's language),
+    without drawing them."""
     charts = []
     thresholds = content["thresholds"]
-    scale = f"green from {thresholds['green_from']}%, amber from {thresholds['amber_from']}%"
+    same = gettext("The same figures are in the table.")
     if any(figure["score"] is not None for figure in content["areas"]):
-        charts.append(
-            Chart(
-                "areas",
-                "Share of the commitment met, by commitment area",
-                f"Bar chart of the share of the commitment met by commitment area ({scale}): "
-                + _describe_scores(content["areas"])
-                + ". The same figures are in the table.",
-            )
-        )
+        alt = gettext(
+            "Bar chart of the share of the commitment met by commitment area (green from %(green)s%%, "
+            "amber from %(amber)s%%): %(scores)s."
+        ) % {"green": thresholds["green_from"], "amber": thresholds["amber_from"],
+             "scores": _describe_scores(content["areas"])}  # fmt: skip
+        charts.append(Chart("areas", gettext("Share of the commitment met, by commitment area"), f"{alt} {same}"))
     if content["channels"]:
-        charts.append(
-            Chart(
-                "channels",
-                "Share of the commitment met, by channel",
-                "Bar chart of the share of the commitment met by channel: "
-                + _describe_scores(content["channels"])
-                + ". The same figures are in the table.",
-            )
-        )
+        alt = gettext("Bar chart of the share of the commitment met by channel: %(scores)s.") % {
+            "scores": _describe_scores(content["channels"])
+        }
+        charts.append(Chart("channels", gettext("Share of the commitment met, by channel"), f"{alt} {same}"))
     for number, timing in enumerate(content["timings"]):
         lines = "; ".join(
-            f"{line['label']}: median {line['median']} seconds, 90th percentile {line['p90']} seconds"
+            gettext("%(label)s: median %(median)s seconds, 90th percentile %(p90)s seconds") % line
             if line["median"] is not None
-            else f"{line['label']}: too few answers for a median"
+            else gettext("%(label)s: too few answers for a median") % line
             for line in timing["lines"]
         )
-        target = f", against a target of {timing['target']} seconds" if timing["target"] else ""
-        charts.append(
-            Chart(
-                f"timing-{number}",
-                f"Median and 90th percentile by period: {timing['question']}",
-                f"Bar chart of the median and 90th percentile of “{timing['question']}”{target}. {lines}. "
-                "The same figures are in the table.",
-            )
-        )
+        if timing["target"]:
+            alt = gettext(
+                "Bar chart of the median and 90th percentile of “%(question)s”, against a target of %(target)s "
+                "seconds. %(lines)s."
+            ) % {"question": timing["question"], "target": timing["target"], "lines": lines}
+        else:
+            alt = gettext("Bar chart of the median and 90th percentile of “%(question)s”. %(lines)s.") % {
+                "question": timing["question"], "lines": lines,
+            }  # fmt: skip
+        title = gettext("Median and 90th percentile by period: %(question)s") % {"question": timing["question"]}
+        charts.append(Chart(f"timing-{number}", title, f"{alt} {same}"))
     return charts
+
+
+def _status_words(status: str) -> str:
+    from .dashboard import STATUS_WORDS
+
+    return STATUS_WORDS[status]() if status in STATUS_WORDS else status
 
 
 def _describe_scores(figures: list[dict]) -> str:
     return "; ".join(
-        f"{figure['label']} {figure['score']}% ({figure['status']})"
+        gettext("%(label)s %(score)s%% (%(status)s)") % {**figure, "status": _status_words(figure["status"])}
         if figure["score"] is not None
-        else f"{figure['label']}: no data"
+        else gettext("%(label)s: no data") % figure
         for figure in figures
     )
 

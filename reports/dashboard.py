@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mysteryshop.bilingual import shown_in_sql
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
@@ -24,6 +25,17 @@ QUOTES_SHOWN = 3
 
 TOO_FEW = "too few visits to judge"
 UNCLEAR = "unclear"
+
+
+# The words for each status (the status itself is a key: kept in reports' data and CSS classes).
+STATUS_WORDS = {
+    "green": lambda: gettext("green"),
+    "amber": lambda: gettext("amber"),
+    "red": lambda: gettext("red"),
+    "unclear": lambda: gettext("unclear"),
+    "no data": lambda: gettext("no data"),
+    TOO_FEW: lambda: gettext("too few visits to judge"),
+}
 
 
 @dataclass
@@ -69,6 +81,15 @@ class Figure:
         if self.score >= settings.MYSTERYSHOP_GREEN_FROM:
             return "green"
         return "amber" if self.score >= settings.MYSTERYSHOP_AMBER_FROM else "red"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, in the page's language."""
+        return STATUS_WORDS[self.status]()
+
+    @property
+    def verdict_label(self) -> str:
+        return STATUS_WORDS[self.verdict]()
 
     @property
     def verdict(self) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 
 class PeriodKind(models.TextChoices):
@@ -41,21 +43,29 @@ def quarter_label(start: date) -> str:
 
 
 def _day_range(first: date, last: date) -> str:
+    """Whole phrases in the active language, months named in it."""
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day} to {last.day} {last:%B %Y}"
+        return gettext("%(first)s to %(last)s") % {"first": first.day, "last": date_format(last, "j F Y")}
     if first.year == last.year:
-        return f"{first.day} {first:%B} to {last.day} {last:%B %Y}"
-    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+        return gettext("%(first)s to %(last)s") % {
+            "first": date_format(first, "j F"),
+            "last": date_format(last, "j F Y"),
+        }
+    return gettext("%(first)s to %(last)s") % {"first": date_format(first, "j F Y"), "last": date_format(last, "j F Y")}
 
 
 def period_label(kind: str, start: date, *, with_dates: bool = False) -> str:
     """What a period is called: "2026 Q3", "November 2026", "Week beginning 2 November 2026"; with its
     dates for a report's title: "2026 Q3 (July to September 2026)", "week of 2 to 8 November 2026"."""
     if kind == PeriodKind.MONTH:
-        return f"{start:%B %Y}"
+        return date_format(start, "F Y")
     if not with_dates:
-        return quarter_label(start) if kind == PeriodKind.QUARTER else f"Week beginning {start.day} {start:%B %Y}"
+        if kind == PeriodKind.QUARTER:
+            return quarter_label(start)
+        return gettext("Week beginning %(day)s") % {"day": date_format(start, "j F Y")}
     last = period_end(kind, start) - timedelta(days=1)
     if kind == PeriodKind.WEEK:
-        return f"week of {_day_range(start, last)}"
-    return f"{quarter_label(start)} ({start:%B} to {last:%B %Y})"
+        return gettext("week of %(days)s") % {"days": _day_range(start, last)}
+    return gettext("%(quarter)s (%(first)s to %(last)s)") % {
+        "quarter": quarter_label(start), "first": date_format(start, "F"), "last": date_format(last, "F Y"),
+    }  # fmt: skip

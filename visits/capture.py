@@ -168,7 +168,7 @@ def shown_answer(question: Question, value) -> str:
         return "—"
     if question.kind == "duration" and isinstance(value, int):
         minutes, seconds = divmod(value, 60)
-        return f"{minutes} min {seconds:02d} s"
+        return gettext("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": f"{seconds:02d}"}
     if question.kind == "date":
         return date_format(date.fromisoformat(value), "j F Y")
     if isinstance(value, list):

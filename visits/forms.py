@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mysteryshop import dates
 from scenarios.models import Channel, ContactPoint, QuestionnaireVersion, Scenario
@@ -207,11 +208,11 @@ class StandardCommentForm(forms.ModelForm):
 
 class RecognisedForm(LongerTextSaysSo, forms.Form):
     note = forms.CharField(
-        label="What happened? (optional)",
+        label=_("What happened? (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: the officer at the desk knows me from my street.",
+        help_text=_("For example: the officer at the desk knows me from my street."),
     )
 
 
@@ -234,9 +235,9 @@ class AnswerReviewForm(forms.ModelForm):
 
 class EvidenceForm(forms.Form):
     photo = forms.FileField(
-        label="Photo", help_text="A JPEG or PNG from your phone. Location and other hidden details are removed."
+        label=_("Photo"), help_text=_("A JPEG or PNG from your phone. Location and other hidden details are removed.")
     )
-    caption = forms.CharField(label="What does it show?", max_length=200, required=False)
+    caption = forms.CharField(label=_("What does it show?"), max_length=200, required=False)
 
     def clean_photo(self):
         from django.conf import settings

@@ -305,6 +305,13 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["first_name", "last_name", "phone", "postcode", "needs", "usual_times", "gender", "disability"]
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "postcode": _("Postcode"),
+            "needs": _("Accessibility or other needs"),
+            "usual_times": _("Times you could usually help"),
+        }
         widgets = {
             "needs": forms.Textarea(attrs={"rows": 3}),
             "usual_times": forms.Textarea(attrs={"rows": 2}),
@@ -333,8 +340,16 @@ class AvailabilityForm(forms.Form):
         label=_("When can you usually help?"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(f"{day}:{band.value}", f"{name} {band.label.lower()}") for day, name in WEEKDAYS for band in Band],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request, in the page's language.
+        self.fields["slots"].choices = [
+            (f"{day}:{band.value}", gettext("%(day)s, %(band)s") % {"day": name, "band": str(band.label).lower()})
+            for day, name in WEEKDAYS
+            for band in Band
+        ]
 
 
 class AwayForm(forms.ModelForm):
@@ -468,7 +483,9 @@ class ExpenseClaimForm(forms.Form):
     parking = forms.DecimalField(label=_("Parking (£)"), required=False, min_value=0, max_value=500, decimal_places=2)
     other = forms.DecimalField(label=_("Other costs (£)"), required=False, min_value=0, max_value=500, decimal_places=2)
     other_description = forms.CharField(label=_("What were the other costs?"), required=False, max_length=200)
-    receipts = ReceiptsField(required=False, help_text=_("Photos or PDFs of receipts, up to 5, each under 5 MB."))
+    receipts = ReceiptsField(
+        required=False, label=_("Receipts"), help_text=_("Photos or PDFs of receipts, up to 5, each under 5 MB.")
+    )
 
     def __init__(self, *args, volunteer: Volunteer, already_claimed=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -127,7 +127,7 @@ BAND_HOURS = {
     Band.AFTERNOON: (time(12), time(17)),
     Band.EVENING: (time(17), time(21)),
 }
-WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]  # fmt: skip
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
 
 
 def bands_covering(start: datetime, end: datetime) -> list[str] | None:
@@ -195,9 +195,11 @@ class Volunteer(Lifecycle, models.Model):
     heard_about = models.CharField(max_length=20, choices=HeardAbout.choices, blank=True)
     needs = models.TextField("Accessibility or other needs", blank=True)
     # Optional, declared by the volunteer, used only to mix pairs and to show who visited (blank: not answered).
-    gender = models.CharField("How would you describe your gender?", max_length=20, choices=Gender.choices, blank=True)
+    gender = models.CharField(
+        _("How would you describe your gender?"), max_length=20, choices=Gender.choices, blank=True
+    )
     disability = models.CharField(
-        "Do you have a disability, long-term condition or access needs?",
+        _("Do you have a disability, long-term condition or access needs?"),
         max_length=20,
         choices=Disability.choices,
         blank=True,
@@ -294,8 +296,8 @@ class Availability(models.Model):
 
 class AwayPeriod(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="away_periods")
-    starts_on = models.DateField("First day away")
-    ends_on = models.DateField("Last day away")
+    starts_on = models.DateField(_("First day away"))
+    ends_on = models.DateField(_("Last day away"))
 
     class Meta:
         ordering = ["starts_on"]

@@ -104,9 +104,7 @@ def test_choosing_a_language_keeps_it_on_the_account_and_the_volunteer_record(cl
 
 def test_with_welsh_off_everyone_is_written_to_in_english(coordinator):
     person = ready_volunteer(language="cy")
-    send_email(
-        to=person.email, subject=gettext_lazy("Sign out"), template="registration/password_reset_subject.txt"
-    )
+    send_email(to=person.email, subject=gettext_lazy("Sign out"), template="registration/password_reset_subject.txt")
     assert only_email_to(person.email).subject == "Sign out"
 
 

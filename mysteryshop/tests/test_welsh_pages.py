@@ -90,13 +90,20 @@ def data_texts() -> set[str]:
     return found
 
 
+def is_data(piece: str, data: set[str]) -> bool:
+    """The piece is the scheme's data: a text held, part of one, or two held side by side (an address and
+    its postcode), with any punctuation around it (": Practice 1")."""
+    piece = piece.strip(" :,.;·–()")
+    if not piece or NOT_WORDS.match(piece) or piece in SAME_IN_BOTH or piece in data:
+        return True
+    if len(piece) > 3 and any(piece in text for text in data):
+        return True
+    words = piece.split()
+    return any(" ".join(words[:i]) in data and " ".join(words[i:]) in data for i in range(1, len(words)))
+
+
 def english_left(english: list[str], welsh: list[str], data: set[str]) -> list[str]:
-    same = set(english) & set(welsh)
-    return sorted(
-        piece for piece in same
-        if not NOT_WORDS.match(piece) and piece not in SAME_IN_BOTH and piece not in data
-        and not any(piece in text for text in data if len(piece) > 3)
-    )  # fmt: skip
+    return sorted(piece for piece in set(english) & set(welsh) if not is_data(piece, data))
 
 
 def pages_for(role: str) -> list[tuple[str, str]]:
