@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,7 @@ def appeal_list(request):
         "appeals": Paginator(shown, 50).get_page(request.GET.get("page")),
         "show": show,
         "today": today,
-        "filters": [("", "All appeals"), ("overdue", "Overdue decisions"), *AppealStatus.choices],
+        "filters": [("", gettext("All appeals")), ("overdue", gettext("Overdue decisions")), *AppealStatus.choices],
         "is_opcc": request.user.has_role(*OPCC_ROLES),
         "decision_days": settings.MYSTERYSHOP_APPEAL_DECISION_DAYS,
     }

@@ -40,7 +40,11 @@ from .models import DECIDED, Appeal, AppealEvent, AppealGround, AppealStatus
 from .services import is_released
 from .workingdays import add_working_days
 
-VERDICT_LABELS = {True: "Meets the commitment", False: "Does not meet the commitment", None: "Does not count"}
+VERDICT_LABELS = {
+    True: gettext_lazy("Meets the commitment"),
+    False: gettext_lazy("Does not meet the commitment"),
+    None: gettext_lazy("Does not count"),
+}
 
 
 def appealable_reports() -> QuerySet[Submission]:
@@ -95,7 +99,8 @@ def result_of(submission: Submission, *, user) -> Result | None:
     lines, quotes = [], []
     for answer in answers:
         if answer.question.commitment_area_id:
-            lines.append(Line(answer.pk, answer.question.label, answer.question.commitment_area.name, answer.meets))
+            question = answer.question
+            lines.append(Line(answer.pk, question.shown("label"), question.commitment_area.shown("name"), answer.meets))
         if answer.redacted_text:
             quotes.append(answer.redacted_text)
     return Result(

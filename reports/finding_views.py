@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mysteryshop.permissions import role_required
@@ -29,7 +30,11 @@ from .models import Finding, FindingStatus, Retest
 
 FINDING_READERS = (*OPCC_ROLES, Role.FORCE_LIAISON)
 LIST_PAGE_SIZE = 50
-LIST_FILTERS = [("", "All findings"), ("overdue", "Overdue responses"), *FindingStatus.choices]
+LIST_FILTERS = [
+    ("", gettext_lazy("All findings")),
+    ("overdue", gettext_lazy("Overdue responses")),
+    *FindingStatus.choices,
+]
 
 
 @role_required(*FINDING_READERS)

@@ -21,6 +21,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .models import Release
 from .periods import PeriodKind, period_end, period_start
@@ -53,9 +55,8 @@ def visit_date(moment: date | datetime) -> str:
     scheme's setting, "Tuesday 5 January 2027"). Never a time."""
     day = _local_day(moment)
     if shows_days():
-        return f"{day:%A} {day.day} {day:%B %Y}"
-    monday = visit_week(day)
-    return f"Week beginning {monday.day} {monday:%B %Y}"
+        return date_format(day, "l j F Y")
+    return gettext("Week beginning %(day)s") % {"day": date_format(visit_week(day), "j F Y")}
 
 
 def sort_key(moment: date | datetime) -> date:

@@ -8,7 +8,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = section.querySelector("progress");
   const step = section.querySelector("[data-document-step]");
   const statusUrl = section.dataset.statusUrl;
-  const labels = { queued: "Waiting to start", running: "Being made" };
+  // The words come from the page, in its language (data- attributes the template translates).
+  const words = document.querySelector("[data-document-step]").dataset;
+  const labels = { queued: words.waiting || "Waiting to start", running: words.running || "Being made" };
+  const stepText = words.template || "{status}: {step} ({progress}% done).";
 
   const check = async () => {
     try {
@@ -23,7 +26,10 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       bar.value = state.progress;
       bar.textContent = `${state.progress}%`;
-      const text = `${labels[state.status] || state.status}: ${state.step} (${state.progress}% done).`;
+      const text = stepText
+        .replace("{status}", labels[state.status] || state.status)
+        .replace("{step}", state.step)
+        .replace("{progress}", state.progress);
       // Only a change is announced, so a screen reader is not told the same thing every two seconds.
       if (step.textContent !== text) {
         step.textContent = text;
