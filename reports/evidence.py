@@ -22,6 +22,7 @@ from visits.models import Submission
 
 from . import documents
 from .appeals import result_of
+from .documents import plain
 from .models import Appeal, EvidencePack
 
 
@@ -34,16 +35,18 @@ def pack_content(appeal: Appeal, *, by) -> dict:
     """The pack's content. The result is taken as the force may see it, whoever makes the pack."""
     submission = Submission.objects.select_related("assignment__visit").get(pk=appeal.submission_id)
     result = result_of(submission, user=by)
-    return {
-        "appeal": {"ground": appeal.get_ground_display(), "explanation": appeal.explanation},
-        "result": asdict(result)
-        | {
-            "score": None if result.score is None else float(result.score),
-            "lines": [asdict(line) | {"verdict_label": line.verdict_label} for line in result.lines],
-        },
-        "timings": report_timings.timings(submission),
-        "agreement": report_timings.pair_agreement(submission),
-    }
+    return plain(
+        {
+            "appeal": {"ground": appeal.get_ground_display(), "explanation": appeal.explanation},
+            "result": asdict(result)
+            | {
+                "score": None if result.score is None else float(result.score),
+                "lines": [asdict(line) | {"verdict_label": line.verdict_label} for line in result.lines],
+            },
+            "timings": report_timings.timings(submission),
+            "agreement": report_timings.pair_agreement(submission),
+        }
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from scenarios.models import CommitmentArea, ContactPoint
 from visits.forms import VisitForm
@@ -100,11 +101,11 @@ class FindingForm(forms.Form):
 
 class ResponseForm(forms.Form):
     response = forms.CharField(
-        label="The force’s response",
+        label=_("The force’s response"),
         error_messages={"required": "Write the force’s response."},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
-        help_text="What the force has done or will do, and by when.",
+        help_text=_("What the force has done or will do, and by when."),
     )
 
 
@@ -188,10 +189,12 @@ VERDICT_KEYS = {value: key for key, value in VERDICT_VALUES.items()}
 
 
 class AppealForm(forms.Form):
-    ground = forms.ChoiceField(label="Why is the result wrong?", choices=AppealGround.choices, widget=forms.RadioSelect)
+    ground = forms.ChoiceField(
+        label=_("Why is the result wrong?"), choices=AppealGround.choices, widget=forms.RadioSelect
+    )
     explanation = forms.CharField(
-        label="Explain what went wrong",
-        help_text="The OPCC reads this to decide. Name nobody.",
+        label=_("Explain what went wrong"),
+        help_text=_("The OPCC reads this to decide. Name nobody."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
     )
@@ -199,7 +202,7 @@ class AppealForm(forms.Form):
 
 class WithdrawAppealForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing the appeal? (optional)",
+        label=_("Why are you withdrawing the appeal? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,

@@ -859,9 +859,9 @@ class ScenarioSuggestion(models.Model):
         TAKEN_UP = "taken_up", _("Taken up")
         DECLINED = "declined", _("Declined")
 
-    channel = models.CharField(max_length=30, choices=Channel.choices)
-    title = models.CharField(max_length=150)
-    description = models.TextField("What the scenario would test, and why")
+    channel = models.CharField(_("Channel"), max_length=30, choices=Channel.choices)
+    title = models.CharField(_("Title"), max_length=150)
+    description = models.TextField(_("What the scenario would test, and why"))
     suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     response = models.TextField(blank=True)

@@ -300,7 +300,9 @@ class ProfileForm(forms.ModelForm):
     phone = PhoneNumberField(
         region="GB", label=_("UK phone number"), error_messages={"invalid": _("Enter a UK phone number")}
     )
-    postcode = GBPostcodeField(error_messages={"invalid": _("Enter a real UK postcode, like ST16 2DQ")})
+    postcode = GBPostcodeField(
+        label=_("Postcode"), error_messages={"invalid": _("Enter a real UK postcode, like ST16 2DQ")}
+    )
 
     class Meta:
         model = Volunteer

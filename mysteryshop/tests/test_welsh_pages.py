@@ -98,6 +98,10 @@ def is_data(piece: str, data: set[str]) -> bool:
         return True
     if len(piece) > 3 and any(piece in text for text in data):
         return True
+    if re.fullmatch(r"[A-Z0-9]{4}( [A-Z0-9]{4})+", piece):  # a key to type into an app
+        return True
+    if ": " in piece:  # a name and a figure or period: "Police Station 0: 2026 Q4"
+        return all(is_data(part, data) for part in piece.split(": "))
     words = piece.split()
     return any(" ".join(words[:i]) in data and " ".join(words[i:]) in data for i in range(1, len(words)))
 
