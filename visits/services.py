@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
@@ -754,9 +754,9 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
         uid=assignment.ics_uid,
         start=visit.starts_at,
         end=visit.ends_at,
-        summary=f"Mystery shop: {visit.scenario.title}",
+        summary=gettext("Mystery shop: %(title)s") % {"title": visit.scenario.shown("title")},
         location=f"{location} {visit.contact_point.postcode}".strip(),
-        description="Read your briefing before you go. Sign in to Mystery Shop to see it.",
+        description=gettext("Read your briefing before you go. Sign in to Mystery Shop to see it."),
         url=absolute_url(assignment),
         sequence=assignment.calendar_sequence,
         cancelled=cancelled,

@@ -68,7 +68,8 @@ def test_a_volunteer_who_chose_welsh_gets_their_booking_and_its_calendar_in_wels
     welsh_email, english_email = only_email_to(person.email), only_email_to(english.email)
     assert english_email.subject == "You have a new mystery shop visit"
     assert welsh_email.subject != english_email.subject and "mystery shop" not in welsh_email.subject
-    assert "Read your briefing" not in welsh_email.body and "Read your briefing" in english_email.body
+    assert "Please accept or decline" in english_email.body and "Please accept or decline" not in welsh_email.body
+    assert "Derbyniwch neu gwrthodwch" in welsh_email.body and "Annwyl" in welsh_email.body
     import base64
 
     (event,) = Calendar.from_ical(base64.b64decode(welsh_email.attachments[0]["content"])).walk("VEVENT")
