@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import matplotlib
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 matplotlib.use("Agg")
 
@@ -150,15 +150,21 @@ def _score_chart(figures: list[dict], thresholds: dict, width: float = 7.5) -> P
         )  # fmt: skip
     # The figures in a column right of the plot, where the threshold lines never cross them.
     for bar, score, status in zip(bars, scores, statuses, strict=True):
-        text = "no data" if status == "no data" else f"{score}% {status}"
+        text = _status_words("no data") if status == "no data" else f"{score}% {_status_words(status)}"
         axes.text(1.02, bar.get_y() + bar.get_height() / 2, text, va="center", transform=axes.get_yaxis_transform())
     for value, word in ((thresholds["amber_from"], "amber"), (thresholds["green_from"], "green")):
         axes.axvline(value, color=STATUS_COLOURS[word], linestyle="--", linewidth=1)
         axes.text(
-            value, 1.01, f"{word} {value}%", ha="center", va="bottom", fontsize=8, transform=axes.get_xaxis_transform()
+            value,
+            1.01,
+            f"{_status_words(word)} {value}%",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            transform=axes.get_xaxis_transform(),
         )
     axes.set_xlim(0, 100)
-    axes.set_xlabel("Share of the commitment met (%)")
+    axes.set_xlabel(gettext("Share of the commitment met (%)"))
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -173,10 +179,12 @@ def _timing_chart(timing: dict, width: float = 7.5) -> PlotFigure:
     width = 0.38
     medians = [line["median"] or 0 for line in timing["lines"]]
     p90s = [line["p90"] or 0 for line in timing["lines"]]
-    median_bars = axes.bar([p - width / 2 for p in positions], medians, width, color=MEDIAN_COLOUR, label="Median")
+    median_bars = axes.bar(
+        [p - width / 2 for p in positions], medians, width, color=MEDIAN_COLOUR, label=gettext("Median")
+    )
     p90_bars = axes.bar(
         [p + width / 2 for p in positions], p90s, width, color=P90_COLOUR, hatch="//", edgecolor="white",
-        label="90th percentile",
+        label=gettext("90th percentile"),
     )  # fmt: skip
     words = [[f"{value:g}" if value is not None else "" for value in values] for values in (
         [line["median"] for line in timing["lines"]], [line["p90"] for line in timing["lines"]],
@@ -185,13 +193,17 @@ def _timing_chart(timing: dict, width: float = 7.5) -> PlotFigure:
     axes.bar_label(p90_bars, labels=words[1], fontsize=8, padding=2)
     for position, line in zip(positions, timing["lines"], strict=True):
         if line["median"] is None:
-            axes.text(position, 0, "too few\nanswers", ha="center", va="bottom", fontsize=8)
+            axes.text(position, 0, gettext("too few\nanswers"), ha="center", va="bottom", fontsize=8)
     if timing["target"]:
         axes.axhline(
-            timing["target"], color=TEXT_COLOUR, linestyle="--", linewidth=1, label=f"Target {timing['target']} s"
+            timing["target"],
+            color=TEXT_COLOUR,
+            linestyle="--",
+            linewidth=1,
+            label=gettext("Target %(seconds)s s") % {"seconds": timing["target"]},
         )
     axes.set_xticks(list(positions), labels)
-    axes.set_ylabel("Seconds")
+    axes.set_ylabel(gettext("Seconds"))
     axes.set_ylim(0, max([*medians, *p90s, timing["target"] or 0, 1]) * 1.2)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
@@ -204,7 +216,7 @@ PAGE_CHART_WIDTH = 4.5
 
 
 @functools.lru_cache(maxsize=64)
-def _drawn_for_page(key: str, name: str) -> dict:
+def _drawn_for_page(key: str, name: str, language: str = "") -> dict:  # the language keeps each drawn apart
     svg = draw(json.loads(key), name, width=PAGE_CHART_WIDTH, font_size=12)
     size = re.search(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     # The image's size in CSS pixels (1pt = 4/3 px), so the page keeps its place while it loads.
@@ -218,6 +230,6 @@ def for_page(content: dict) -> dict:
     data address with its width and height."""
     key = json.dumps(content, sort_keys=True, default=str)
     return {
-        chart.name: {"title": chart.title, "alt": chart.alt, **_drawn_for_page(key, chart.name)}
+        chart.name: {"title": chart.title, "alt": chart.alt, **_drawn_for_page(key, chart.name, get_language() or "")}
         for chart in chart_list(content)
     }
