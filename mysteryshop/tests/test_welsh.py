@@ -124,3 +124,11 @@ def test_with_welsh_off_there_is_no_welsh_page_and_no_switch(client):
 def test_every_page_has_its_welsh_address_and_keeps_working(client, path):
     assert client.get(path).status_code == 200
     assert client.get("/cy" + path).status_code == 200
+
+
+def test_the_catalogue_compiles_without_a_fault(tmp_path):
+    """`make install` compiles it with `msgfmt --check`: a stray line or a bad placeholder would stop the install."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(CATALOGUE)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
