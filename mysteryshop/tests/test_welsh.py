@@ -132,3 +132,13 @@ def test_the_catalogue_compiles_without_a_fault(tmp_path):
         ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(CATALOGUE)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@WELSH_ON
+def test_a_page_not_found_under_cy_says_so_in_welsh_and_the_server_error_page_in_both(client):
+    response = client.get("/cy/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="cy">' in page and "Heb ddod o hyd i’r dudalen" in page and "Page not found" not in page
+    error_page = (ROOT / "templates" / "500.html").read_text()
+    assert "Sorry, there is a problem with the service" in error_page and '<div lang="cy">' in error_page

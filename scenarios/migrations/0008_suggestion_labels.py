@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0007_welsh_texts'),
+        ("scenarios", "0007_welsh_texts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='scenariosuggestion',
-            name='channel',
-            field=models.CharField(choices=[('front_desk', 'Front desk'), ('phone_101', '101 line'), ('website', 'Force website'), ('online_reporting', 'Online reporting'), ('neighbourhood_meeting', 'Neighbourhood meeting')], max_length=30, verbose_name='Channel'),
+            model_name="scenariosuggestion",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("front_desk", "Front desk"),
+                    ("phone_101", "101 line"),
+                    ("website", "Force website"),
+                    ("online_reporting", "Online reporting"),
+                    ("neighbourhood_meeting", "Neighbourhood meeting"),
+                ],
+                max_length=30,
+                verbose_name="Channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='scenariosuggestion',
-            name='title',
-            field=models.CharField(max_length=150, verbose_name='Title'),
+            model_name="scenariosuggestion",
+            name="title",
+            field=models.CharField(max_length=150, verbose_name="Title"),
         ),
     ]
