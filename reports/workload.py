@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from visits.models import Assignment, SafetyAlert, Submission, SubmissionStatus, Visit
 from volunteers.models import ExpenseClaim, ExpenseItem, Status, Volunteer, pounds
@@ -37,7 +38,7 @@ class Need:
 
 
 def _ago(moment: datetime | None, now: datetime) -> str:
-    return f"the oldest sent {timesince(moment, now, depth=1)} ago" if moment else ""
+    return gettext("the oldest sent %(time)s ago") % {"time": timesince(moment, now, depth=1)} if moment else ""
 
 
 def open_safety_alerts():
@@ -84,25 +85,29 @@ def coordinator_needs(now: datetime | None = None) -> dict[str, Need]:
 
     visits = reverse("visits:visit-list")
     needs = [
-        Need("alerts", "Safety alerts open", alerts, "#safety-alerts", "a pair did not both check out in time",
-             urgent=True),
-        Need("held", "Visits short of a volunteer", held, f"{visits}?show=short", "nobody goes in person alone", urgent=True),
-        Need("waiting", "Reports waiting for review", reports["waiting"], reverse("visits:review-queue"),
+        Need("alerts", gettext("Safety alerts open"), alerts, "#safety-alerts",
+             gettext("a pair did not both check out in time"), urgent=True),
+        Need("held", gettext("Visits short of a volunteer"), held, f"{visits}?show=short",
+             gettext("nobody goes in person alone"), urgent=True),
+        Need("waiting", gettext("Reports waiting for review"), reports["waiting"], reverse("visits:review-queue"),
              _ago(reports["oldest"], now)),
-        Need("returned", "Reports returned and not yet sent again", reports["returned"], "", "waiting for the volunteer"),
-        Need("unbooked", f"Visits in the next {BOOKING_HORIZON_DAYS} days not fully booked", short["count"], visits,
-             f"{short['declined']} after a volunteer declined" if short["declined"] else ""),
-        Need("applications", "Applications to screen", people["applied"] + people["screening"],
+        Need("returned", gettext("Reports returned and not yet sent again"), reports["returned"], "",
+             gettext("waiting for the volunteer")),
+        Need("unbooked", gettext("Visits in the next %(days)s days not fully booked") % {"days": BOOKING_HORIZON_DAYS},
+             short["count"], visits,
+             gettext("%(count)s after a volunteer declined") % {"count": short["declined"]} if short["declined"] else ""),
+        Need("applications", gettext("Applications to screen"), people["applied"] + people["screening"],
              f"{reverse('volunteers:volunteer-list')}?status={Status.APPLIED}",
-             f"{people['applied']} new, {people['screening']} in screening" if people["screening"] else ""),
-        Need("claims", "Expense claims to decide", claims["count"], reverse("volunteers:expense-list"),
-             f"{pounds(claims['pence'])} in all" if claims["count"] else ""),
-        Need("responses", "Force responses to findings to read", findings["to_read"], f"{reverse('reports:finding-list')}?show="
-             f"{FindingStatus.RESPONDED}"),
-        Need("findings_overdue", "Findings the force has not answered on time", findings["overdue"],
+             gettext("%(new)s new, %(screening)s in screening") % {"new": people["applied"], "screening": people["screening"]}
+             if people["screening"] else ""),
+        Need("claims", gettext("Expense claims to decide"), claims["count"], reverse("volunteers:expense-list"),
+             gettext("%(amount)s in all") % {"amount": pounds(claims["pence"])} if claims["count"] else ""),
+        Need("responses", gettext("Force responses to findings to read"), findings["to_read"],
+             f"{reverse('reports:finding-list')}?show={FindingStatus.RESPONDED}"),
+        Need("findings_overdue", gettext("Findings the force has not answered on time"), findings["overdue"],
              f"{reverse('reports:finding-list')}?show=overdue"),
-        Need("appeals", "Appeals to decide", appeals["open"], f"{reverse('reports:appeal-list')}?show={AppealStatus.OPEN}",
-             f"{appeals['overdue']} past the date to decide by" if appeals["overdue"] else "",
+        Need("appeals", gettext("Appeals to decide"), appeals["open"], f"{reverse('reports:appeal-list')}?show={AppealStatus.OPEN}",
+             gettext("%(count)s past the date to decide by") % {"count": appeals["overdue"]} if appeals["overdue"] else "",
              urgent=bool(appeals["overdue"])),
     ]  # fmt: skip
     return {need.key: need for need in needs}
