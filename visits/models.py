@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -476,11 +477,11 @@ class Submission(models.Model):
     def flags(self) -> list[str]:
         """What a reviewer must look at before approving, in words (needs `with_flags()`)."""
         found = [
-            (self.low_agreement, "The two volunteers disagree on many scored questions"),
-            (self.was_recognised, "The volunteer thinks they were recognised"),
-            (self.excluded and not self.was_recognised, "Kept out of the results"),
-            (self.had_safety_alert, "A safety alert was raised on this visit"),
-            (self.was_corrected, "Corrected after being returned"),
+            (self.low_agreement, gettext("The two volunteers disagree on many scored questions")),
+            (self.was_recognised, gettext("The volunteer thinks they were recognised")),
+            (self.excluded and not self.was_recognised, gettext("Kept out of the results")),
+            (self.had_safety_alert, gettext("A safety alert was raised on this visit")),
+            (self.was_corrected, gettext("Corrected after being returned")),
         ]
         return [words for flagged, words in found if flagged]
 
