@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import AuditAction
 
@@ -29,15 +30,27 @@ def object_type_choices() -> list[tuple[str, str]]:
 
 class AuditSearchForm(forms.Form):
     user = forms.CharField(
-        label="Person", required=False, max_length=150, help_text="A username, or part of one, or a user id."
+        label=gettext_lazy("Person"),
+        required=False,
+        max_length=150,
+        help_text=gettext_lazy("A username, or part of one, or a user id."),
     )
-    action = forms.ChoiceField(label="What happened", required=False, choices=[("", "Anything"), *AuditAction.choices])
-    object_type = forms.ChoiceField(label="Type of record", required=False)
-    object_id = forms.CharField(label="Record id", required=False, max_length=64)
-    since = forms.DateField(label="From (date)", required=False, help_text="For example, 27 3 2026 or 2026-03-27.")
-    until = forms.DateField(label="To (date, included)", required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("What happened"), required=False, choices=[("", "Anything"), *AuditAction.choices]
+    )
+    object_type = forms.ChoiceField(label=gettext_lazy("Type of record"), required=False)
+    object_id = forms.CharField(label=gettext_lazy("Record id"), required=False, max_length=64)
+    since = forms.DateField(
+        label=gettext_lazy("From (date)"),
+        required=False,
+        help_text=gettext_lazy("For example, 27 3 2026 or 2026-03-27."),
+    )
+    until = forms.DateField(label=gettext_lazy("To (date, included)"), required=False)
     ip = forms.CharField(
-        label="Client address", required=False, max_length=64, help_text="An IP address, or its start (203.0.113.)."
+        label=gettext_lazy("Client address"),
+        required=False,
+        max_length=64,
+        help_text=gettext_lazy("An IP address, or its start (203.0.113.)."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -51,18 +64,18 @@ class AuditSearchForm(forms.Form):
     def clean_ip(self) -> str:
         value = self.cleaned_data["ip"].strip()
         if value and not all(part in "0123456789abcdefABCDEF.:" for part in value):
-            raise forms.ValidationError("Enter an IP address, or the start of one, like 203.0.113.")
+            raise forms.ValidationError(gettext("Enter an IP address, or the start of one, like 203.0.113."))
         if value and value.count(".") == 3 and not value.endswith("."):
             try:
                 ipaddress.ip_address(value)
             except ValueError:
-                raise forms.ValidationError("That is not an IP address. Enter one like 203.0.113.9.") from None
+                raise forms.ValidationError(gettext("That is not an IP address. Enter one like 203.0.113.9.")) from None
         return value
 
     def _clean_day(self, name: str):
         day = self.cleaned_data[name]
         if day and not 2000 <= day.year <= 2999:
-            raise forms.ValidationError("Enter a date from the year 2000 on, like 2026-03-27.")
+            raise forms.ValidationError(gettext("Enter a date from the year 2000 on, like 2026-03-27."))
         return day
 
     def clean_since(self):
@@ -75,7 +88,7 @@ class AuditSearchForm(forms.Form):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "The “to” date must be the same as or after the “from” date.")
+            self.add_error("until", gettext("The “to” date must be the same as or after the “from” date."))
         return cleaned
 
     def filters(self) -> dict:

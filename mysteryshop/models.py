@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .roles import STAFF_ROLES, Role
@@ -151,8 +152,8 @@ class PasswordResetRequest(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now)
-    client = models.CharField(max_length=64, help_text="A salted hash of the client address.")
-    email = models.CharField(max_length=64, help_text="A salted hash of the e-mail address asked for.")
+    client = models.CharField(max_length=64, help_text=gettext_lazy("A salted hash of the client address."))
+    email = models.CharField(max_length=64, help_text=gettext_lazy("A salted hash of the e-mail address asked for."))
 
     class Meta:
         indexes = [

@@ -54,7 +54,7 @@ def appeal_create(request, submission_pk):
         raise Http404("No released result here.")
     decided = appeals.decided_appeal(submission)
     if decided is not None:  # a result is appealed once; say so where the decision is
-        messages.info(request, "The OPCC has decided an appeal on this result. Its decision is final.")
+        messages.info(request, gettext("The OPCC has decided an appeal on this result. Its decision is final."))
         return redirect(decided)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def appeal_decide(request, pk):
     except ValidationError as error:
         show_refusal(request, error)
     else:
-        messages.success(request, "Decision recorded. The results follow within minutes.")
+        messages.success(request, gettext("Decision recorded. The results follow within minutes."))
     return redirect(appeal)
 
 
@@ -136,7 +136,7 @@ def appeal_withdraw(request, pk):
     except ValidationError as error:
         show_refusal(request, error)
     else:
-        messages.success(request, "Appeal withdrawn.")
+        messages.success(request, gettext("Appeal withdrawn."))
     return redirect(appeal)
 
 
@@ -148,7 +148,7 @@ def appeal_withdraw(request, pk):
 def evidence_pack_make(request, pk):
     appeal = _appeal_for(request, pk)
     evidence.make_evidence_pack(appeal=appeal, by=request.user)
-    messages.success(request, "Evidence pack made. Read it below before you share it with the force.")
+    messages.success(request, gettext("Evidence pack made. Read it below before you share it with the force."))
     return redirect(f"{appeal.get_absolute_url()}#evidence-pack")
 
 
@@ -161,7 +161,7 @@ def evidence_pack_share(request, pk):
     except ValidationError as error:
         show_refusal(request, error)
     else:
-        messages.success(request, "Evidence pack shared. Force liaison can now read it on this appeal's page.")
+        messages.success(request, gettext("Evidence pack shared. Force liaison can now read it on this appeal's page."))
     return redirect(f"{appeal.get_absolute_url()}#evidence-pack")
 
 

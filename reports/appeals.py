@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import lazy_date, send_email
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -129,13 +129,13 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
     if not by.has_role(Role.FORCE_LIAISON):
         raise PermissionDenied("Only force liaison staff appeal results.")
     if ground not in AppealGround.values:
-        raise ValidationError("Choose the ground of the appeal.")
+        raise ValidationError(gettext("Choose the ground of the appeal."))
     explanation = required_text(explanation, "Explain why the result is wrong.")
     if not appealable_reports().filter(pk=submission.pk).exists():
-        raise ValidationError("Only a released result that counts in the results can be appealed.")
+        raise ValidationError(gettext("Only a released result that counts in the results can be appealed."))
     submission = Submission.objects.get(pk=submission.pk)
     if Appeal.objects.open().filter(submission=submission).exists():
-        raise ValidationError("This result already has an appeal awaiting a decision.")
+        raise ValidationError(gettext("This result already has an appeal awaiting a decision."))
     decided = decided_appeal(submission)
     if decided is not None:
         raise ValidationError(
@@ -158,7 +158,7 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
                 },
             )
     except IntegrityError:  # two appeals at once: the database keeps one open
-        raise ValidationError("This result already has an appeal awaiting a decision.") from None
+        raise ValidationError(gettext("This result already has an appeal awaiting a decision.")) from None
     AppealEvent.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.OPEN, by=by, reason=explanation)
     _tell(
         _users_with_role(Role.COORDINATOR),
@@ -238,7 +238,7 @@ def decide_appeal(
             submission=appeal.submission, by=by, reason=f"Voided on appeal {appeal.pk}: {reason}"
         )
     elif outcome != AppealStatus.UPHELD:
-        raise ValidationError("Choose a decision: the result stands, rescore it, or void it.")
+        raise ValidationError(gettext("Choose a decision: the result stands, rescore it, or void it."))
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = by, timezone.now(), reason
     appeal.move_to(AppealStatus(outcome), by=by, reason=reason, data=data)
     _tell(

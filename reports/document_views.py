@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop import audit
@@ -56,7 +57,7 @@ def document_list(request):
 def document_request(request):
     form = DocumentRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a week or quarter from the list.")
+        messages.error(request, gettext("Choose a week or quarter from the list."))
         return redirect("reports:document-list")
     try:
         report = services.request_report(
@@ -74,7 +75,7 @@ def document_make_again(request, pk):
     """Make a finished report again, to pick up reports approved since it was made."""
     report = _get_report(request, pk)
     if not services.make_again(report=report, by=request.user):
-        messages.info(request, "This report is already being made.")
+        messages.info(request, gettext("This report is already being made."))
     return redirect(report)
 
 

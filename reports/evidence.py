@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mysteryshop.roles import OPCC_ROLES, Role
 from visits import timings as report_timings
@@ -66,7 +67,7 @@ def share_evidence_pack(*, appeal: Appeal, by) -> EvidencePack:
     _require_opcc(by)
     pack = EvidencePack.objects.select_for_update().filter(appeal=appeal).first()
     if pack is None:
-        raise ValidationError("Make the evidence pack first, and read it, before you share it.")
+        raise ValidationError(gettext("Make the evidence pack first, and read it, before you share it."))
     if not pack.is_shared:
         pack.shared_by, pack.shared_at = by, timezone.now()
         pack.save(update_fields=["shared_by", "shared_at"])

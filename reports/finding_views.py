@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mysteryshop.permissions import role_required
@@ -277,7 +277,7 @@ def finding_retest(request, pk):
     """Plan a verification visit next quarter. The force is told nothing (see `reports.retests`)."""
     finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related("contact_point"), pk=pk)
     if finding.contact_point_id is None:
-        messages.error(request, "Only a finding about one contact point can be re-tested.")
+        messages.error(request, gettext("Only a finding about one contact point can be re-tested."))
         return redirect(finding)
     form = RetestForm(request.POST, finding=finding)
     if not form.is_valid():
@@ -312,5 +312,7 @@ def finding_retest_result(request, pk):
     except ValidationError as error:
         show_refusal(request, error)
     else:
-        messages.success(request, "Re-test result saved. The force and the public see it once its quarter is released.")
+        messages.success(
+            request, gettext("Re-test result saved. The force and the public see it once its quarter is released.")
+        )
     return redirect(finding)

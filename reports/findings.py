@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -274,10 +274,10 @@ def correct_published_finding(
     reason = required_text(reason, "Say why the published text is corrected.")
     finding = _locked(finding)
     if finding.status != FindingStatus.CLOSED:
-        raise ValidationError("Only a closed, published finding is corrected this way; until then, close it.")
+        raise ValidationError(gettext("Only a closed, published finding is corrected this way; until then, close it."))
     old = {name: getattr(finding, name) for name in PUBLISHED_FIELDS}
     if old == new:
-        raise ValidationError("Nothing is changed: edit the text you want to correct.")
+        raise ValidationError(gettext("Nothing is changed: edit the text you want to correct."))
     for name, value in new.items():
         setattr(finding, name, value)
     finding.save(update_fields=list(PUBLISHED_FIELDS))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mysteryshop import dates
 from mysteryshop.roles import Role
@@ -82,16 +83,18 @@ def _seconds(text: str) -> int:
 def parse(data: bytes) -> list[Row]:
     """The rows of a figures file, or one ValidationError listing every problem by line."""
     if len(data) > MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB; a year of monthly figures is a few hundred bytes.")
+        raise ValidationError(
+            gettext("The file is larger than 1 MB; a year of monthly figures is a few hundred bytes.")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("The file is not plain text (CSV saved as UTF-8).") from None
+        raise ValidationError(gettext("The file is not plain text (CSV saved as UTF-8).")) from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
         raise ValidationError(
-            "The file is empty. It needs a header row: month, calls, average answer time, calls abandoned."
+            gettext("The file is empty. It needs a header row: month, calls, average answer time, calls abandoned.")
         )
     positions = {COLUMNS[_header(name)]: index for index, name in enumerate(header) if _header(name) in COLUMNS}
     missing = [name for name, key in COLUMNS.items() if key not in positions]
@@ -137,7 +140,7 @@ def parse(data: bytes) -> list[Row]:
     if problems:
         raise ValidationError(problems)
     if not rows:
-        raise ValidationError("The file has a header row but no months.")
+        raise ValidationError(gettext("The file has a header row but no months."))
     return rows
 
 

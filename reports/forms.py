@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from scenarios.models import CommitmentArea, ContactPoint
@@ -24,9 +25,9 @@ class ScopeForm(forms.Form):
     contact_point = forms.ModelChoiceField(
         queryset=ContactPoint.objects.none(),
         required=False,
-        empty_label="The whole force (no one contact point)",
-        label="Which contact point is the finding about?",
-        help_text="The next page offers the released reports on it to cite.",
+        empty_label=gettext_lazy("The whole force (no one contact point)"),
+        label=gettext_lazy("Which contact point is the finding about?"),
+        help_text=gettext_lazy("The next page offers the released reports on it to cite."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -56,36 +57,38 @@ class FindingForm(forms.Form):
 
     title = forms.CharField(
         max_length=200,
-        error_messages={"required": "Give the finding a title."},
-        help_text="Shown on the public page once the finding is closed. Name nobody.",
+        error_messages={"required": gettext_lazy("Give the finding a title.")},
+        help_text=gettext_lazy("Shown on the public page once the finding is closed. Name nobody."),
     )
     what_was_found = forms.CharField(
-        label="What was found",
-        error_messages={"required": "Say what was found."},
+        label=gettext_lazy("What was found"),
+        error_messages={"required": gettext_lazy("Say what was found.")},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
-        help_text="The force reads this. Refer only to released results, and never name a volunteer.",
+        help_text=gettext_lazy("The force reads this. Refer only to released results, and never name a volunteer."),
     )
     recommendation = forms.CharField(
-        label="What do you recommend the force does?",
-        error_messages={"required": "Say what you recommend the force does."},
+        label=gettext_lazy("What do you recommend the force does?"),
+        error_messages={"required": gettext_lazy("Say what you recommend the force does.")},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        help_text="Shown on the public page once the finding is closed.",
+        help_text=gettext_lazy("Shown on the public page once the finding is closed."),
     )
     commitment_areas = forms.ModelMultipleChoiceField(
         queryset=CommitmentArea.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Commitment areas",
+        label=gettext_lazy("Commitment areas"),
     )
     cited_reports = CitedReportField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Reports to cite",
+        label=gettext_lazy("Reports to cite"),
         error_messages={
-            "invalid_choice": "Only approved reports from quarters the commissioner has released can be cited."
+            "invalid_choice": gettext_lazy(
+                "Only approved reports from quarters the commissioner has released can be cited."
+            )
         },
         help_text="Approved reports from quarters the commissioner has released. The force sees each as its "
         "contact point, day, channel, score and checked quotes only.",
@@ -102,7 +105,7 @@ class FindingForm(forms.Form):
 class ResponseForm(forms.Form):
     response = forms.CharField(
         label=_("The force’s response"),
-        error_messages={"required": "Write the force’s response."},
+        error_messages={"required": gettext_lazy("Write the force’s response.")},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
         help_text=_("What the force has done or will do, and by when."),
@@ -111,8 +114,8 @@ class ResponseForm(forms.Form):
 
 class ChallengeForm(forms.Form):
     comment = forms.CharField(
-        label="Why do you challenge the response?",
-        error_messages={"required": "Say why you challenge the response."},
+        label=gettext_lazy("Why do you challenge the response?"),
+        error_messages={"required": gettext_lazy("Say why you challenge the response.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10000,
     )
@@ -120,8 +123,8 @@ class ChallengeForm(forms.Form):
 
 class CloseForm(forms.Form):
     what_changed = forms.CharField(
-        label="What changed",
-        error_messages={"required": "Say what changed, for the public page."},
+        label=gettext_lazy("What changed"),
+        error_messages={"required": gettext_lazy("Say what changed, for the public page.")},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         help_text="Published on the public “You said, we did” page with the title and recommendation. "
@@ -133,26 +136,28 @@ class CorrectionForm(forms.Form):
     """Correct what the public page shows of a closed finding; the text before is kept in its history."""
 
     title = forms.CharField(
-        max_length=200, error_messages={"required": "Give the finding a title."}, help_text="Name nobody."
+        max_length=200,
+        error_messages={"required": gettext_lazy("Give the finding a title.")},
+        help_text=gettext_lazy("Name nobody."),
     )
     recommendation = forms.CharField(
-        label="What we asked for",
-        error_messages={"required": "Say what you recommended the force does."},
+        label=gettext_lazy("What we asked for"),
+        error_messages={"required": gettext_lazy("Say what you recommended the force does.")},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
     what_changed = forms.CharField(
-        label="What changed",
-        error_messages={"required": "Say what changed, for the public page."},
+        label=gettext_lazy("What changed"),
+        error_messages={"required": gettext_lazy("Say what changed, for the public page.")},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        help_text="Name nobody and give no visit dates.",
+        help_text=gettext_lazy("Name nobody and give no visit dates."),
     )
     reason = forms.CharField(
-        label="Why are you correcting it?",
-        error_messages={"required": "Say why the published text is corrected."},
+        label=gettext_lazy("Why are you correcting it?"),
+        error_messages={"required": gettext_lazy("Say why the published text is corrected.")},
         max_length=500,
-        help_text="Kept in the finding's history, which the force can read.",
+        help_text=gettext_lazy("Kept in the finding's history, which the force can read."),
     )
 
 
@@ -218,9 +223,11 @@ class DecideAppealForm(forms.Form):
         (AppealStatus.VOIDED, "Void the result: keep this report out of the results"),
     ]
 
-    outcome = forms.ChoiceField(label="Your decision", choices=OUTCOMES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=gettext_lazy("Your decision"), choices=OUTCOMES, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Why (the force reads this; name nobody)", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=gettext_lazy("Why (the force reads this; name nobody)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
     )
 
     def __init__(self, *args, lines=(), **kwargs):
@@ -252,13 +259,13 @@ class DecideAppealForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == AppealStatus.RESCORED and not self.errors and not self.verdicts():
-            self.add_error("outcome", "To rescore, change at least one answer's verdict below.")
+            self.add_error("outcome", gettext("To rescore, change at least one answer's verdict below."))
         return cleaned
 
 
 class ForceFiguresForm(forms.Form):
     file = forms.FileField(
-        label="The force's monthly 101 figures (CSV)",
+        label=gettext_lazy("The force's monthly 101 figures (CSV)"),
         help_text="A header row, then one row a month: month (such as 2026-10), calls, average answer time "
         "(seconds, or minutes and seconds such as 1:35), calls abandoned. Months already held are replaced.",
     )
@@ -270,29 +277,31 @@ class QuestionnaireHealthForm(forms.Form):
     # At most a year: the page reads every paired answer in the period, so the period bounds its work.
     MAX_DAYS = 366
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kappa_below = forms.DecimalField(
-        label="Low agreement: kappa below",
+        label=gettext_lazy("Low agreement: kappa below"),
         min_value=-1,
         max_value=1,
         decimal_places=2,
-        help_text="Between −1 and 1. 0.4 is a common line between fair and moderate agreement.",
+        help_text=gettext_lazy("Between −1 and 1. 0.4 is a common line between fair and moderate agreement."),
     )
     min_pairs = forms.IntegerField(
-        label="Only with at least this many paired answers",
+        label=gettext_lazy("Only with at least this many paired answers"),
         min_value=2,
         max_value=10000,
-        help_text="Fewer pairs than this and kappa is too uncertain to act on.",
+        help_text=gettext_lazy("Fewer pairs than this and kappa is too uncertain to act on."),
     )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end of the period must be on or after its start.")
+            self.add_error("end", gettext("The end of the period must be on or after its start."))
         elif start and end and (end - start).days > self.MAX_DAYS:
-            self.add_error("end", "Choose a period of a year or less.")
+            self.add_error("end", gettext("Choose a period of a year or less."))
         return cleaned
 
 
@@ -322,15 +331,17 @@ class RetestForm(VisitForm):
 
 class RetestResultForm(forms.Form):
     result = forms.ChoiceField(
-        label="What did the re-test find?",
+        label=gettext_lazy("What did the re-test find?"),
         choices=RetestResult.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose fixed, partly fixed or not fixed."},
+        error_messages={"required": gettext_lazy("Choose fixed, partly fixed or not fixed.")},
     )
     note = forms.CharField(
-        label="What the re-test found (optional)",
+        label=gettext_lazy("What the re-test found (optional)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The force reads this once the quarter is released. Name nobody and give no visit dates.",
+        help_text=gettext_lazy(
+            "The force reads this once the quarter is released. Name nobody and give no visit dates."
+        ),
     )

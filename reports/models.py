@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -38,7 +39,9 @@ class RollupRow(models.Model):
     met = models.PositiveIntegerField(default=0)
     weight_applicable = models.PositiveIntegerField(default=0)
     weight_met = models.PositiveIntegerField(default=0)
-    durations = models.JSONField(default=list, blank=True, help_text="Sorted seconds, for medians and percentiles.")
+    durations = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Sorted seconds, for medians and percentiles.")
+    )
 
     class Meta:
         constraints = [
@@ -69,10 +72,10 @@ class Release(models.Model):
     quarter that is not released, so nothing of a visit still to come.
     """
 
-    period_start = models.DateField(unique=True, help_text="The first day of the released quarter.")
+    period_start = models.DateField(unique=True, help_text=gettext_lazy("The first day of the released quarter."))
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     released_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, help_text="A covering note the force sees with the results.")
+    note = models.TextField(blank=True, help_text=gettext_lazy("A covering note the force sees with the results."))
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -94,7 +97,7 @@ class Quote(models.Model):
     """A reviewer's pick of an approved report's free text (good practice or a concern), kept with
     the roll-ups so the dashboards quote without reading answers. Replaced with its quarter."""
 
-    period_start = models.DateField(help_text="The first day of the quarter of the visit.")
+    period_start = models.DateField(help_text=gettext_lazy("The first day of the quarter of the visit."))
     contact_point_id = models.IntegerField()
     policing_area_id = models.IntegerField()
     answer_id = models.IntegerField(unique=True)
@@ -102,8 +105,8 @@ class Quote(models.Model):
     visit_day = models.DateField()
     notable = models.CharField(max_length=20)
     question = models.CharField(max_length=300)
-    text = models.TextField(help_text="As the volunteer wrote it (OPCC only).")
-    released_text = models.TextField(blank=True, help_text="As checked for names: all the force may see.")
+    text = models.TextField(help_text=gettext_lazy("As the volunteer wrote it (OPCC only)."))
+    released_text = models.TextField(blank=True, help_text=gettext_lazy("As checked for names: all the force may see."))
 
     class Meta:
         ordering = ["-visit_day", "-answer_id"]
@@ -179,13 +182,13 @@ class Finding(Lifecycle, models.Model):
     refusal = "A finding that is “{current}” cannot become “{wanted}”."
 
     title = models.CharField(
-        max_length=200, help_text="Shown on the public page once the finding is closed. Name nobody."
+        max_length=200, help_text=gettext_lazy("Shown on the public page once the finding is closed. Name nobody.")
     )
     what_was_found = models.TextField(
-        help_text="The force reads this. Refer only to released results: no volunteer names."
+        help_text=gettext_lazy("The force reads this. Refer only to released results: no volunteer names.")
     )
     recommendation = models.TextField(
-        help_text="What the force should do. Shown on the public page once the finding is closed."
+        help_text=gettext_lazy("What the force should do. Shown on the public page once the finding is closed.")
     )
     contact_point = models.ForeignKey(
         "scenarios.ContactPoint",
@@ -193,30 +196,32 @@ class Finding(Lifecycle, models.Model):
         null=True,
         blank=True,
         related_name="findings",
-        help_text="Leave empty for a finding about the whole force.",
+        help_text=gettext_lazy("Leave empty for a finding about the whole force."),
     )
     commitment_areas = models.ManyToManyField("scenarios.CommitmentArea", blank=True, related_name="findings")
     cited_reports = models.ManyToManyField("visits.Submission", blank=True, related_name="findings")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
-    response_due = models.DateField(help_text="The last working day for the force's response.")
+    response_due = models.DateField(help_text=gettext_lazy("The last working day for the force's response."))
     status = models.CharField(max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
-    response = models.TextField(blank=True, help_text="The force's latest response.")
+    response = models.TextField(blank=True, help_text=gettext_lazy("The force's latest response."))
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     what_changed = models.TextField(
-        blank=True, help_text="For the public page: what changed as a result (written when closing)."
+        blank=True, help_text=gettext_lazy("For the public page: what changed as a result (written when closing).")
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     # Claimed by the daily task with a conditional update, so a reminder goes once per response due.
-    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the force was reminded.")
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text=gettext_lazy("When the force was reminded."))
     review_reminded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When coordinators were reminded to review it, a year after closing."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When coordinators were reminded to review it, a year after closing."),
     )
     overdue_notified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the OPCC was told the response is overdue."
+        null=True, blank=True, help_text=gettext_lazy("When the OPCC was told the response is overdue.")
     )
 
     objects = FindingQuerySet.as_manager()
@@ -327,23 +332,27 @@ class GeneratedReport(models.Model):
     """
 
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
-    period_start = models.DateField(help_text="The Monday of the week, or the first day of the quarter.")
+    period_start = models.DateField(help_text=gettext_lazy("The Monday of the week, or the first day of the quarter."))
     status = models.CharField(max_length=10, choices=GenerationStatus.choices, default=GenerationStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=gettext_lazy("Per cent done."))
     step = models.CharField(max_length=100, default="Waiting to start")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Empty for a report made on the schedule.",
+        help_text=gettext_lazy("Empty for a report made on the schedule."),
     )  # fmt: skip
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     content = models.JSONField(default=dict, blank=True)
-    charts = models.JSONField(default=dict, blank=True, help_text="Each chart's SVG, drawn from `content`.")
+    charts = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Each chart's SVG, drawn from `content`.")
+    )
     pdf = models.FileField(upload_to=generated_report_path, blank=True)
     csv = models.FileField(upload_to=generated_report_path, blank=True)
     error = models.TextField(blank=True)
-    email_when_ready = models.BooleanField(default=False, help_text="Send it to the commissioner once it is ready.")
+    email_when_ready = models.BooleanField(
+        default=False, help_text=gettext_lazy("Send it to the commissioner once it is ready.")
+    )
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = GeneratedReportQuerySet.as_manager()
@@ -446,18 +455,24 @@ class Appeal(Lifecycle, models.Model):
 
     submission = models.ForeignKey("visits.Submission", on_delete=models.PROTECT, related_name="appeals")
     ground = models.CharField(max_length=20, choices=AppealGround.choices)
-    explanation = models.TextField(help_text="What the force says went wrong. Name nobody.")
+    explanation = models.TextField(help_text=gettext_lazy("What the force says went wrong. Name nobody."))
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
-    decide_by = models.DateField(help_text="The last working day for the OPCC's decision.")
+    decide_by = models.DateField(help_text=gettext_lazy("The last working day for the OPCC's decision."))
     status = models.CharField(max_length=20, choices=AppealStatus.choices, default=AppealStatus.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True, help_text="Why, as the force will read it. Name nobody.")
-    original_scores = models.JSONField(default=dict, blank=True, help_text="The report's scores when appealed.")
-    changes = models.JSONField(default=dict, blank=True, help_text="Per answer: the verdict before and after.")
+    decision_reason = models.TextField(
+        blank=True, help_text=gettext_lazy("Why, as the force will read it. Name nobody.")
+    )
+    original_scores = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("The report's scores when appealed.")
+    )
+    changes = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Per answer: the verdict before and after.")
+    )
 
     objects = AppealQuerySet.as_manager()
 
@@ -515,7 +530,7 @@ class ForceFigure(models.Model):
     Shown beside the volunteers' measured answer times; re-importing a month replaces it.
     """
 
-    month = models.DateField(unique=True, help_text="The first day of the month.")
+    month = models.DateField(unique=True, help_text=gettext_lazy("The first day of the month."))
     calls = models.PositiveIntegerField()
     average_answer_seconds = models.PositiveIntegerField()
     abandoned = models.PositiveIntegerField()
@@ -600,7 +615,9 @@ class Retest(models.Model):
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField(default=timezone.now)
     result = models.CharField(max_length=20, choices=RetestResult.choices, blank=True)
-    result_note = models.TextField(blank=True, help_text="What the re-test found, as the force may read it.")
+    result_note = models.TextField(
+        blank=True, help_text=gettext_lazy("What the re-test found, as the force may read it.")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import Role
@@ -82,11 +82,11 @@ def schedule_retest(*, finding: Finding, by, scenario: Scenario, starts_at, ends
     """
     finding = Finding.objects.select_for_update(of=("self",)).select_related("contact_point").get(pk=finding.pk)
     if finding.status not in RETESTABLE:
-        raise ValidationError("A re-test is planned once the OPCC has accepted the force's response.")
+        raise ValidationError(gettext("A re-test is planned once the OPCC has accepted the force's response."))
     if finding.contact_point_id is None:
-        raise ValidationError("Only a finding about one contact point can be re-tested.")
+        raise ValidationError(gettext("Only a finding about one contact point can be re-tested."))
     if Retest.objects.filter(finding=finding).exists():
-        raise ValidationError("A re-test of this finding is already planned.")
+        raise ValidationError(gettext("A re-test of this finding is already planned."))
     year, quarter, first, last = next_quarter(timezone.localdate())
     if not first <= timezone.localtime(starts_at).date() <= last:
         raise ValidationError(f"Choose a day in the next quarter: {first:%-d %B} to {last:%-d %B %Y}.")
@@ -148,9 +148,9 @@ def record_retest_result(*, retest: Retest, by, result: str, note: str = "") -> 
         raise PermissionDenied("Only coordinators decide a re-test's result.")
     retest = Retest.objects.select_for_update().get(pk=retest.pk)
     if not retest_reports(retest).exists():
-        raise ValidationError("Decide the result once a report of the re-test visit is approved.")
+        raise ValidationError(gettext("Decide the result once a report of the re-test visit is approved."))
     if result not in RetestResult.values:
-        raise ValidationError("Choose fixed, partly fixed or not fixed.")
+        raise ValidationError(gettext("Choose fixed, partly fixed or not fixed."))
     retest.result, retest.result_note = result, (note or "").strip()
     retest.decided_by, retest.decided_at = by, timezone.now()
     retest.save(update_fields=["result", "result_note", "decided_by", "decided_at"])

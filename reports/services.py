@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -46,9 +46,9 @@ def release_quarter(*, start: date, by, note: str = "") -> Release:
     if not by.has_role(Role.COMMISSIONER):
         raise PermissionDenied("Only the commissioner releases results to the force.")
     if start != period_start(PeriodKind.QUARTER, start):
-        raise ValidationError("Choose a quarter to release.")
+        raise ValidationError(gettext("Choose a quarter to release."))
     if period_end(PeriodKind.QUARTER, start) > timezone.localdate():
-        raise ValidationError("A quarter can be released only once it has ended.")
+        raise ValidationError(gettext("A quarter can be released only once it has ended."))
     existing = Release.objects.filter(period_start=start).first()
     if existing:
         return existing
@@ -81,7 +81,7 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only the OPCC makes reports.")
     if kind not in ReportKind.values or not is_complete_period(kind, start, today=today or timezone.localdate()):
-        raise ValidationError("Choose a week or quarter that has ended.")
+        raise ValidationError(gettext("Choose a week or quarter that has ended."))
     try:
         with transaction.atomic():
             report, created = GeneratedReport.objects.get_or_create(

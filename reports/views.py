@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -112,7 +113,7 @@ def release(request):
         start = date.fromisoformat(request.POST.get("period", ""))
         released = services.release_quarter(start=start, by=request.user, note=request.POST.get("note", ""))
     except ValueError:
-        messages.error(request, "Choose a quarter to release.")
+        messages.error(request, gettext("Choose a quarter to release."))
         return redirect("reports:commissioner-home")
     except ValidationError as error:
         show_refusal(request, error)

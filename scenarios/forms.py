@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 
@@ -358,10 +358,13 @@ class QuestionTypeForm(forms.Form):
     """The builder's first step: the type of question decides which of its other fields there are."""
 
     kind = forms.ChoiceField(
-        label="What type of question is it?",
+        label=gettext_lazy("What type of question is it?"),
         choices=QuestionType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the type of question", "invalid_choice": "Choose the type of question"},
+        error_messages={
+            "required": gettext_lazy("Choose the type of question"),
+            "invalid_choice": gettext_lazy("Choose the type of question"),
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -389,46 +392,46 @@ class QuestionBuilderForm(forms.ModelForm):
     """
 
     options_text = forms.CharField(
-        label="Options",
+        label=gettext_lazy("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One option per line, as the volunteer will see it.",
+        help_text=gettext_lazy("One option per line, as the volunteer will see it."),
     )
     condition_values_text = forms.CharField(
-        label="…has one of these answers",
+        label=gettext_lazy("…has one of these answers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One answer per line, as the volunteer sees it: Yes, No, Not applicable, a rating from 1 to 5, "
         "or an option exactly as written.",
     )
     expected_choice = forms.ChoiceField(
-        label="It meets the commitment when the answer is",
+        label=gettext_lazy("It meets the commitment when the answer is"),
         required=False,
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
     )
     expected_answer_text = forms.CharField(
-        label="It meets the commitment when the answer is one of these options",
+        label=gettext_lazy("It meets the commitment when the answer is one of these options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One per line, exactly as written in the options above.",
+        help_text=gettext_lazy("One per line, exactly as written in the options above."),
     )
     target_duration = DurationField(
-        label="It meets the commitment when it takes no longer than",
+        label=gettext_lazy("It meets the commitment when it takes no longer than"),
         required=False,
-        help_text="Minutes and seconds, for example 5 minutes 0 seconds.",
+        help_text=gettext_lazy("Minutes and seconds, for example 5 minutes 0 seconds."),
     )
     weight = forms.IntegerField(
-        label="Weight",
+        label=gettext_lazy("Weight"),
         min_value=1,
         max_value=10,
         initial=1,
-        help_text="How much this question counts in its commitment area, from 1 (usual) to 10.",
+        help_text=gettext_lazy("How much this question counts in its commitment area, from 1 (usual) to 10."),
         error_messages={
-            "required": "Enter a weight from 1 to 10",
-            "min_value": "The weight must be from 1 to 10",
-            "max_value": "The weight must be from 1 to 10",
-            "invalid": "Enter the weight as a whole number from 1 to 10",
+            "required": gettext_lazy("Enter a weight from 1 to 10"),
+            "min_value": gettext_lazy("The weight must be from 1 to 10"),
+            "max_value": gettext_lazy("The weight must be from 1 to 10"),
+            "invalid": gettext_lazy("Enter the weight as a whole number from 1 to 10"),
         },
     )
 
@@ -632,23 +635,27 @@ def _option_key(label: str, number: int) -> str:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Questionnaire file (JSON)", help_text="A file exported from this builder.")
+    file = forms.FileField(
+        label=gettext_lazy("Questionnaire file (JSON)"), help_text=gettext_lazy("A file exported from this builder.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > 1_000_000:
-            raise ValidationError("The file is too big: a questionnaire file is under 1 MB.")
+            raise ValidationError(gettext("The file is too big: a questionnaire file is under 1 MB."))
         try:
             return json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ValidationError("The file is not a questionnaire file (it is not valid JSON).") from None
+            raise ValidationError(gettext("The file is not a questionnaire file (it is not valid JSON).")) from None
 
 
 # --- Contact points ---------------------------------------------------------------
 
 
 class ContactPointForm(forms.ModelForm):
-    postcode = GBPostcodeField(required=False, error_messages={"invalid": "Enter a real UK postcode, like ST16 2DQ"})
+    postcode = GBPostcodeField(
+        required=False, error_messages={"invalid": gettext_lazy("Enter a real UK postcode, like ST16 2DQ")}
+    )
 
     class Meta:
         model = ContactPoint
@@ -847,7 +854,9 @@ class LawfulnessForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label="What needs to change", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    comment = forms.CharField(
+        label=gettext_lazy("What needs to change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class SuggestionForm(forms.ModelForm):

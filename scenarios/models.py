@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.bilingual import Bilingual
@@ -73,15 +73,15 @@ class ContactPoint(models.Model):
     name = models.CharField(max_length=150)
     channel = models.CharField(max_length=30, choices=Channel.choices)
     policing_area = models.ForeignKey(PolicingArea, on_delete=models.PROTECT, related_name="contact_points")
-    address = models.TextField(blank=True, help_text="For front desks and meetings.")
+    address = models.TextField(blank=True, help_text=gettext_lazy("For front desks and meetings."))
     postcode = models.CharField(max_length=10, blank=True)
     access_notes = models.TextField("Access notes", blank=True)
     parking_notes = models.TextField("Parking notes", blank=True)
     always_open = models.BooleanField(
-        default=False, help_text="For the 101 line, the website and online reporting: no opening hours."
+        default=False, help_text=gettext_lazy("For the 101 line, the website and online reporting: no opening hours.")
     )
     open_on_bank_holidays = models.BooleanField(default=False)
-    meeting_date = models.DateField(null=True, blank=True, help_text="Neighbourhood meetings only.")
+    meeting_date = models.DateField(null=True, blank=True, help_text=gettext_lazy("Neighbourhood meetings only."))
     meeting_start = models.TimeField(null=True, blank=True)
     meeting_end = models.TimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -119,7 +119,7 @@ class ContactPoint(models.Model):
         if self.channel == Channel.NEIGHBOURHOOD_MEETING and not (
             self.meeting_date and self.meeting_start and self.meeting_end
         ):
-            raise ValidationError("A neighbourhood meeting needs its date, start time and end time.")
+            raise ValidationError(gettext("A neighbourhood meeting needs its date, start time and end time."))
         if self.meeting_start and self.meeting_end and self.meeting_end <= self.meeting_start:
             raise ValidationError({"meeting_end": "The meeting must end after it starts."})
         if self.channel == Channel.FRONT_DESK and not self.address:
@@ -357,7 +357,7 @@ class Question(Bilingual, models.Model):
     help_text = models.CharField(max_length=500, blank=True)
     required = models.BooleanField(default=True)
     options = models.JSONField(
-        default=list, blank=True, help_text="For choice questions: a list of {key, label} pairs."
+        default=list, blank=True, help_text=gettext_lazy("For choice questions: a list of {key, label} pairs.")
     )
     rating_low_label = models.CharField(max_length=50, blank=True, default="Very poor")
     rating_high_label = models.CharField(max_length=50, blank=True, default="Excellent")
@@ -662,7 +662,7 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     cover_story = models.TextField("Cover story", blank=True)
     what_not_to_do = models.TextField("What not to do", blank=True)
     safety_notes = models.TextField(
-        "Personal safety and when to stop", help_text="Safeguarding notes, and when to end the visit."
+        "Personal safety and when to stop", help_text=gettext_lazy("Safeguarding notes, and when to end the visit.")
     )
     emergency_plan = models.TextField(
         "If a real emergency happens during the visit",
@@ -686,7 +686,7 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     shared_with_force = models.BooleanField(
         "Share with force liaison for comment",
         default=False,
-        help_text="Force liaison may read and comment; they never see visit dates, places or counts.",
+        help_text=gettext_lazy("Force liaison may read and comment; they never see visit dates, places or counts."),
     )
     # The lawfulness checklist confirmed when this scenario was last submitted; approval needs it.
     lawfulness_check = models.ForeignKey(
@@ -699,7 +699,9 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     practice = models.BooleanField(
         "Practice scenario",
         default=False,
-        help_text="For calibration only: volunteers practise on it before live visits, and its reports never count.",
+        help_text=gettext_lazy(
+            "For calibration only: volunteers practise on it before live visits, and its reports never count."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -767,7 +769,9 @@ class Scenario(Lifecycle, Bilingual, models.Model):
         if not user.has_role(*OPCC_ROLES):
             raise PermissionDenied("Only OPCC staff can edit scenarios.")
         if not self.is_editable:
-            raise ValidationError("Only a draft or a returned scenario can be changed. Make a new revision instead.")
+            raise ValidationError(
+                gettext("Only a draft or a returned scenario can be changed. Make a new revision instead.")
+            )
 
 
 class ScenarioEvent(models.Model):
@@ -815,7 +819,7 @@ class LawfulnessCheck(models.Model):
     no_emergency_lines = models.BooleanField()
     no_harmful_deception = models.BooleanField()
     emergency_plan_included = models.BooleanField()
-    emergency_plan = models.TextField(help_text="The emergency plan as it stood when confirmed.")
+    emergency_plan = models.TextField(help_text=gettext_lazy("The emergency plan as it stood when confirmed."))
 
     class Meta:
         ordering = ["confirmed_at", "pk"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from mysteryshop.bilingual import dump_welsh, load_welsh
 from mysteryshop.roles import OPCC_ROLES, Role
@@ -50,7 +51,7 @@ def submit_scenario(*, scenario: Scenario, by, confirmed: Iterable[str] = ()) ->
         raise PermissionDenied("Only OPCC staff can submit scenarios.")
     scenario = _locked(scenario)
     if not scenario.questionnaire_version.sections.exists():
-        raise ValidationError("The scenario's questionnaire has no questions yet.")
+        raise ValidationError(gettext("The scenario's questionnaire has no questions yet."))
     if not scenario.emergency_plan.strip():
         raise ValidationError(
             "Say what volunteers do if a real emergency happens during the visit (the emergency plan) "
@@ -106,7 +107,7 @@ def return_scenario(*, scenario: Scenario, by, comment: str) -> Scenario:
     if not by.has_role(Role.COMMISSIONER):
         raise PermissionDenied("Only the commissioner can return scenarios.")
     if not comment.strip():
-        raise ValidationError("Say what needs to change.")
+        raise ValidationError(gettext("Say what needs to change."))
     scenario = _locked(scenario)
     scenario.move_to(ScenarioStatus.RETURNED, by=by, comment=comment)
     return scenario
@@ -132,9 +133,9 @@ def revise_scenario(*, scenario: Scenario, by) -> Scenario:
         raise PermissionDenied("Only OPCC staff can revise scenarios.")
     scenario = _locked(scenario)
     if scenario.status != ScenarioStatus.APPROVED:
-        raise ValidationError("Only an approved scenario needs a revision; edit a draft directly.")
+        raise ValidationError(gettext("Only an approved scenario needs a revision; edit a draft directly."))
     if scenario.revisions.exclude(status=ScenarioStatus.RETIRED).exclude(status=ScenarioStatus.APPROVED).exists():
-        raise ValidationError("A revision of this scenario is already in progress.")
+        raise ValidationError(gettext("A revision of this scenario is already in progress."))
     revision = Scenario.objects.get(pk=scenario.pk)
     revision.pk = None
     revision.status = ScenarioStatus.DRAFT
@@ -319,11 +320,11 @@ def import_questionnaire(data: dict) -> QuestionnaireVersion:
     if not isinstance(data, dict) or data.get("format_version") != EXPORT_FORMAT_VERSION:
         raise ValidationError(f"This is not a questionnaire file of format version {EXPORT_FORMAT_VERSION}.")
     if data.get("channel") not in Channel.values:
-        raise ValidationError("The file names a channel this system does not know.")
+        raise ValidationError(gettext("The file names a channel this system does not know."))
     if not str(data.get("title", "")).strip():
-        raise ValidationError("The file has no title.")
+        raise ValidationError(gettext("The file has no title."))
     if not isinstance(data.get("sections"), list):
-        raise ValidationError("The file has no sections.")
+        raise ValidationError(gettext("The file has no sections."))
     version = create_questionnaire(
         title=str(data["title"])[:150], channel=data["channel"], description=str(data.get("description", ""))
     )
@@ -382,7 +383,7 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
                 question.maximum = scoring.get("maximum")
             try:
                 if not question.label:
-                    raise ValidationError("it has no question text.")
+                    raise ValidationError(gettext("it has no question text."))
                 question.full_clean(exclude=["section"])
             except ValidationError as error:
                 messages = "; ".join(m for ms in error.message_dict.values() for m in ms) if hasattr(error, "error_dict") else "; ".join(error.messages)  # fmt: skip
@@ -432,7 +433,9 @@ def save_answer_key(*, scenario: Scenario, values: dict[int, object], by) -> int
     if not by.has_role(Role.COORDINATOR):
         raise PermissionDenied("Only coordinators keep answer keys.")
     if not scenario.practice:
-        raise ValidationError("Only a practice scenario has an answer key. Mark it as a practice scenario first.")
+        raise ValidationError(
+            gettext("Only a practice scenario has an answer key. Mark it as a practice scenario first.")
+        )
     questions = set(
         Question.objects.filter(section__version=scenario.questionnaire_version_id).values_list("pk", flat=True)
     )

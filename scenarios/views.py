@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
@@ -95,7 +96,7 @@ def commitment_area_edit(request, pk):
     form = CommitmentAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Commitment area saved.")
+        messages.success(request, gettext("Commitment area saved."))
         return redirect("scenarios:commitment-area-list")
     return render(request, "scenarios/commitment_area_form.html", {"form": form, "area": area})
 
@@ -116,7 +117,7 @@ def questionnaire_create(request):
     form = QuestionnaireCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = services.create_questionnaire(**form.cleaned_data)
-        messages.success(request, "Questionnaire created. Add its first section.")
+        messages.success(request, gettext("Questionnaire created. Add its first section."))
         return redirect(version)
     return render(request, "scenarios/questionnaire_create.html", {"form": form})
 
@@ -146,11 +147,11 @@ def section_add(request, pk):
     if form.is_valid():
         try:
             services.add_section(version=version, form=form)
-            messages.success(request, "Section added.")
+            messages.success(request, gettext("Section added."))
         except ValidationError as error:
             show_refusal(request, error)
     else:
-        messages.error(request, "Give the section a title.")
+        messages.error(request, gettext("Give the section a title."))
     return redirect(version)
 
 
@@ -187,7 +188,7 @@ def question_edit(request, section_pk, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_question(section=section, form=form)
-            messages.success(request, "Question saved.")
+            messages.success(request, gettext("Question saved."))
             return redirect(section.version)
         except ValidationError as error:
             form.add_error(None, error)
@@ -215,7 +216,7 @@ def item_delete(request, kind, pk):
     version = item.version if kind == "section" else item.section.version
     try:
         services.delete_item(item=item)
-        messages.success(request, "Deleted.")
+        messages.success(request, gettext("Deleted."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(version)
@@ -339,12 +340,12 @@ def answer_key(request, pk):
 def scenario_edit(request, pk=None):
     scenario = get_object_or_404(Scenario, pk=pk) if pk else None
     if scenario and not scenario.is_editable:
-        messages.error(request, "An approved scenario is frozen. Start a new revision to change it.")
+        messages.error(request, gettext("An approved scenario is frozen. Start a new revision to change it."))
         return redirect(scenario)
     form = ScenarioForm(request.POST or None, instance=scenario)
     if request.method == "POST" and form.is_valid():
         saved = services.save_scenario(form=form, by=request.user, scenario=scenario)
-        messages.success(request, "Scenario saved as a draft.")
+        messages.success(request, gettext("Scenario saved as a draft."))
         return redirect(saved)
     return render(request, "scenarios/scenario_form.html", {"form": form, "scenario": scenario})
 
@@ -384,7 +385,7 @@ def scenario_approve(request, pk):
 def scenario_return(request, pk):
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what needs to change before returning the scenario.")
+        messages.error(request, gettext("Say what needs to change before returning the scenario."))
         return redirect("scenarios:scenario-detail", pk=pk)
     return _act(
         request,
@@ -416,9 +417,9 @@ def scenario_comment(request, pk):
         form.instance.scenario = scenario
         form.instance.author = request.user
         form.save()
-        messages.success(request, "Comment added.")
+        messages.success(request, gettext("Comment added."))
     else:
-        messages.error(request, "Write a comment before sending it.")
+        messages.error(request, gettext("Write a comment before sending it."))
     return redirect(scenario)
 
 
@@ -437,6 +438,6 @@ def suggestion_create(request):
     if request.method == "POST" and form.is_valid():
         form.instance.suggested_by = request.user
         form.save()
-        messages.success(request, "Thank you. The OPCC will consider your suggestion.")
+        messages.success(request, gettext("Thank you. The OPCC will consider your suggestion."))
         return redirect("scenarios:suggestion-list")
     return render(request, "scenarios/suggestion_form.html", {"form": form})

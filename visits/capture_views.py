@@ -229,7 +229,7 @@ def review_approve_many(request):
     """Approve the ticked reports that have no flags, in one go (a flagged report is approved on its own page)."""
     chosen = ticked(request, "chosen")
     if not chosen:
-        messages.error(request, "Tick the reports to approve first.")
+        messages.error(request, gettext("Tick the reports to approve first."))
         return redirect("visits:review-queue")
     approved, not_approved = capture.approve_unflagged(pks=chosen, by=request.user)
     if approved:
@@ -331,7 +331,7 @@ def review_approve(request, pk):
     submission = get_object_or_404(Submission, pk=pk)
     try:
         capture.approve(submission=submission, by=request.user)
-        messages.success(request, "Report approved. It now counts towards the results.")
+        messages.success(request, gettext("Report approved. It now counts towards the results."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("visits:review-queue")
@@ -346,7 +346,7 @@ def review_return(request, pk):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         capture.return_for_correction(submission=submission, by=request.user, comment=form.cleaned_data["comment"])
-        messages.success(request, "Report returned to the volunteer with your comment.")
+        messages.success(request, gettext("Report returned to the volunteer with your comment."))
     except ValidationError as error:
         show_refusal(request, error)
         return redirect("visits:review-detail", pk=pk)
@@ -361,9 +361,9 @@ def answer_review(request, pk):
     form = AnswerReviewForm(request.POST, instance=answer, prefix=f"a{answer.pk}")
     if form.is_valid():
         capture.review_answer(answer=answer, by=request.user, **form.cleaned_data)
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
     else:
-        messages.error(request, "Choose how to mark the answer.")
+        messages.error(request, gettext("Choose how to mark the answer."))
     return redirect("visits:review-detail", pk=answer.submission_id)
 
 

@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -63,7 +63,7 @@ class QuarterPlan(models.Model):
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
     seed = models.BigIntegerField()
-    targets = models.JSONField(default=dict, help_text="Visits wanted per contact point id.")
+    targets = models.JSONField(default=dict, help_text=gettext_lazy("Visits wanted per contact point id."))
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,12 +152,12 @@ class Visit(Lifecycle, models.Model):
     plan = models.ForeignKey(QuarterPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="visits")
     cancel_reason = models.TextField(blank=True)
     nudged_at = models.DateTimeField(
-        null=True, blank=True, help_text="When volunteers were asked for a missing report."
+        null=True, blank=True, help_text=gettext_lazy("When volunteers were asked for a missing report.")
     )
     # Set when a booked volunteer drops out of an in-person visit (declines, is away, is erased);
     # cleared once the visit has its pair again and whoever was booked since has accepted.
     short_since = models.DateTimeField(
-        null=True, blank=True, help_text="Since when the visit has been held short of a volunteer."
+        null=True, blank=True, help_text=gettext_lazy("Since when the visit has been held short of a volunteer.")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -322,7 +322,7 @@ class SafetyAlert(models.Model):
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="safety_alert")
     raised_at = models.DateTimeField(default=timezone.now)
-    sent_to = models.TextField(blank=True, help_text="The coordinators emailed, one address a line.")
+    sent_to = models.TextField(blank=True, help_text=gettext_lazy("The coordinators emailed, one address a line."))
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -441,7 +441,9 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     # Scores are kept with the report so later rule changes do not rewrite history.
-    scores = models.JSONField(default=dict, blank=True, help_text="Percentage met per commitment area slug.")
+    scores = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Percentage met per commitment area slug.")
+    )
     overall_score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     agreement = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     low_agreement = models.BooleanField(default=False)
@@ -508,7 +510,8 @@ class Answer(models.Model):
     # Set by the reviewer: quotes for the dashboards, and free text cleaned of names before release.
     notable = models.CharField(max_length=20, choices=Notable.choices, blank=True, default="")
     redacted_text = models.TextField(
-        blank=True, help_text="The text as the force may see it: names of officers, staff or anyone else removed."
+        blank=True,
+        help_text=gettext_lazy("The text as the force may see it: names of officers, staff or anyone else removed."),
     )
 
     class Meta:

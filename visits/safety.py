@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
 from mysteryshop.roles import Role
@@ -35,9 +35,9 @@ def _own_in_person_assignment(assignment: Assignment, by) -> Assignment:
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
-        raise ValidationError("There is no visit to check in to.")
+        raise ValidationError(gettext("There is no visit to check in to."))
     if assignment.visit.contact_point.channel not in IN_PERSON_CHANNELS:
-        raise ValidationError("Checking in and out is only for visits made in person.")
+        raise ValidationError(gettext("Checking in and out is only for visits made in person."))
     return assignment
 
 
@@ -181,10 +181,10 @@ def resolve_alert(*, alert: SafetyAlert, by, note: str) -> SafetyAlert:
     if not by.has_role(Role.COORDINATOR):
         raise PermissionDenied("Only coordinators resolve safety alerts.")
     if not note.strip():
-        raise ValidationError("Say how you know the volunteers are safe.")
+        raise ValidationError(gettext("Say how you know the volunteers are safe."))
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.resolved_at:
-        raise ValidationError("This alert is already resolved.")
+        raise ValidationError(gettext("This alert is already resolved."))
     alert.resolved_at, alert.resolved_by, alert.resolution_note = timezone.now(), by, note.strip()
     alert.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
     return alert
@@ -202,9 +202,9 @@ def report_recognised(*, assignment: Assignment, by, note: str = "") -> Assignme
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at or assignment.visit.status == VisitStatus.CANCELLED:
-        raise ValidationError("There is no visit to report on.")
+        raise ValidationError(gettext("There is no visit to report on."))
     if assignment.visit.starts_at > timezone.now():
-        raise ValidationError("You can tell us this once the visit has started.")
+        raise ValidationError(gettext("You can tell us this once the visit has started."))
     if assignment.recognised_at is None:
         assignment.recognised_at, assignment.recognised_note = timezone.now(), note.strip()
         assignment.save(update_fields=["recognised_at", "recognised_note"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -75,7 +76,7 @@ def alert_resolve(request, pk):
         if not form.is_valid():
             raise ValidationError(form.errors["note"])
         safety.resolve_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Safety alert resolved.")
+        messages.success(request, gettext("Safety alert resolved."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(visit)

@@ -69,7 +69,7 @@ def record_schedule_view(request) -> None:
 def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: datetime, ends_at: datetime) -> None:
     """Refuse, with a message a coordinator can act on, a visit that cannot happen as asked."""
     if scenario.status != "approved":
-        raise ValidationError("Only an approved scenario can be scheduled.")
+        raise ValidationError(gettext("Only an approved scenario can be scheduled."))
     if contact_point.channel != scenario.channel:
         raise ValidationError(
             f"“{contact_point}” is a {contact_point.get_channel_display().lower()}, "
@@ -78,7 +78,7 @@ def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: d
     if not contact_point.active:
         raise ValidationError(f"“{contact_point}” is inactive.")
     if ends_at <= starts_at:
-        raise ValidationError("The visit must end after it starts.")
+        raise ValidationError(gettext("The visit must end after it starts."))
     dates.check_no_clock_change(starts_at, ends_at)
     if not contact_point.is_open_between(starts_at, ends_at):
         windows = contact_point.opening_windows(timezone.localtime(starts_at).date())
@@ -113,15 +113,17 @@ def set_pilot_version(*, visit: Visit, version, by) -> Visit:
         .get(pk=visit.pk)
     )
     if visit.scenario.practice:
-        raise ValidationError("A practice cannot run a pilot.")
+        raise ValidationError(gettext("A practice cannot run a pilot."))
     if Submission.objects.filter(assignment__visit=visit).exists():
-        raise ValidationError("A report on this visit has been started, so its questionnaire cannot change.")
+        raise ValidationError(gettext("A report on this visit has been started, so its questionnaire cannot change."))
     if version is not None:
         usual = visit.scenario.questionnaire_version
         if version.pk == usual.pk:
-            raise ValidationError("That is the version this scenario already uses. Choose a newer version to pilot.")
+            raise ValidationError(
+                gettext("That is the version this scenario already uses. Choose a newer version to pilot.")
+            )
         if version.questionnaire.channel != visit.scenario.channel:
-            raise ValidationError("Choose a questionnaire version made for this channel.")
+            raise ValidationError(gettext("Choose a questionnaire version made for this channel."))
     visit.pilot_version = version
     visit.save(update_fields=["pilot_version"])
     reason = f"Pilot of {version} on this visit." if version else "Pilot stopped: the usual questionnaire."
@@ -137,7 +139,7 @@ def move_visit(
     _require_coordinator(by)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED or visit.assignments.active().exists():
-        raise ValidationError("Only a visit with nobody booked can be moved.")
+        raise ValidationError(gettext("Only a visit with nobody booked can be moved."))
     check_visit(scenario=scenario, contact_point=contact_point, starts_at=starts_at, ends_at=ends_at)
     before = f"{visit.contact_point} {timezone.localtime(visit.starts_at):%d %b %H:%M}"
     visit.scenario, visit.contact_point, visit.starts_at, visit.ends_at = scenario, contact_point, starts_at, ends_at
@@ -152,7 +154,7 @@ def move_visit(
 def cancel_visit(*, visit: Visit, by, reason: str) -> Visit:
     _require_coordinator(by)
     if not reason.strip():
-        raise ValidationError("Give a reason for cancelling.")
+        raise ValidationError(gettext("Give a reason for cancelling."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _cancel(visit, by=by, reason=reason.strip())
     return visit
@@ -179,7 +181,7 @@ def mark_completed(*, visit: Visit, by) -> Visit:
     _require_coordinator(by)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.starts_at > timezone.now():
-        raise ValidationError("A visit cannot be marked done before it starts.")
+        raise ValidationError(gettext("A visit cannot be marked done before it starts."))
     visit.move_to(VisitStatus.COMPLETED, by=by)
     return visit
 
@@ -495,13 +497,13 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
     visit = Visit.objects.select_for_update().select_related("scenario", "contact_point").get(pk=visit.pk)
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     if visit.status not in OPEN_STATUSES:
-        raise ValidationError("This visit is no longer open for booking.")
+        raise ValidationError(gettext("This visit is no longer open for booking."))
     if visit.plan_id and QuarterPlan.objects.filter(pk=visit.plan_id, state=QuarterPlan.State.DRAFT).exists():
         raise ValidationError(
-            "This visit is in a draft plan. Confirm the plan before booking volunteers: booking e-mails them."
+            gettext("This visit is in a draft plan. Confirm the plan before booking volunteers: booking e-mails them.")
         )
     if visit.assignments.active().count() >= visit.volunteers_needed:
-        raise ValidationError("This visit already has all the volunteers it needs.")
+        raise ValidationError(gettext("This visit already has all the volunteers it needs."))
     check_pairing(visit=visit, volunteer=volunteer)
     reason = why_not(visit, volunteer)
     if reason:
@@ -541,12 +543,12 @@ def accept(*, assignment: Assignment, by) -> Assignment:
     if assignment.volunteer.user_id != by.pk:
         raise PermissionDenied("This is not your visit.")
     if assignment.declined_at:
-        raise ValidationError("You have already declined this visit.")
+        raise ValidationError(gettext("You have already declined this visit."))
     visit = Visit.objects.select_for_update().select_related("scenario", "contact_point").get(pk=assignment.visit_id)
     if assignment.accepted_at is None and visit.starts_at <= timezone.now():
-        raise ValidationError("This visit has already started, so there is nothing to accept.")
+        raise ValidationError(gettext("This visit has already started, so there is nothing to accept."))
     if visit.status not in OPEN_STATUSES:
-        raise ValidationError("This visit is no longer open.")
+        raise ValidationError(gettext("This visit is no longer open."))
     if assignment.accepted_at is None:
         assignment.accepted_at = timezone.now()
         assignment.save(update_fields=["accepted_at"])
@@ -593,7 +595,7 @@ def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
     if assignment.declined_at:
         return assignment
     if assignment.visit.starts_at <= timezone.now():
-        raise ValidationError("This visit has already started; please contact the OPCC instead.")
+        raise ValidationError(gettext("This visit has already started; please contact the OPCC instead."))
     return release_booking(assignment=assignment, by=by, reason=reason, event="A volunteer declined.")
 
 
@@ -845,7 +847,7 @@ def draft_quarter_plan(*, year: int, quarter: int, targets: dict[int, int], by, 
     _require_coordinator(by)
     first_day, last_day = planning.quarter_bounds(year, quarter)
     if last_day < timezone.localdate():
-        raise ValidationError("That quarter has already ended.")
+        raise ValidationError(gettext("That quarter has already ended."))
     first_day = max(first_day, timezone.localdate() + timedelta(days=1))
     seed = seed if seed is not None else secrets.randbits(48)
     points = {
@@ -887,9 +889,9 @@ def confirm_plan(*, plan: QuarterPlan, by) -> QuarterPlan:
     _require_coordinator(by)
     plan = QuarterPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != QuarterPlan.State.DRAFT:
-        raise ValidationError("This plan is already confirmed.")
+        raise ValidationError(gettext("This plan is already confirmed."))
     if QuarterPlan.objects.filter(year=plan.year, quarter=plan.quarter, state=QuarterPlan.State.CONFIRMED).exists():
-        raise ValidationError("Another plan for this quarter is already confirmed.")
+        raise ValidationError(gettext("Another plan for this quarter is already confirmed."))
     plan.state, plan.confirmed_at = QuarterPlan.State.CONFIRMED, timezone.now()
     plan.save(update_fields=["state", "confirmed_at"])
     return plan
@@ -913,7 +915,7 @@ def discard_plan(*, plan: QuarterPlan, by) -> int:
     _require_coordinator(by)
     plan = QuarterPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != QuarterPlan.State.DRAFT:
-        raise ValidationError("A confirmed plan cannot be discarded; cancel its visits one by one.")
+        raise ValidationError(gettext("A confirmed plan cannot be discarded; cancel its visits one by one."))
     told = discard_plan_notices(plan)
     for assignment in told:
         assignment.calendar_sequence += 1
@@ -955,7 +957,9 @@ def fill_plan(*, plan: QuarterPlan, by) -> FillResult:
     _require_coordinator(by)
     plan.refresh_from_db(fields=["state"])
     if plan.state != QuarterPlan.State.CONFIRMED:
-        raise ValidationError("Confirm the plan before booking volunteers: booking e-mails each of them an invitation.")
+        raise ValidationError(
+            gettext("Confirm the plan before booking volunteers: booking e-mails each of them an invitation.")
+        )
     filled = unfilled = 0
     for visit in plan.visits.filter(status=VisitStatus.PLANNED).select_related("scenario", "contact_point"):
         assignments = fill_visit(visit=visit, by=by)

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -118,7 +119,7 @@ def visit_create(request):
             scenario=data["scenario"], contact_point=data["contact_point"], starts_at=data["starts_at"],
             ends_at=data["ends_at"], by=request.user,
         )  # fmt: skip
-        messages.success(request, "Visit planned. Now choose the volunteers.")
+        messages.success(request, gettext("Visit planned. Now choose the volunteers."))
         return redirect(visit)
     return render(request, "visits/visit_form.html", {"form": form})
 
@@ -128,7 +129,9 @@ def visit_edit(request, pk):
     """Move a visit that nobody is booked on yet (for example, a drafted one) to another time or place."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
     if visit.status != VisitStatus.PLANNED or visit.assignments.active().exists():
-        messages.error(request, "Only a visit with nobody booked can be moved. Cancel it and plan a new one instead.")
+        messages.error(
+            request, gettext("Only a visit with nobody booked can be moved. Cancel it and plan a new one instead.")
+        )
         return redirect(visit)
     local = timezone.localtime(visit.starts_at)
     initial = {
@@ -142,7 +145,7 @@ def visit_edit(request, pk):
             by=request.user,
             **{k: form.cleaned_data[k] for k in ("scenario", "contact_point", "starts_at", "ends_at")},
         )
-        messages.success(request, "Visit moved.")
+        messages.success(request, gettext("Visit moved."))
         return redirect(visit)
     return render(request, "visits/visit_form.html", {"form": form, "visit": visit})
 
@@ -195,7 +198,7 @@ def visit_pilot(request, pk):
     visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("scenario"), pk=pk)
     form = PilotForm(request.POST, visit=visit)
     if not form.is_valid():
-        messages.error(request, "Choose a questionnaire version from the list.")
+        messages.error(request, gettext("Choose a questionnaire version from the list."))
         return redirect(visit)
     version = form.cleaned_data["version"]
     success = f"This visit will pilot {version}." if version else "This visit will use the usual questionnaire."
@@ -207,7 +210,7 @@ def visit_pilot(request, pk):
 def visit_assign(request, pk):
     volunteer = Volunteer.objects.filter(pk=request.POST.get("volunteer", "") or 0).first()
     if volunteer is None:
-        messages.error(request, "Choose a volunteer from the list.")
+        messages.error(request, gettext("Choose a volunteer from the list."))
         return redirect("visits:visit-detail", pk=pk)
     return _coordinator_action(request, pk, services.assign, f"{volunteer} is booked.", volunteer=volunteer)
 
@@ -273,7 +276,7 @@ def plan_create(request):
                 year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], targets=form.targets(),
                 by=request.user, seed=form.cleaned_data["seed"],
             )  # fmt: skip
-            messages.success(request, "Draft plan made. Check it, change it if you need to, then confirm it.")
+            messages.success(request, gettext("Draft plan made. Check it, change it if you need to, then confirm it."))
             return redirect(plan)
         except ValidationError as error:
             form.add_error(None, error)
@@ -330,7 +333,7 @@ def plan_discard(request, pk):
     if request.method == "POST":
         return _plan_action(request, pk, services.discard_plan, _discarded)
     if plan.state != QuarterPlan.State.DRAFT:
-        messages.error(request, "A confirmed plan cannot be discarded; cancel its visits one by one.")
+        messages.error(request, gettext("A confirmed plan cannot be discarded; cancel its visits one by one."))
         return redirect(plan)
     context = {"plan": plan, "visit_count": plan.visits.count(), "told": services.discard_plan_notices(plan)}
     return render(request, "visits/plan_discard.html", context)
@@ -362,7 +365,8 @@ def conflict_list(request):
         if form.is_valid():
             form.save()
             messages.success(
-                request, "Conflict recorded. The picker will never offer this volunteer for that contact point."
+                request,
+                gettext("Conflict recorded. The picker will never offer this volunteer for that contact point."),
             )
             return redirect("visits:conflict-list")
     conflicts = Conflict.objects.select_related("volunteer", "contact_point").order_by("volunteer__last_name")
@@ -455,7 +459,7 @@ def assignment_accept(request, pk):
     assignment = get_object_or_404(_own_assignments(request), pk=pk)
     try:
         services.accept(assignment=assignment, by=request.user)
-        messages.success(request, "Thank you. You are confirmed for this visit.")
+        messages.success(request, gettext("Thank you. You are confirmed for this visit."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(assignment)
@@ -470,7 +474,7 @@ def assignment_decline(request, pk):
         return render_assignment(request, assignment, decline_form=form)
     try:
         services.decline(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "Thank you for letting us know. The coordinator will find someone else.")
+        messages.success(request, gettext("Thank you for letting us know. The coordinator will find someone else."))
     except ValidationError as error:
         show_refusal(request, error)
         return redirect(assignment)

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -326,7 +326,7 @@ class TrainingModule(models.Model):
     name = models.CharField(max_length=100, unique=True)
     required = models.BooleanField(default=True)
     refresh_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How often it must be refreshed; blank if it never expires."
+        null=True, blank=True, help_text=gettext_lazy("How often it must be refreshed; blank if it never expires.")
     )
 
     class Meta:
@@ -372,7 +372,7 @@ class TrainingBooking(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="training_bookings")
     invited_at = models.DateTimeField(null=True, blank=True)
     booked_at = models.DateTimeField(null=True, blank=True)
-    attended = models.BooleanField(null=True, help_text="Recorded by the coordinator after the session.")
+    attended = models.BooleanField(null=True, help_text=gettext_lazy("Recorded by the coordinator after the session."))
 
     class Meta:
         constraints = [
@@ -414,7 +414,7 @@ class ExpenseClaim(models.Model):
     # A rejected claim is corrected by sending a new one in its place, once; the rejected one stays as it was.
     corrects = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
-        help_text="The rejected claim this one corrects.",
+        help_text=gettext_lazy("The rejected claim this one corrects."),
     )  # fmt: skip
 
     class Meta:
@@ -496,7 +496,7 @@ class ApplicationAttempt(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now)
-    client = models.CharField(max_length=64, help_text="A salted hash of the client address.")
+    client = models.CharField(max_length=64, help_text=gettext_lazy("A salted hash of the client address."))
 
     class Meta:
         indexes = [models.Index(fields=["client", "at"], name="application_attempt_client_at")]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop import audit, dates, languages, mail
 from mysteryshop.links import absolute_url
@@ -123,7 +123,7 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
     to = Status(to)
     volunteer.check_step(to)
     if to in (Status.REJECTED, Status.LEFT, Status.PAUSED) and not reason.strip():
-        raise ValidationError("Give a reason for this step.")
+        raise ValidationError(gettext("Give a reason for this step."))
     if to == Status.ACTIVE and not reason.strip() and (missing := training_missing(volunteer)):
         raise ValidationError(
             f"{volunteer} has not done the required training: {', '.join(missing)}. Record attendance first, "
@@ -281,12 +281,12 @@ def book(*, session: TrainingSession, volunteer: Volunteer) -> TrainingBooking:
     """Book a place, within the session's capacity even when people book at the same moment."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.starts_at <= timezone.now():
-        raise ValidationError("This session has already started.")
+        raise ValidationError(gettext("This session has already started."))
     booking, _ = TrainingBooking.objects.get_or_create(session=session, volunteer=volunteer)
     if booking.booked_at:
         return booking
     if session.bookings.filter(booked_at__isnull=False).count() >= session.capacity:
-        raise ValidationError("Sorry, this session is full. Please choose another date.")
+        raise ValidationError(gettext("Sorry, this session is full. Please choose another date."))
     booking.booked_at = timezone.now()
     booking.save(update_fields=["booked_at"])
     return booking
@@ -299,7 +299,7 @@ def cancel_training_booking(*, session: TrainingSession, volunteer: Volunteer) -
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     booking = TrainingBooking.objects.filter(session=session, volunteer=volunteer).first()
     if booking is None:
-        raise ValidationError("You are not booked on this session.")
+        raise ValidationError(gettext("You are not booked on this session."))
     if booking.booked_at is None:
         return booking
     if session.starts_at <= timezone.now():
@@ -415,7 +415,7 @@ def create_expense_claim(
     The visits app calls this for a visit's expenses and links the claim from its side.
     """
     if not items:
-        raise ValidationError("Add at least one item to claim.")
+        raise ValidationError(gettext("Add at least one item to claim."))
     claim = ExpenseClaim.objects.create(volunteer=volunteer, purpose=purpose, training_session=training_session)
     for item in items:
         amount = mileage_pence(item["miles"]) if item["kind"] == ExpenseItem.Kind.MILEAGE else item["amount_pence"]
@@ -441,9 +441,9 @@ def decide_expense_claim(*, claim: ExpenseClaim, by, approve: bool, reason: str 
         raise PermissionDenied("Only coordinators decide expense claims.")
     claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.state != ExpenseClaim.State.SUBMITTED:
-        raise ValidationError("This claim has already been decided.")
+        raise ValidationError(gettext("This claim has already been decided."))
     if not approve and not reason.strip():
-        raise ValidationError("Give a reason for rejecting the claim.")
+        raise ValidationError(gettext("Give a reason for rejecting the claim."))
     claim.state = ExpenseClaim.State.APPROVED if approve else ExpenseClaim.State.REJECTED
     claim.decided_by, claim.decided_at, claim.decision_reason = by, timezone.now(), reason.strip()
     claim.save()
@@ -499,9 +499,9 @@ def correct_expense_claim(
     if claim.volunteer_id != volunteer.pk:
         raise PermissionDenied("This is not your claim.")
     if claim.state != ExpenseClaim.State.REJECTED:
-        raise ValidationError("Only a claim that was not approved can be corrected and sent again.")
+        raise ValidationError(gettext("Only a claim that was not approved can be corrected and sent again."))
     if ExpenseClaim.objects.filter(corrects=claim).exists():
-        raise ValidationError("This claim has already been corrected and sent again.")
+        raise ValidationError(gettext("This claim has already been corrected and sent again."))
     correction = create_expense_claim(
         volunteer=volunteer, purpose=purpose, items=items, receipts=receipts, training_session=claim.training_session
     )
@@ -650,9 +650,9 @@ def erase(*, volunteer: Volunteer, by, reason: str) -> Volunteer:
         raise PermissionDenied("Only coordinators erase a person's data.")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.anonymised_at:
-        raise ValidationError("This person's data has already been erased.")
+        raise ValidationError(gettext("This person's data has already been erased."))
     if not reason.strip():
-        raise ValidationError("Give the reason, for example the date they asked to be erased.")
+        raise ValidationError(gettext("Give the reason, for example the date they asked to be erased."))
     if volunteer.status not in ENDED_STATUSES:
         allowed = TRANSITIONS[Status(volunteer.status)]
         to = Status.LEFT if Status.LEFT in allowed else Status.REJECTED

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop import audit
@@ -103,7 +104,7 @@ def privacy_notice_edit(request):
     if request.method == "POST" and form.is_valid():
         form.instance.published_by = request.user
         form.save()
-        messages.success(request, "A new version of the privacy notice is published.")
+        messages.success(request, gettext("A new version of the privacy notice is published."))
         return redirect("volunteers:privacy-notice")
     return render(request, "volunteers/privacy_notice_form.html", {"form": form})
 
@@ -136,7 +137,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=volunteer)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your details are saved.")
+        messages.success(request, gettext("Your details are saved."))
         return redirect("volunteers:profile")
     return render(request, "volunteers/profile.html", {"form": form})
 
@@ -152,7 +153,7 @@ def availability(request):
         Availability.objects.bulk_create(
             [Availability(volunteer=volunteer, weekday=int(day), band=band) for day, band in sorted(chosen)]
         )
-        messages.success(request, "Your availability is saved.")
+        messages.success(request, gettext("Your availability is saved."))
         return redirect("volunteers:availability")
     return _render_availability(request, volunteer, form=form)
 
@@ -189,9 +190,11 @@ def away_add(request):
         form.add_error(None, error)
         return _render_availability(request, volunteer, away_form=form, status=400)
     if request.POST.get("give_up") == "yes":
-        messages.success(request, "Saved, and your bookings on those days are given up. The coordinator has been told.")
+        messages.success(
+            request, gettext("Saved, and your bookings on those days are given up. The coordinator has been told.")
+        )
     else:
-        messages.success(request, "Saved. You will not be asked to visit on those days.")
+        messages.success(request, gettext("Saved. You will not be asked to visit on those days."))
     return redirect("volunteers:availability")
 
 
@@ -199,7 +202,7 @@ def away_add(request):
 @role_required(Role.VOLUNTEER)
 def away_delete(request, pk):
     get_object_or_404(_own_volunteer(request).away_periods, pk=pk).delete()
-    messages.success(request, "Removed.")
+    messages.success(request, gettext("Removed."))
     return redirect("volunteers:availability")
 
 
@@ -287,7 +290,7 @@ def expense_correct(request, pk):
     volunteer = _own_volunteer(request)
     claim = get_object_or_404(volunteer.expense_claims.prefetch_related("items", "receipts"), pk=pk)
     if claim.state != ExpenseClaim.State.REJECTED or claim.was_corrected:
-        messages.info(request, "Only a claim that was not approved, and not yet sent again, can be corrected.")
+        messages.info(request, gettext("Only a claim that was not approved, and not yet sent again, can be corrected."))
         return redirect(claim)
     form = CorrectClaimForm(request.POST or None, request.FILES or None, claim=claim)
     if request.method == "POST" and form.is_valid():
@@ -423,7 +426,7 @@ def volunteer_transition(request, pk):
     volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
     form = TransitionForm(request.POST, volunteer=volunteer)
     if not form.is_valid():
-        messages.error(request, "Choose a step this volunteer can take now.")
+        messages.error(request, gettext("Choose a step this volunteer can take now."))
         return redirect(volunteer)
     try:
         services.transition(
@@ -461,7 +464,9 @@ def volunteer_erase(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Their personal data is erased. Their approved results stay, without their name.")
+            messages.success(
+                request, gettext("Their personal data is erased. Their approved results stay, without their name.")
+            )
             return redirect(volunteer)
     return render(request, "volunteers/volunteer_erase.html", {"volunteer": volunteer, "form": form})
 
@@ -483,7 +488,7 @@ def module_edit(request, pk=None):
     form = TrainingModuleForm(request.POST or None, instance=module)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Training module saved.")
+        messages.success(request, gettext("Training module saved."))
         return redirect("volunteers:training-list")
     return render(request, "volunteers/module_form.html", {"form": form, "module": module})
 
@@ -493,7 +498,7 @@ def training_create(request):
     form = TrainingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session = form.save()
-        messages.success(request, "Training session added. Invite volunteers from its page.")
+        messages.success(request, gettext("Training session added. Invite volunteers from its page."))
         return redirect(session)
     return render(request, "volunteers/training_form.html", {"form": form})
 
@@ -533,7 +538,7 @@ def training_attendance(request, pk):
     attended = ticked(request, "attended")
     try:
         services.record_attendance(session=session, attended_ids=attended, by=request.user)
-        messages.success(request, "Attendance saved.")
+        messages.success(request, gettext("Attendance saved."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(session)
@@ -565,7 +570,7 @@ def expense_approve_many(request):
     """Approve the ticked claims in one go, with their total (a rejection needs a reason, so it is made on its own)."""
     chosen = ticked(request, "chosen")
     if not chosen:
-        messages.error(request, "Tick the claims to approve first.")
+        messages.error(request, gettext("Tick the claims to approve first."))
         return redirect("volunteers:expense-list")
     approved, total, not_approved = services.approve_expense_claims(pks=chosen, by=request.user)
     if approved:
@@ -581,7 +586,7 @@ def expense_decide(request, pk):
     claim = get_object_or_404(ExpenseClaim, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or reject.")
+        messages.error(request, gettext("Choose approve or reject."))
         return redirect(claim)
     try:
         services.decide_expense_claim(
@@ -590,7 +595,7 @@ def expense_decide(request, pk):
             approve=form.cleaned_data["decision"] == "approve",
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "Decision saved.")
+        messages.success(request, gettext("Decision saved."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(claim)
