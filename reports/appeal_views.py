@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -63,7 +64,11 @@ def appeal_create(request, submission_pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Appeal sent. The OPCC will decide by {appeal.decide_by:%-d %B %Y}.")
+            messages.success(
+                request,
+                gettext("Appeal sent. The OPCC will decide by %(day)s.")
+                % {"day": date_format(appeal.decide_by, "j F Y")},
+            )
             return redirect(appeal)
     context = {"form": form, "result": result, "decision_days": settings.MYSTERYSHOP_APPEAL_DECISION_DAYS}
     return render(request, "reports/appeal_form.html", context, status=400 if form.errors else 200)

@@ -493,7 +493,9 @@ def assignment_expense(request, pk):
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         claim = services.claim_visit_expenses(assignment=assignment, form=form)
-        messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")
+        messages.success(
+            request, gettext("Claim sent: %(total)s. A coordinator will look at it.") % {"total": claim.total_display}
+        )
         return redirect(assignment)
     return render(request, "volunteers/expense_form.html", {"form": form})
 

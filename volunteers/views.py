@@ -240,7 +240,7 @@ def training_book(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     try:
         services.book(session=session, volunteer=volunteer)
-        messages.success(request, f"You are booked on {session}.")
+        messages.success(request, gettext("You are booked on %(session)s.") % {"session": session})
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("volunteers:my-training")
@@ -254,7 +254,11 @@ def training_cancel(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk)
     try:
         services.cancel_training_booking(session=session, volunteer=volunteer)
-        messages.success(request, f"Your place on {session} is cancelled. You can book it again while there is room.")
+        messages.success(
+            request,
+            gettext("Your place on %(session)s is cancelled. You can book it again while there is room.")
+            % {"session": session},
+        )
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("volunteers:my-training")
@@ -279,7 +283,9 @@ def expense_create(request):
             items=form.items(),
             receipts=form.cleaned_data["receipts"],
         )
-        messages.success(request, f"Claim sent: {claim.total_display}. A coordinator will look at it.")
+        messages.success(
+            request, gettext("Claim sent: %(total)s. A coordinator will look at it.") % {"total": claim.total_display}
+        )
         return redirect("volunteers:my-expenses")
     return render(request, "volunteers/expense_form.html", {"form": form})
 
@@ -306,7 +312,11 @@ def expense_correct(request, pk):
         except ValidationError as error:
             show_refusal(request, error)
             return redirect(claim)
-        messages.success(request, f"Corrected claim sent: {correction.total_display}. A coordinator will look at it.")
+        messages.success(
+            request,
+            gettext("Corrected claim sent: %(total)s. A coordinator will look at it.")
+            % {"total": correction.total_display},
+        )
         return redirect(correction)
     return render(request, "volunteers/expense_form.html", {"form": form, "correcting": claim})
 
