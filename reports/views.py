@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -118,7 +118,7 @@ def release(request):
     except ValidationError as error:
         show_refusal(request, error)
         return redirect(_dashboard_for(start))
-    messages.success(request, f"{released} results are released to the force.")
+    messages.success(request, gettext("%(quarter)s results are released to the force.") % {"quarter": released})
     return redirect(_dashboard_for(released.period_start))
 
 
@@ -165,7 +165,11 @@ def force_figures(request):
             for message in error.messages:
                 form.add_error("file", message)
         else:
-            messages.success(request, f"{len(saved)} month{'s' if len(saved) != 1 else ''} of figures saved.")
+            messages.success(
+                request,
+                ngettext("%(count)s month of figures saved.", "%(count)s months of figures saved.", len(saved))
+                % {"count": len(saved)},
+            )
             return redirect("reports:force-figures")
     context = {"form": form, "figures": ForceFigure.objects.order_by("-month")[:36]}
     return render(request, "reports/force_figures.html", context, status=400 if form.errors else 200)

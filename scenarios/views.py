@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
@@ -71,7 +71,7 @@ def contact_point_edit(request, pk=None):
     hours = WeekHoursForm(request.POST or None, contact_point=contact_point)
     if request.method == "POST" and all([form.is_valid(), hours.is_valid()]):
         saved = services.save_contact_point(form=form, hours=hours)
-        messages.success(request, f"{saved.name} saved.")
+        messages.success(request, gettext("%(name)s saved.") % {"name": saved.name})
         return redirect(saved)
     context = {
         "form": form,
@@ -226,7 +226,10 @@ def item_delete(request, kind, pk):
 @role_required(Role.COORDINATOR)
 def version_new(request, pk):
     version = services.new_version(version=_version_for_builder(pk))
-    messages.success(request, f"Version {version.number} created. Earlier answers keep their own version.")
+    messages.success(
+        request,
+        gettext("Version %(number)s created. Earlier answers keep their own version.") % {"number": version.number},
+    )
     return redirect(version)
 
 
@@ -256,7 +259,7 @@ def questionnaire_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             version = services.import_questionnaire(form.cleaned_data["file"])
-            messages.success(request, f"Imported “{version.questionnaire.title}”.")
+            messages.success(request, gettext("Imported “%(title)s”.") % {"title": version.questionnaire.title})
             return redirect(version)
         except ValidationError as error:
             form.add_error("file", error)
@@ -325,7 +328,15 @@ def answer_key(request, pk):
         except ValidationError as error:
             show_refusal(request, error)
         else:
-            messages.success(request, f"Answer key saved: {count} expected answers.")
+            messages.success(
+                request,
+                ngettext(
+                    "Answer key saved: %(count)s expected answer.",
+                    "Answer key saved: %(count)s expected answers.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect(scenario)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -10,9 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop import audit
@@ -443,7 +442,11 @@ def volunteer_transition(request, pk):
             volunteer=volunteer, to=form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"],
             request=request,
         )  # fmt: skip
-        messages.success(request, f"{volunteer} is now “{Status(form.cleaned_data['to']).label.lower()}”.")
+        messages.success(
+            request,
+            gettext("%(name)s is now “%(status)s”.")
+            % {"name": volunteer, "status": str(Status(form.cleaned_data["to"]).label).lower()},
+        )
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(volunteer)
@@ -537,7 +540,9 @@ def training_invite(request, pk):
         pk__in=ticked(request, "volunteers"), status__in=[Status.TRAINING, Status.ACTIVE, Status.PAUSED]
     )
     count = services.invite(session=session, volunteers=chosen, by=request.user)
-    messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
+    messages.success(
+        request, ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count) % {"count": count}
+    )
     return redirect(session)
 
 
@@ -584,9 +589,21 @@ def expense_approve_many(request):
         return redirect("volunteers:expense-list")
     approved, total, not_approved = services.approve_expense_claims(pks=chosen, by=request.user)
     if approved:
-        messages.success(request, f"{approved} claim{pluralize(approved)} approved, {pounds(total)} in all.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s claim approved, %(total)s in all.", "%(count)s claims approved, %(total)s in all.", approved
+            )
+            % {"count": approved, "total": pounds(total)},
+        )
     if not_approved:
-        messages.warning(request, f"{not_approved} claim{pluralize(not_approved)} had already been decided.")
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s claim had already been decided.", "%(count)s claims had already been decided.", not_approved
+            )
+            % {"count": not_approved},
+        )
     return redirect("volunteers:expense-list")
 
 
