@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps
 
 
@@ -40,9 +41,10 @@ def private_file_response(file, *, content_type: str, filename: str = "") -> Fil
 
 def check_size(upload, *, max_bytes: int, what: str) -> None:
     if upload.size > max_bytes:
-        raise ValidationError(
-            f"“{upload.name}” is too big: a {what} must be under {max(1, max_bytes // (1024 * 1024))} MB"
-        )
+        values = {"name": upload.name, "mb": max(1, max_bytes // (1024 * 1024))}
+        if what == "receipt":
+            raise ValidationError(gettext("“%(name)s” is too big: a receipt must be under %(mb)s MB") % values)
+        raise ValidationError(gettext("“%(name)s” is too big: a photo must be under %(mb)s MB") % values)
 
 
 def is_pdf(upload) -> bool:
@@ -85,7 +87,7 @@ def clean_image(upload) -> tuple[ContentFile, str]:
     claim a vast picture (a decompression bomb) that would take the server's memory.
     """
     max_pixels = settings.MYSTERYSHOP_IMAGE_MAX_PIXELS
-    unreadable = ValidationError(f"“{upload.name}” is not a photo we can read")
+    unreadable = ValidationError(gettext("“%(name)s” is not a photo we can read") % {"name": upload.name})
     try:
         with warnings.catch_warnings():
             # Pillow warns of a possible bomb past its own limit; the pixel count is checked just below.
@@ -100,18 +102,22 @@ def clean_image(upload) -> tuple[ContentFile, str]:
         raise
     except Image.DecompressionBombError:
         raise ValidationError(
-            f"“{upload.name}” is too big a picture: a photo may have up to {max_pixels // 1_000_000} million pixels"
+            gettext("“%(name)s” is too big a picture: a photo may have up to %(millions)s million pixels")
+            % {"name": upload.name, "millions": max_pixels // 1_000_000}
         ) from None
     except Exception:
         # Pillow's decoders raise many kinds of error on damaged or hostile files
         # (OSError, SyntaxError, struct.error, DecompressionBombError...): none is a photo.
         raise unreadable from None
     if image_format not in ("JPEG", "PNG"):
-        raise ValidationError(f"“{upload.name}” must be a photo (JPEG or PNG)")
+        raise ValidationError(gettext("“%(name)s” must be a photo (JPEG or PNG)") % {"name": upload.name})
     if width * height > max_pixels:
         raise ValidationError(
-            f"“{upload.name}” is too big a picture ({width:,} × {height:,} pixels): "
-            f"a photo may have up to {max_pixels // 1_000_000} million pixels"
+            gettext(
+                "“%(name)s” is too big a picture (%(width)s × %(height)s pixels): "
+                "a photo may have up to %(millions)s million pixels"
+            )
+            % {"name": upload.name, "width": f"{width:,}", "height": f"{height:,}", "millions": max_pixels // 1_000_000}
         )
     try:
         upload.seek(0)

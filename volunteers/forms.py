@@ -464,7 +464,9 @@ def check_receipt(upload):
     try:
         upload.checked_file, upload.checked_type = clean_image(upload)
     except ValidationError:
-        raise ValidationError(f"“{upload.name}” is not a photo or a PDF we can read") from None
+        raise ValidationError(
+            gettext("“%(name)s” is not a photo or a PDF we can read") % {"name": upload.name}
+        ) from None
     return upload
 
 
