@@ -74,7 +74,7 @@ def start_practice(*, scenario: Scenario, by) -> Assignment:
     if volunteer is None or not by.has_role(Role.VOLUNTEER):
         raise PermissionDenied("Only active volunteers practise.")
     if not Scenario.objects.practice_ready().filter(pk=scenario.pk).exists():
-        raise ValidationError("This practice is not available.")
+        raise ValidationError(gettext("This practice is not available."))
     unsent = (
         Assignment.objects.filter(volunteer=volunteer, visit__scenario=scenario, declined_at__isnull=True)
         .exclude(submission__status__in=SENT)
@@ -87,7 +87,7 @@ def start_practice(*, scenario: Scenario, by) -> Assignment:
         or ContactPoint.objects.filter(channel=scenario.channel).order_by("-active", "pk").first()
     )
     if point is None:
-        raise ValidationError("This practice has no contact point yet. Please tell the OPCC.")
+        raise ValidationError(gettext("This practice has no contact point yet. Please tell the OPCC."))
     now = timezone.now()
     starts = now - timedelta(minutes=scenario.visit_minutes)
     try:
@@ -110,7 +110,7 @@ def start_practice(*, scenario: Scenario, by) -> Assignment:
                 accepted_at=now,
             )
     except IntegrityError as error:
-        raise ValidationError("You are booked on a visit around now. Please practise another time.") from error
+        raise ValidationError(gettext("You are booked on a visit around now. Please practise another time.")) from error
 
 
 @dataclass(frozen=True)

@@ -295,7 +295,7 @@ def approve(*, submission: Submission, by) -> Submission:
     _require_coordinator(by)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError("Only a submitted report can be approved.")
+        raise ValidationError(gettext("Only a submitted report can be approved."))
     submission.status, submission.reviewed_by, submission.reviewed_at = SubmissionStatus.APPROVED, by, timezone.now()
     submission.needs_rollup = True
     submission.save()
@@ -328,10 +328,10 @@ def return_for_correction(*, submission: Submission, by, comment: str) -> Submis
     marked for a roll-up like an approval."""
     _require_coordinator(by)
     if not comment.strip():
-        raise ValidationError("Say what the volunteer needs to correct.")
+        raise ValidationError(gettext("Say what the volunteer needs to correct."))
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
-        raise ValidationError("Only a sent or approved report can be returned.")
+        raise ValidationError(gettext("Only a sent or approved report can be returned."))
     was_approved = submission.status == SubmissionStatus.APPROVED
     submission.status, submission.review_comment = SubmissionStatus.RETURNED, comment.strip()
     submission.reviewed_by, submission.reviewed_at = by, timezone.now()
@@ -379,7 +379,7 @@ def exclude_from_results(*, submission: Submission, by, reason: str) -> Submissi
     voided on appeal), with the reason. Its roll-ups are recomputed through the usual marker and task;
     excluding it again changes nothing."""
     if not reason.strip():
-        raise ValidationError("Say why the report is kept out of the results.")
+        raise ValidationError(gettext("Say why the report is kept out of the results."))
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.excluded:
         return submission
@@ -412,17 +412,17 @@ def rescore(*, submission: Submission, by, verdicts: dict[int, bool | None], rea
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only OPCC staff can rescore a report.")
     if not reason.strip():
-        raise ValidationError("Say why the report is rescored.")
+        raise ValidationError(gettext("Say why the report is rescored."))
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != SubmissionStatus.APPROVED or submission.excluded:
-        raise ValidationError("Only a report that counts in the results can be rescored.")
+        raise ValidationError(gettext("Only a report that counts in the results can be rescored."))
     answers = {
         answer.pk: answer
         for answer in submission.answers.filter(pk__in=list(verdicts), question__commitment_area__isnull=False)
         .select_related("question")
     }  # fmt: skip
     if set(verdicts) - set(answers):
-        raise ValidationError("Only this report's scored answers can be rescored.")
+        raise ValidationError(gettext("Only this report's scored answers can be rescored."))
     changes: dict[str, dict] = {}
     for answer_id, meets in verdicts.items():
         answer = answers[answer_id]
@@ -430,7 +430,7 @@ def rescore(*, submission: Submission, by, verdicts: dict[int, bool | None], rea
             changes[str(answer_id)] = {"question": answer.question.label, "from": answer.meets, "to": meets}
             answer.meets = meets
     if not changes:
-        raise ValidationError("Change at least one answer's verdict to rescore the report.")
+        raise ValidationError(gettext("Change at least one answer's verdict to rescore the report."))
     Answer.objects.bulk_update([answers[int(pk)] for pk in changes], ["meets"])
     submission.scores, submission.overall_score = scores_from_verdicts(submission)
     submission.needs_rollup = True
@@ -464,6 +464,8 @@ def add_evidence(*, submission: Submission, by, image: tuple, caption: str = "")
     if not submission.is_editable:
         raise ValidationError(gettext("This report has been sent and can no longer be changed."))
     if submission.evidence.count() >= settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS:
-        raise ValidationError(f"A report can have up to {settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS} photos.")
+        raise ValidationError(
+            gettext("A report can have up to %(count)s photos.") % {"count": settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS}
+        )
     content, content_type = image
     Evidence.objects.create(submission=submission, file=content, content_type=content_type, caption=caption)

@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -229,17 +228,30 @@ def review_approve_many(request):
     """Approve the ticked reports that have no flags, in one go (a flagged report is approved on its own page)."""
     chosen = ticked(request, "chosen")
     if not chosen:
-        messages.error(request, "Tick the reports to approve first.")
+        messages.error(request, gettext("Tick the reports to approve first."))
         return redirect("visits:review-queue")
     approved, not_approved = capture.approve_unflagged(pks=chosen, by=request.user)
     if approved:
-        they = "It now counts" if approved == 1 else "They now count"
-        messages.success(request, f"{approved} report{pluralize(approved)} approved. {they} towards the results.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s report approved. It now counts towards the results.",
+                "%(count)s reports approved. They now count towards the results.",
+                approved,
+            )
+            % {"count": approved},
+        )
     if not_approved:
         messages.warning(
             request,
-            f"{not_approved} report{pluralize(not_approved)} not approved: already decided, or "
-            "flagged for a closer look. Open a flagged report to approve it on its own.",
+            ngettext(
+                "%(count)s report not approved: already decided, or flagged for a closer look. "
+                "Open a flagged report to approve it on its own.",
+                "%(count)s reports not approved: already decided, or flagged for a closer look. "
+                "Open a flagged report to approve it on its own.",
+                not_approved,
+            )
+            % {"count": not_approved},
         )
     return redirect("visits:review-queue")
 
@@ -331,7 +343,7 @@ def review_approve(request, pk):
     submission = get_object_or_404(Submission, pk=pk)
     try:
         capture.approve(submission=submission, by=request.user)
-        messages.success(request, "Report approved. It now counts towards the results.")
+        messages.success(request, gettext("Report approved. It now counts towards the results."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("visits:review-queue")
@@ -346,7 +358,7 @@ def review_return(request, pk):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         capture.return_for_correction(submission=submission, by=request.user, comment=form.cleaned_data["comment"])
-        messages.success(request, "Report returned to the volunteer with your comment.")
+        messages.success(request, gettext("Report returned to the volunteer with your comment."))
     except ValidationError as error:
         show_refusal(request, error)
         return redirect("visits:review-detail", pk=pk)
@@ -361,9 +373,9 @@ def answer_review(request, pk):
     form = AnswerReviewForm(request.POST, instance=answer, prefix=f"a{answer.pk}")
     if form.is_valid():
         capture.review_answer(answer=answer, by=request.user, **form.cleaned_data)
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
     else:
-        messages.error(request, "Choose how to mark the answer.")
+        messages.error(request, gettext("Choose how to mark the answer."))
     return redirect("visits:review-detail", pk=answer.submission_id)
 
 
@@ -447,7 +459,7 @@ def standard_comment_edit(request, pk=None):
         if comment is None:
             saved.created_by = request.user
         saved.save()
-        messages.success(request, f"Standard comment “{saved}” saved.")
+        messages.success(request, gettext("Standard comment “%(title)s” saved.") % {"title": saved})
         return redirect("visits:standard-comment-list")
     return render(request, "visits/standard_comment_form.html", {"form": form, "comment": comment})
 
@@ -457,5 +469,8 @@ def standard_comment_edit(request, pk=None):
 def standard_comment_delete(request, pk):
     comment = get_object_or_404(StandardComment, pk=pk)
     comment.delete()
-    messages.success(request, f"Standard comment “{comment}” deleted. Reports already returned keep their text.")
+    messages.success(
+        request,
+        gettext("Standard comment “%(title)s” deleted. Reports already returned keep their text.") % {"title": comment},
+    )
     return redirect("visits:standard-comment-list")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -36,13 +37,15 @@ def _volunteer_action(request, pk, action, success):
 @require_POST
 @role_required(Role.VOLUNTEER)
 def check_in(request, pk):
-    return _volunteer_action(request, pk, safety.check_in, "You are checked in. Check out when you leave.")
+    return _volunteer_action(request, pk, safety.check_in, gettext("You are checked in. Check out when you leave."))
 
 
 @require_POST
 @role_required(Role.VOLUNTEER)
 def check_out(request, pk):
-    return _volunteer_action(request, pk, safety.check_out, "You are checked out. Thank you, and travel safely.")
+    return _volunteer_action(
+        request, pk, safety.check_out, gettext("You are checked out. Thank you, and travel safely.")
+    )
 
 
 @require_POST
@@ -57,8 +60,10 @@ def recognised(request, pk):
         safety.report_recognised(assignment=assignment, by=request.user, note=form.cleaned_data["note"])
         messages.success(
             request,
-            "Thank you for telling us. Your report on this visit will not count in the results, "
-            "and you will not be sent to this place again for a while.",
+            gettext(
+                "Thank you for telling us. Your report on this visit will not count in the results, "
+                "and you will not be sent to this place again for a while."
+            ),
         )
     except ValidationError as error:
         show_refusal(request, error)
@@ -75,7 +80,7 @@ def alert_resolve(request, pk):
         if not form.is_valid():
             raise ValidationError(form.errors["note"])
         safety.resolve_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Safety alert resolved.")
+        messages.success(request, gettext("Safety alert resolved."))
     except ValidationError as error:
         show_refusal(request, error)
     return redirect(visit)
