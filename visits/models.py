@@ -91,6 +91,15 @@ class QuarterPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("visits:plan-detail", args=[self.pk])
 
+    @property
+    def name(self) -> str:
+        """`str(plan)` in the page's language, for pages (the English `str` is what the history keeps)."""
+        return gettext("Q%(quarter)s %(year)s plan (%(state)s)") % {
+            "quarter": self.quarter,
+            "year": self.year,
+            "state": self.get_state_display().lower(),
+        }
+
 
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -606,7 +615,7 @@ class PageTiming(models.Model):
             models.CheckConstraint(
                 condition=Q(last_saved_at__gte=models.F("first_opened_at")),
                 name="page_timing_saved_after_opened",
-                violation_error_message="A page is saved after it is opened.",
+                violation_error_message=_("A page is saved after it is opened."),
             ),
         ]
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mysteryshop import audit, database_rules, dates
@@ -620,7 +622,11 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
             to=assignment.volunteer.email,
             subject=gettext_lazy("Your mystery shop visit is going ahead"),
             template="visits/email/back_on.txt",
-            context={"assignment": assignment, "partners": partners},
+            context={
+                "assignment": assignment,
+                "partners": partners,
+                "partner_names": names_in_words(f"{p.first_name} {p.last_name[:1]}." for p in partners),
+            },
         )
 
 
@@ -675,6 +681,7 @@ def release_booking(*, assignment: Assignment, by, reason: str = "", event: str)
         template="visits/email/declined.txt",
         context={
             "assignment": assignment, "visit": visit, "left_alone": left_alone if held else [],
+            "left_alone_names": names_in_words(str(other.volunteer) for other in left_alone),
             "deadline": hold_deadline(visit), "cancelled": cancel_now,
         },
     )  # fmt: skip
@@ -806,6 +813,13 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
         sequence=assignment.calendar_sequence,
         cancelled=cancelled,
     )
+
+
+def names_in_words(names) -> str:
+    """People's names as one phrase ("A, B and C"), joined in the language of the e-mail being written:
+    lazy, so it is put together when the e-mail is (`send_email` writes each in its recipient's language)."""
+    names = list(names)
+    return lazy(lambda: get_text_list(names, gettext("and")), str)()
 
 
 def _tell_volunteer(
