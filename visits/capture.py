@@ -464,6 +464,8 @@ def add_evidence(*, submission: Submission, by, image: tuple, caption: str = "")
     if not submission.is_editable:
         raise ValidationError(gettext("This report has been sent and can no longer be changed."))
     if submission.evidence.count() >= settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS:
-        raise ValidationError(f"A report can have up to {settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS} photos.")
+        raise ValidationError(
+            gettext("A report can have up to %(count)s photos.") % {"count": settings.MYSTERYSHOP_EVIDENCE_MAX_PHOTOS}
+        )
     content, content_type = image
     Evidence.objects.create(submission=submission, file=content, content_type=content_type, caption=caption)

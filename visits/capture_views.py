@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -233,13 +232,26 @@ def review_approve_many(request):
         return redirect("visits:review-queue")
     approved, not_approved = capture.approve_unflagged(pks=chosen, by=request.user)
     if approved:
-        they = "It now counts" if approved == 1 else "They now count"
-        messages.success(request, f"{approved} report{pluralize(approved)} approved. {they} towards the results.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s report approved. It now counts towards the results.",
+                "%(count)s reports approved. They now count towards the results.",
+                approved,
+            )
+            % {"count": approved},
+        )
     if not_approved:
         messages.warning(
             request,
-            f"{not_approved} report{pluralize(not_approved)} not approved: already decided, or "
-            "flagged for a closer look. Open a flagged report to approve it on its own.",
+            ngettext(
+                "%(count)s report not approved: already decided, or flagged for a closer look. "
+                "Open a flagged report to approve it on its own.",
+                "%(count)s reports not approved: already decided, or flagged for a closer look. "
+                "Open a flagged report to approve it on its own.",
+                not_approved,
+            )
+            % {"count": not_approved},
         )
     return redirect("visits:review-queue")
 
@@ -447,7 +459,7 @@ def standard_comment_edit(request, pk=None):
         if comment is None:
             saved.created_by = request.user
         saved.save()
-        messages.success(request, f"Standard comment “{saved}” saved.")
+        messages.success(request, gettext("Standard comment “%(title)s” saved.") % {"title": saved})
         return redirect("visits:standard-comment-list")
     return render(request, "visits/standard_comment_form.html", {"form": form, "comment": comment})
 
@@ -457,5 +469,8 @@ def standard_comment_edit(request, pk=None):
 def standard_comment_delete(request, pk):
     comment = get_object_or_404(StandardComment, pk=pk)
     comment.delete()
-    messages.success(request, f"Standard comment “{comment}” deleted. Reports already returned keep their text.")
+    messages.success(
+        request,
+        gettext("Standard comment “%(title)s” deleted. Reports already returned keep their text.") % {"title": comment},
+    )
     return redirect("visits:standard-comment-list")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop import dates
@@ -17,11 +17,11 @@ from .models import Answer, Conflict, StandardComment
 
 
 class VisitForm(forms.Form):
-    scenario = forms.ModelChoiceField(queryset=Scenario.objects.none(), label=gettext_lazy("Approved scenario"))
-    contact_point = forms.ModelChoiceField(queryset=ContactPoint.objects.none(), label=gettext_lazy("Contact point"))
-    day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    starts = forms.TimeField(label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    ends = forms.TimeField(label=gettext_lazy("To"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    scenario = forms.ModelChoiceField(queryset=Scenario.objects.none(), label=_("Approved scenario"))
+    contact_point = forms.ModelChoiceField(queryset=ContactPoint.objects.none(), label=_("Contact point"))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +66,9 @@ class PilotForm(forms.Form):
     version = forms.ModelChoiceField(
         queryset=QuestionnaireVersion.objects.none(),
         required=False,
-        label=gettext_lazy("Questionnaire version to pilot"),
-        empty_label=gettext_lazy("None: use the scenario's usual version"),
-        help_text=gettext_lazy("Reports on a pilot version are reviewed as usual but never count in the results."),
+        label=_("Questionnaire version to pilot"),
+        empty_label=_("None: use the scenario's usual version"),
+        help_text=_("Reports on a pilot version are reviewed as usual but never count in the results."),
     )
 
     def __init__(self, *args, visit, **kwargs):
@@ -83,20 +83,16 @@ class PilotForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField()
-    quarter = forms.TypedChoiceField(coerce=int, choices=[(1, "January to March"), (2, "April to June"), (3, "July to September"), (4, "October to December")])  # fmt: skip
-    front_desk = forms.IntegerField(
-        label=gettext_lazy("Visits to each front desk"), min_value=0, max_value=20, initial=2
-    )
-    phone_101 = forms.IntegerField(label=gettext_lazy("Calls to the 101 line"), min_value=0, max_value=60, initial=12)
-    website = forms.IntegerField(label=gettext_lazy("Website tasks"), min_value=0, max_value=60, initial=6)
-    online_reporting = forms.IntegerField(
-        label=gettext_lazy("Online reporting tasks"), min_value=0, max_value=60, initial=0
-    )
-    neighbourhood_meeting = forms.IntegerField(label=gettext_lazy("Visits to each neighbourhood meeting in the quarter"), min_value=0, max_value=2, initial=1)  # fmt: skip
+    year = forms.IntegerField(label=_("Year"))
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[(1, _("January to March")), (2, _("April to June")), (3, _("July to September")), (4, _("October to December"))])  # fmt: skip
+    front_desk = forms.IntegerField(label=_("Visits to each front desk"), min_value=0, max_value=20, initial=2)
+    phone_101 = forms.IntegerField(label=_("Calls to the 101 line"), min_value=0, max_value=60, initial=12)
+    website = forms.IntegerField(label=_("Website tasks"), min_value=0, max_value=60, initial=6)
+    online_reporting = forms.IntegerField(label=_("Online reporting tasks"), min_value=0, max_value=60, initial=0)
+    neighbourhood_meeting = forms.IntegerField(label=_("Visits to each neighbourhood meeting in the quarter"), min_value=0, max_value=2, initial=1)  # fmt: skip
     seed = forms.IntegerField(
-        required=False, min_value=0, label=gettext_lazy("Seed (optional)"),
-        help_text=gettext_lazy("Leave blank for a fresh random draft. The same seed and targets give the same draft."),
+        required=False, min_value=0, label=_("Seed (optional)"),
+        help_text=_("Leave blank for a fresh random draft. The same seed and targets give the same draft."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -140,20 +136,20 @@ class LongerTextSaysSo:
 
 class CancelForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Why is the visit cancelled?"),
+        label=_("Why is the visit cancelled?"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        error_messages={"required": gettext_lazy("Give a reason for cancelling.")},
+        error_messages={"required": _("Give a reason for cancelling.")},
     )
 
 
 class DeclineForm(LongerTextSaysSo, forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Reason (optional)"),
+        label=_("Reason (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        help_text=gettext_lazy("Up to 1,000 characters."),
+        help_text=_("Up to 1,000 characters."),
     )
 
 
@@ -161,7 +157,11 @@ class ConflictForm(forms.ModelForm):
     class Meta:
         model = Conflict
         fields = ["volunteer", "contact_point", "reason"]
-        labels = {"reason": "Why (for example: works there, a relative works there)"}
+        labels = {
+            "volunteer": _("Volunteer"),
+            "contact_point": _("Contact point"),
+            "reason": _("Why (for example: works there, a relative works there)"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,18 +183,15 @@ class ReturnReportForm(forms.Form):
     standard = forms.ModelChoiceField(
         queryset=StandardComment.objects.all(),
         required=False,
-        label=gettext_lazy("Use a standard comment (optional)"),
-        empty_label=gettext_lazy("None: I will write my own"),
+        label=_("Use a standard comment (optional)"),
+        empty_label=_("None: I will write my own"),
         widget=StandardCommentSelect(attrs={"data-standard-comment": ""}),
-        help_text=gettext_lazy(
+        help_text=_(
             "Its text goes into the box below, where you can change it. Without JavaScript, it is added when you send."
         ),
     )
     comment = forms.CharField(
-        label=gettext_lazy("What needs correcting"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        required=False,
+        label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
 
     def clean(self):
@@ -212,7 +209,7 @@ class StandardCommentForm(forms.ModelForm):
     class Meta:
         model = StandardComment
         fields = ["title", "text"]
-        help_texts = {"title": "How reviewers will find it in the list, for example “Missing wait time”."}
+        help_texts = {"title": _("How reviewers will find it in the list, for example “Missing wait time”.")}
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -228,10 +225,10 @@ class RecognisedForm(LongerTextSaysSo, forms.Form):
 
 class ResolveAlertForm(forms.Form):
     note = forms.CharField(
-        label=gettext_lazy("How do you know the volunteers are safe?"),
+        label=_("How do you know the volunteers are safe?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Say how you know the volunteers are safe.")},
+        error_messages={"required": _("Say how you know the volunteers are safe.")},
     )
 
 
@@ -239,7 +236,7 @@ class AnswerReviewForm(forms.ModelForm):
     class Meta:
         model = Answer
         fields = ["notable", "redacted_text"]
-        labels = {"notable": "Mark this answer as", "redacted_text": "Text the force may see"}
+        labels = {"notable": _("Mark this answer as"), "redacted_text": _("Text the force may see")}
         widgets = {"redacted_text": forms.Textarea(attrs={"rows": 3})}
 
 

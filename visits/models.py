@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -63,7 +63,7 @@ class QuarterPlan(models.Model):
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
     seed = models.BigIntegerField()
-    targets = models.JSONField(default=dict, help_text=gettext_lazy("Visits wanted per contact point id."))
+    targets = models.JSONField(default=dict, help_text=_("Visits wanted per contact point id."))
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,12 +76,12 @@ class QuarterPlan(models.Model):
                 fields=["year", "quarter"],
                 condition=Q(state="confirmed"),
                 name="one_confirmed_plan_per_quarter",
-                violation_error_message="Another plan for this quarter is already confirmed.",
+                violation_error_message=_("Another plan for this quarter is already confirmed."),
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4),
                 name="plan_quarter_1_to_4",
-                violation_error_message="Choose a quarter from 1 to 4.",
+                violation_error_message=_("Choose a quarter from 1 to 4."),
             ),
         ]
 
@@ -90,6 +90,15 @@ class QuarterPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("visits:plan-detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """`str(plan)` in the page's language, for pages (the English `str` is what the history keeps)."""
+        return gettext("Q%(quarter)s %(year)s plan (%(state)s)") % {
+            "quarter": self.quarter,
+            "year": self.year,
+            "state": self.get_state_display().lower(),
+        }
 
 
 class VisitQuerySet(models.QuerySet):
@@ -152,12 +161,12 @@ class Visit(Lifecycle, models.Model):
     plan = models.ForeignKey(QuarterPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="visits")
     cancel_reason = models.TextField(blank=True)
     nudged_at = models.DateTimeField(
-        null=True, blank=True, help_text=gettext_lazy("When volunteers were asked for a missing report.")
+        null=True, blank=True, help_text=_("When volunteers were asked for a missing report.")
     )
     # Set when a booked volunteer drops out of an in-person visit (declines, is away, is erased);
     # cleared once the visit has its pair again and whoever was booked since has accepted.
     short_since = models.DateTimeField(
-        null=True, blank=True, help_text=gettext_lazy("Since when the visit has been held short of a volunteer.")
+        null=True, blank=True, help_text=_("Since when the visit has been held short of a volunteer.")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,7 +178,7 @@ class Visit(Lifecycle, models.Model):
         null=True,
         blank=True,
         related_name="pilot_visits",
-        verbose_name="Pilot questionnaire version",
+        verbose_name=_("Pilot questionnaire version"),
     )
 
     objects = VisitQuerySet.as_manager()
@@ -180,7 +189,7 @@ class Visit(Lifecycle, models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="visit_ends_after_start",
-                violation_error_message="The visit must end after it starts.",
+                violation_error_message=_("The visit must end after it starts."),
             ),
         ]
         indexes = [
@@ -226,11 +235,17 @@ class Visit(Lifecycle, models.Model):
         if not booked:
             return ""
         if booked < self.volunteers_needed and self.short_since:
-            return "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
+            return gettext(
+                "This visit is on hold: the volunteer going with you can no longer go. Please do not go alone."
+            )
         if booked < self.volunteers_needed:
-            return "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
+            return gettext(
+                "This visit is on hold: it needs two volunteers and only one is booked. Please do not go alone."
+            )
         if self.short_since:
-            return "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."
+            return gettext(
+                "This visit is on hold until the volunteer newly booked on it accepts. Please do not go alone."
+            )
         return ""
 
     def on_step(self, status, *, reason):
@@ -288,12 +303,12 @@ class Assignment(models.Model):
                 fields=["visit", "volunteer"],
                 condition=Q(declined_at__isnull=True),
                 name="assignment_once_per_visit",
-                violation_error_message="This volunteer is already booked on this visit.",
+                violation_error_message=_("This volunteer is already booked on this visit."),
             ),
             models.CheckConstraint(
                 condition=Q(blocked_until__gt=models.F("blocked_from")),
                 name="assignment_block_ends_after_start",
-                violation_error_message="A booking must end after it starts.",
+                violation_error_message=_("A booking must end after it starts."),
             ),
         ]
 
@@ -322,7 +337,7 @@ class SafetyAlert(models.Model):
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="safety_alert")
     raised_at = models.DateTimeField(default=timezone.now)
-    sent_to = models.TextField(blank=True, help_text=gettext_lazy("The coordinators emailed, one address a line."))
+    sent_to = models.TextField(blank=True, help_text=_("The coordinators emailed, one address a line."))
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -335,7 +350,7 @@ class SafetyAlert(models.Model):
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""),
                 name="safety_alert_resolved_with_note",
-                violation_error_message="Say how you know the volunteers are safe.",
+                violation_error_message=_("Say how you know the volunteers are safe."),
             )
         ]
 
@@ -350,8 +365,8 @@ class SafetyAlert(models.Model):
 class StandardComment(models.Model):
     """A comment reviewers reuse when they return a report for correction."""
 
-    title = models.CharField("Short name", max_length=100, unique=True)
-    text = models.TextField("Comment", max_length=5000)
+    title = models.CharField(_("Short name"), max_length=100, unique=True)
+    text = models.TextField(_("Comment"), max_length=5000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -374,7 +389,7 @@ class Conflict(models.Model):
             models.UniqueConstraint(
                 fields=["volunteer", "contact_point"],
                 name="conflict_once",
-                violation_error_message="This conflict of interest is already recorded.",
+                violation_error_message=_("This conflict of interest is already recorded."),
             )
         ]
 
@@ -441,9 +456,7 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     # Scores are kept with the report so later rule changes do not rewrite history.
-    scores = models.JSONField(
-        default=dict, blank=True, help_text=gettext_lazy("Percentage met per commitment area slug.")
-    )
+    scores = models.JSONField(default=dict, blank=True, help_text=_("Percentage met per commitment area slug."))
     overall_score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     agreement = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     low_agreement = models.BooleanField(default=False)
@@ -510,8 +523,7 @@ class Answer(models.Model):
     # Set by the reviewer: quotes for the dashboards, and free text cleaned of names before release.
     notable = models.CharField(max_length=20, choices=Notable.choices, blank=True, default="")
     redacted_text = models.TextField(
-        blank=True,
-        help_text=gettext_lazy("The text as the force may see it: names of officers, staff or anyone else removed."),
+        blank=True, help_text=_("The text as the force may see it: names of officers, staff or anyone else removed.")
     )
 
     class Meta:
@@ -519,7 +531,7 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["submission", "question"],
                 name="answer_once_per_question",
-                violation_error_message="This question is already answered in this report.",
+                violation_error_message=_("This question is already answered in this report."),
             )
         ]
         # The few answers reviewers picked out as quotes, found without reading the rest.
@@ -598,12 +610,12 @@ class PageTiming(models.Model):
             models.UniqueConstraint(
                 fields=["submission", "section"],
                 name="page_timing_once_per_page",
-                violation_error_message="This page's times are already kept.",
+                violation_error_message=_("This page's times are already kept."),
             ),
             models.CheckConstraint(
                 condition=Q(last_saved_at__gte=models.F("first_opened_at")),
                 name="page_timing_saved_after_opened",
-                violation_error_message="A page is saved after it is opened.",
+                violation_error_message=_("A page is saved after it is opened."),
             ),
         ]
 
@@ -627,7 +639,7 @@ class AnswerChange(models.Model):
             models.CheckConstraint(
                 condition=~Q(reason=""),
                 name="answer_change_has_reason",
-                violation_error_message="Say why you changed the answer.",
+                violation_error_message=_("Say why you changed the answer."),
             )
         ]
 

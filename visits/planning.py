@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 LONDON = ZoneInfo("Europe/London")
 
 # Times of day, so no part of the day is starved of visits.
@@ -123,8 +125,10 @@ def draft_plan(
         open_days = sorted(starts_by_day)
         if len(open_days) < count:
             raise ValueError(
-                f"Contact point {contact_point} is open on {len(open_days)} days in this period, "
-                f"too few for {count} visits."
+                gettext(
+                    "Contact point %(place)s is open on %(open)s days in this period, too few for %(count)s visits."
+                )
+                % {"place": contact_point, "open": len(open_days), "count": count}
             )
         used_days: set[date] = set()
         stretches = _stretches(open_days, count)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
@@ -70,25 +71,30 @@ class CheckWindow:
         return self.opens <= now <= self.check_out_closes
 
 
-def _when(moment: datetime) -> str:
+def _when(moment: datetime) -> dict:
     local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local:%-d %B}"
+    return {"time": date_format(local, "H:i"), "day": date_format(local, "j F")}
 
 
 def _check_window_open(assignment: Assignment, now: datetime, field: str) -> None:
     window = CheckWindow.of(assignment.visit)
     if now < window.opens:
-        raise ValidationError(f"You can check in from {_when(window.opens)}.")
+        raise ValidationError(gettext("You can check in from %(time)s on %(day)s.") % _when(window.opens))
     if field == "checked_in_at":
         if now > window.check_in_closes:
-            raise ValidationError(f"Checking in for this visit closed at {_when(window.check_in_closes)}.")
+            raise ValidationError(
+                gettext("Checking in for this visit closed at %(time)s on %(day)s.") % _when(window.check_in_closes)
+            )
         hold = assignment.visit.hold_reason()
         if hold:
             raise ValidationError(hold)
     elif now > window.check_out_closes:
         raise ValidationError(
-            f"Checking out of this visit closed at {_when(window.check_out_closes)}. "
-            "If you need to tell us something about it, please contact the OPCC."
+            gettext(
+                "Checking out of this visit closed at %(time)s on %(day)s. "
+                "If you need to tell us something about it, please contact the OPCC."
+            )
+            % _when(window.check_out_closes)
         )
 
 
@@ -218,14 +224,14 @@ def report_recognised(*, assignment: Assignment, by, note: str = "") -> Assignme
 
 
 def _not_declared(value: str, choices) -> str:
-    return choices(value).label if value else "Not answered"
+    return choices(value).label if value else gettext("Not answered")
 
 
 def coverage_mix(*, year: int) -> dict:
     """Per contact point, for the visits made in a year: how many volunteer visits by age band (on the
     day), gender and disability answer. One query for the visits and one for the contact points."""
-    gender_columns = [*Gender.labels, "Not answered"]
-    disability_columns = [*Disability.labels, "Not answered"]
+    gender_columns = [*Gender.labels, gettext("Not answered")]
+    disability_columns = [*Disability.labels, gettext("Not answered")]
     age_columns = [label for _, label in AGE_BANDS]
     visits = (
         Assignment.objects.active()

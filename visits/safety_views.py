@@ -37,13 +37,15 @@ def _volunteer_action(request, pk, action, success):
 @require_POST
 @role_required(Role.VOLUNTEER)
 def check_in(request, pk):
-    return _volunteer_action(request, pk, safety.check_in, "You are checked in. Check out when you leave.")
+    return _volunteer_action(request, pk, safety.check_in, gettext("You are checked in. Check out when you leave."))
 
 
 @require_POST
 @role_required(Role.VOLUNTEER)
 def check_out(request, pk):
-    return _volunteer_action(request, pk, safety.check_out, "You are checked out. Thank you, and travel safely.")
+    return _volunteer_action(
+        request, pk, safety.check_out, gettext("You are checked out. Thank you, and travel safely.")
+    )
 
 
 @require_POST
@@ -58,8 +60,10 @@ def recognised(request, pk):
         safety.report_recognised(assignment=assignment, by=request.user, note=form.cleaned_data["note"])
         messages.success(
             request,
-            "Thank you for telling us. Your report on this visit will not count in the results, "
-            "and you will not be sent to this place again for a while.",
+            gettext(
+                "Thank you for telling us. Your report on this visit will not count in the results, "
+                "and you will not be sent to this place again for a while."
+            ),
         )
     except ValidationError as error:
         show_refusal(request, error)

@@ -13,7 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
@@ -72,19 +75,29 @@ def check_visit(*, scenario: Scenario, contact_point: ContactPoint, starts_at: d
         raise ValidationError(gettext("Only an approved scenario can be scheduled."))
     if contact_point.channel != scenario.channel:
         raise ValidationError(
-            f"“{contact_point}” is a {contact_point.get_channel_display().lower()}, "
-            f"but the scenario is for the {scenario.get_channel_display().lower()}."
+            gettext("“%(place)s” is a %(channel)s, but the scenario is for the %(scenario_channel)s.")
+            % {
+                "place": contact_point,
+                "channel": contact_point.get_channel_display().lower(),
+                "scenario_channel": scenario.get_channel_display().lower(),
+            }
         )
     if not contact_point.active:
-        raise ValidationError(f"“{contact_point}” is inactive.")
+        raise ValidationError(gettext("“%(place)s” is inactive.") % {"place": contact_point})
     if ends_at <= starts_at:
         raise ValidationError(gettext("The visit must end after it starts."))
     dates.check_no_clock_change(starts_at, ends_at)
     if not contact_point.is_open_between(starts_at, ends_at):
         windows = contact_point.opening_windows(timezone.localtime(starts_at).date())
-        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in windows) or "closed all day"
+        if not windows:
+            raise ValidationError(
+                gettext("“%(place)s” is not open for the whole of that time. On that day it is closed all day.")
+                % {"place": contact_point}
+            )
+        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in windows)
         raise ValidationError(
-            f"“{contact_point}” is not open for the whole of that time. On that day it is open: {hours}."
+            gettext("“%(place)s” is not open for the whole of that time. On that day it is open: %(hours)s.")
+            % {"place": contact_point, "hours": hours}
         )
 
 
@@ -255,54 +268,57 @@ def booking_rules(visit: Visit) -> list[BookingRule]:
     calibration_needed = calibration.calibration_required()
     return [
         BookingRule(
-            "has not done all the required training (or it needs refreshing)",
+            gettext("has not done all the required training (or it needs refreshing)"),
             lambda found: found.filter(pk__in=eligible_volunteers(on=local.date()).values("pk")),
         ),
         BookingRule(
-            f"has not done the practice scenario (calibration) in the last {settings.MYSTERYSHOP_CALIBRATION_MONTHS} months",
+            gettext("has not done the practice scenario (calibration) in the last %(months)s months")
+            % {"months": settings.MYSTERYSHOP_CALIBRATION_MONTHS},
             lambda found: (
                 found.filter(pk__in=calibration.calibrated_volunteers(on=local.date()).values("pk"))
                 if calibration_needed
                 else found
             ),
         ),
-        BookingRule("is away that day", lambda found: found.exclude(Exists(away))),
+        BookingRule(gettext("is away that day"), lambda found: found.exclude(Exists(away))),
         BookingRule(
-            f"does not usually help {_when_in_the_week(start, end)} (their usual times)",
+            gettext("does not usually help %(when)s (their usual times)") % {"when": _when_in_the_week(start, end)},
             lambda found: found.filter(pk__in=Volunteer.objects.available_between(start, end).values("pk")),
         ),
         BookingRule(
-            "is already on this visit",
+            gettext("is already on this visit"),
             lambda found: found.exclude(assignments__visit=visit, assignments__declined_at__isnull=True),
         ),
         BookingRule(
-            "said they cannot go on this visit (declined it)",
+            gettext("said they cannot go on this visit (declined it)"),
             lambda found: found.exclude(assignments__visit=visit, assignments__declined_at__isnull=False),
         ),
         BookingRule(
-            f"is booked on another visit within {buffer} minutes of this one",
+            gettext("is booked on another visit within %(minutes)s minutes of this one") % {"minutes": buffer},
             lambda found: found.exclude(Exists(booked)),
         ),
         BookingRule(
-            "has a declared conflict of interest with this contact point",
+            gettext("has a declared conflict of interest with this contact point"),
             lambda found: found.exclude(Exists(conflict)),
         ),
         BookingRule(
-            f"has a visit to this contact point within {settings.MYSTERYSHOP_LOCKOUT_DAYS} days of this one",
+            gettext("has a visit to this contact point within %(days)s days of this one")
+            % {"days": settings.MYSTERYSHOP_LOCKOUT_DAYS},
             lambda found: found.exclude(Exists(recently_here)),
         ),
         BookingRule(
-            "said they may have been recognised here, so stays away for a while",
+            gettext("said they may have been recognised here, so stays away for a while"),
             lambda found: found.exclude(Exists(recognised_here)),
         ),
         BookingRule(
-            f"already has {settings.MYSTERYSHOP_MONTHLY_CAP} visits that month (the monthly limit)",
+            gettext("already has %(count)s visits that month (the monthly limit)")
+            % {"count": settings.MYSTERYSHOP_MONTHLY_CAP},
             lambda found: found.annotate(visits_this_month=Count("assignments", filter=this_month)).filter(
                 visits_this_month__lt=settings.MYSTERYSHOP_MONTHLY_CAP
             ),
         ),
         BookingRule(
-            "is under 18, and someone under 18 is already booked: an under-18 only goes with an adult",
+            gettext("is under 18, and someone under 18 is already booked: an under-18 only goes with an adult"),
             lambda found: found.adults_on(local.date()) if adults_only else found,
         ),
     ]
@@ -312,9 +328,22 @@ def _when_in_the_week(start, end) -> str:
     """When in a volunteer's usual week a visit falls: "on Saturday afternoons"."""
     bands = bands_covering(start, end)
     if bands is None:
-        return "at this time of day (volunteers give their times between 8am and 9pm)"
-    parts = " and ".join(Band(band).label.split(" (")[0].lower() + "s" for band in bands)
-    return f"on {timezone.localtime(start):%A} {parts}"
+        return gettext("at this time of day (volunteers give their times between 8am and 9pm)")
+    weekday = date_format(timezone.localtime(start), "l")
+    # Whole phrases, one for each run of bands, so that each language can word them its own way.
+    phrases = {
+        ("morning",): gettext("on %(weekday)s mornings"),
+        ("afternoon",): gettext("on %(weekday)s afternoons"),
+        ("evening",): gettext("on %(weekday)s evenings"),
+        ("morning", "afternoon"): gettext("on %(weekday)s mornings and afternoons"),
+        ("afternoon", "evening"): gettext("on %(weekday)s afternoons and evenings"),
+        ("morning", "afternoon", "evening"): gettext("on %(weekday)s mornings and afternoons and evenings"),
+    }
+    phrase = phrases.get(tuple(str(Band(band).value) for band in bands))
+    if phrase is None:  # not a run of bands: in English, as before
+        parts = " and ".join(Band(band).label.split(" (")[0].lower() + "s" for band in bands)
+        return f"on {timezone.localtime(start):%A} {parts}"
+    return phrase % {"weekday": weekday}
 
 
 def candidates_queryset(visit: Visit):
@@ -351,7 +380,7 @@ def left_out(visit: Visit) -> list[tuple[Volunteer, str]]:
 def why_not(visit: Visit, volunteer: Volunteer) -> str | None:
     """The first booking rule that keeps this volunteer off this visit, or None if they may go."""
     if volunteer.status != Status.ACTIVE:
-        return f"is not active (they are “{volunteer.get_status_display().lower()}”)"
+        return gettext("is not active (they are “%(status)s”)") % {"status": volunteer.get_status_display().lower()}
     for rule in booking_rules(visit):
         if not rule.keep(Volunteer.objects.filter(pk=volunteer.pk)).exists():
             return rule.reason
@@ -393,15 +422,21 @@ def check_pairing(*, visit: Visit, volunteer: Volunteer) -> None:
             days=settings.MYSTERYSHOP_RECOGNISED_LOCKOUT_DAYS
         )
         raise ValidationError(
-            f"{volunteer} told us they may have been recognised at {visit.contact_point}, so they cannot "
-            f"visit it again before {until:%-d %B %Y}."
+            gettext(
+                "%(volunteer)s told us they may have been recognised at %(place)s, so they cannot "
+                "visit it again before %(day)s."
+            )
+            % {"volunteer": volunteer, "place": visit.contact_point, "day": date_format(until, "j F Y")}
         )
     if volunteer.is_under_18_on(day):
         other = under_18_on_visit([person for person in _booked_on(visit) if person.pk != volunteer.pk], day)
         if other:
             raise ValidationError(
-                f"{volunteer} is under 18 and can only be paired with an adult, but {other} (also under 18) "
-                "is already on this visit. Choose a volunteer aged 18 or over."
+                gettext(
+                    "%(volunteer)s is under 18 and can only be paired with an adult, but %(other)s (also under 18) "
+                    "is already on this visit. Choose a volunteer aged 18 or over."
+                )
+                % {"volunteer": volunteer, "other": other}
             )
 
 
@@ -507,7 +542,10 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
     check_pairing(visit=visit, volunteer=volunteer)
     reason = why_not(visit, volunteer)
     if reason:
-        raise ValidationError(f"{volunteer} cannot go on this visit: {volunteer.first_name} {reason}.")
+        raise ValidationError(
+            gettext("%(volunteer)s cannot go on this visit: %(first_name)s %(reason)s.")
+            % {"volunteer": volunteer, "first_name": volunteer.first_name, "reason": reason}
+        )
     blocked_from, blocked_until = Assignment.block_for(visit)
     try:
         with database_rules.refused_in_words():  # the exclusion constraint, the under-18 trigger, once per visit
@@ -515,7 +553,9 @@ def assign(*, visit: Visit, volunteer: Volunteer, by) -> Assignment:
                 visit=visit, volunteer=volunteer, blocked_from=blocked_from, blocked_until=blocked_until, assigned_by=by
             )
     except ValidationError as error:
-        raise ValidationError(f"{volunteer} cannot be booked: {in_words(error)}") from None
+        raise ValidationError(
+            gettext("%(volunteer)s cannot be booked: %(why)s") % {"volunteer": volunteer, "why": in_words(error)}
+        ) from None
     if visit.assignments.active().count() == visit.volunteers_needed and visit.status == VisitStatus.PLANNED:
         visit.move_to(VisitStatus.ASSIGNED, by=by)
     _tell_volunteer(assignment, "visits/email/assigned.txt", gettext_lazy("You have a new mystery shop visit"))
@@ -582,7 +622,11 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
             to=assignment.volunteer.email,
             subject=gettext_lazy("Your mystery shop visit is going ahead"),
             template="visits/email/back_on.txt",
-            context={"assignment": assignment, "partners": partners},
+            context={
+                "assignment": assignment,
+                "partners": partners,
+                "partner_names": names_in_words(f"{p.first_name} {p.last_name[:1]}." for p in partners),
+            },
         )
 
 
@@ -637,6 +681,7 @@ def release_booking(*, assignment: Assignment, by, reason: str = "", event: str)
         template="visits/email/declined.txt",
         context={
             "assignment": assignment, "visit": visit, "left_alone": left_alone if held else [],
+            "left_alone_names": names_in_words(str(other.volunteer) for other in left_alone),
             "deadline": hold_deadline(visit), "cancelled": cancel_now,
         },
     )  # fmt: skip
@@ -667,8 +712,13 @@ def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[Volu
     return [
         VolunteerBooking(
             description=(
-                f"Visit: {assignment.visit.scenario.title}, {assignment.visit.contact_point}, "
-                f"{timezone.localtime(assignment.visit.starts_at):%A %-d %B %Y at %H:%M}"
+                gettext("Visit: %(title)s, %(place)s, %(day)s at %(time)s")
+                % {
+                    "title": assignment.visit.scenario.shown("title"),
+                    "place": assignment.visit.contact_point,
+                    "day": date_format(timezone.localtime(assignment.visit.starts_at), "l j F Y"),
+                    "time": date_format(timezone.localtime(assignment.visit.starts_at), "H:i"),
+                }
             ),
             give_up=lambda assignment=assignment: release_booking(
                 assignment=assignment,
@@ -682,7 +732,7 @@ def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[Volu
 
 
 HELD_CANCEL_REASON = "Cancelled automatically: it did not have two volunteers who had accepted in time."
-HELD_CANCEL_WHY = "It did not have two volunteers in time, and nobody goes on an in-person visit alone."
+HELD_CANCEL_WHY = gettext_lazy("It did not have two volunteers in time, and nobody goes on an in-person visit alone.")
 
 
 def cancel_held_visits(*, now: datetime | None = None) -> int:
@@ -763,6 +813,13 @@ def assignment_calendar(assignment: Assignment, *, cancelled: bool = False) -> b
         sequence=assignment.calendar_sequence,
         cancelled=cancelled,
     )
+
+
+def names_in_words(names) -> str:
+    """People's names as one phrase ("A, B and C"), joined in the language of the e-mail being written:
+    lazy, so it is put together when the e-mail is (`send_email` writes each in its recipient's language)."""
+    names = list(names)
+    return lazy(lambda: get_text_list(names, gettext("and")), str)()
 
 
 def _tell_volunteer(
@@ -859,7 +916,9 @@ def draft_quarter_plan(*, year: int, quarter: int, targets: dict[int, int], by, 
         scenarios.setdefault(scenario.channel, []).append(scenario)
     missing = sorted({str(points[pk]) for pk in points if not scenarios.get(points[pk].channel)})
     if missing:
-        raise ValidationError(f"There is no approved scenario for: {', '.join(missing)}.")
+        raise ValidationError(
+            gettext("There is no approved scenario for: %(places)s.") % {"places": ", ".join(missing)}
+        )
     try:
         slots = planning.draft_plan(
             contact_points=list(points.values()),
@@ -936,19 +995,25 @@ class FillResult:
 
     def __str__(self) -> str:
         if not self.booked and not self.left_open:
-            return "Every visit in the plan already has its volunteers."
+            return gettext("Every visit in the plan already has its volunteers.")
         said = (
-            f"Booked {self.booked} visit{'s' * (self.booked != 1)}; each volunteer booked has been e-mailed "
-            "an invitation with a calendar file."
+            ngettext(
+                "Booked %(count)s visit; each volunteer booked has been e-mailed an invitation with a calendar file.",
+                "Booked %(count)s visits; each volunteer booked has been e-mailed an invitation with a calendar file.",
+                self.booked,
+            )
+            % {"count": self.booked}
             if self.booked
-            else "No visit could be booked."
+            else gettext("No visit could be booked.")
         )
         if self.left_open:
-            verb = "is" if self.left_open == 1 else "are"
-            said += (
-                f" {self.left_open} visit{'s' * (self.left_open != 1)} {verb} still open because not enough "
-                "volunteers could go: open a visit to see who cannot go, and why."
-            )
+            said += " " + ngettext(
+                "%(count)s visit is still open because not enough volunteers could go: open a visit to see who "
+                "cannot go, and why.",
+                "%(count)s visits are still open because not enough volunteers could go: open a visit to see who "
+                "cannot go, and why.",
+                self.left_open,
+            ) % {"count": self.left_open}
         return said
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from scenarios.models import Question
 
@@ -99,7 +100,9 @@ def pair_agreement(submission: Submission) -> dict:
                 "question": question.label,
                 "this": _answer(question, mine.get(question.pk)),
                 "other": _answer(question, theirs.get(question.pk)),
-                "outcome": ("Agree" if this == that else "Differ") if compared else "Not compared",
+                "outcome": (gettext("Agree") if this == that else gettext("Differ"))
+                if compared
+                else gettext("Not compared"),
             }
         )
     return {

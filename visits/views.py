@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,7 +9,8 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -87,8 +90,11 @@ def visit_export(request):
         Prefetch("assignments", queryset=Assignment.objects.active().select_related("volunteer"), to_attr="booked")
     )
     held = set(Visit.objects.held().values_list("pk", flat=True))
-    header = ["Day", "Starts", "Ends", "Contact point", "Channel", "Scenario", "Status", "Volunteers needed",
-              "Volunteers booked", "Short of a volunteer"]  # fmt: skip
+    header = [
+        gettext("Day"), gettext("Starts"), gettext("Ends"), gettext("Contact point"), gettext("Channel"),
+        gettext("Scenario"), gettext("Status"), gettext("Volunteers needed"), gettext("Volunteers booked"),
+        gettext("Short of a volunteer"),
+    ]  # fmt: skip
     rows = [header] + [
         [
             f"{timezone.localtime(visit.starts_at):%Y-%m-%d}",
@@ -100,7 +106,7 @@ def visit_export(request):
             visit.get_status_display(),
             visit.scenario.volunteers_needed,
             "; ".join(str(assignment.volunteer) for assignment in visit.booked),
-            "Yes" if visit.pk in held else "",
+            gettext("Yes") if visit.pk in held else "",
         ]
         for visit in visits
     ]
@@ -201,7 +207,11 @@ def visit_pilot(request, pk):
         messages.error(request, gettext("Choose a questionnaire version from the list."))
         return redirect(visit)
     version = form.cleaned_data["version"]
-    success = f"This visit will pilot {version}." if version else "This visit will use the usual questionnaire."
+    success = (
+        gettext("This visit will pilot %(version)s.") % {"version": version}
+        if version
+        else gettext("This visit will use the usual questionnaire.")
+    )
     return _coordinator_action(request, pk, services.set_pilot_version, success, version=version)
 
 
@@ -212,7 +222,13 @@ def visit_assign(request, pk):
     if volunteer is None:
         messages.error(request, gettext("Choose a volunteer from the list."))
         return redirect("visits:visit-detail", pk=pk)
-    return _coordinator_action(request, pk, services.assign, f"{volunteer} is booked.", volunteer=volunteer)
+    return _coordinator_action(
+        request,
+        pk,
+        services.assign,
+        gettext("%(volunteer)s is booked.") % {"volunteer": volunteer},
+        volunteer=volunteer,
+    )
 
 
 @require_POST
@@ -225,15 +241,20 @@ def visit_suggest(request, pk):
         show_refusal(request, error)
     else:
         if booked:
-            messages.success(request, f"Booked: {', '.join(str(a.volunteer) for a in booked)}.")
+            names = ", ".join(str(a.volunteer) for a in booked)
+            messages.success(request, gettext("Booked: %(names)s.") % {"names": names})
         else:
             messages.error(
                 request,
-                "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
-                "in-person visit alone. Try another time, or book volunteers one by one from the list."
+                gettext(
+                    "Nobody was booked: not enough volunteers can go at this time, and nobody goes on an "
+                    "in-person visit alone. Try another time, or book volunteers one by one from the list."
+                )
                 if visit.in_person
-                else "Nobody was booked: nobody can go at this time. Try another time, or see below who cannot "
-                "go, and why.",
+                else gettext(
+                    "Nobody was booked: nobody can go at this time. Try another time, or see below who cannot "
+                    "go, and why."
+                ),
             )
     return redirect(visit)
 
@@ -246,14 +267,14 @@ def visit_cancel(request, pk):
         visit = get_object_or_404(_schedule(request).select_related("scenario", "contact_point", "plan"), pk=pk)
         return _render_visit(request, visit, cancel_form=form)
     return _coordinator_action(
-        request, pk, services.cancel_visit, "Visit cancelled.", reason=form.cleaned_data["reason"]
+        request, pk, services.cancel_visit, gettext("Visit cancelled."), reason=form.cleaned_data["reason"]
     )
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 def visit_complete(request, pk):
-    return _coordinator_action(request, pk, services.mark_completed, "Visit marked as done.")
+    return _coordinator_action(request, pk, services.mark_completed, gettext("Visit marked as done."))
 
 
 # --- Quarter plans -----------------------------------------------------------------------
@@ -310,7 +331,7 @@ def _plan_action(request, pk, action, success):
 @role_required(Role.COORDINATOR)
 def plan_confirm(request, pk):
     return _plan_action(
-        request, pk, services.confirm_plan, "Plan confirmed. You can now book volunteers for its visits."
+        request, pk, services.confirm_plan, gettext("Plan confirmed. You can now book volunteers for its visits.")
     )
 
 
@@ -322,8 +343,12 @@ def plan_fill(request, pk):
 
 def _discarded(told: int) -> str:
     if not told:
-        return "Draft plan discarded."
-    return f"Draft plan discarded. {told} volunteer{'s' * (told != 1)} booked on its visits {'were' if told != 1 else 'was'} e-mailed a cancellation."
+        return gettext("Draft plan discarded.")
+    return ngettext(
+        "Draft plan discarded. %(count)s volunteer booked on its visits was e-mailed a cancellation.",
+        "Draft plan discarded. %(count)s volunteers booked on its visits were e-mailed a cancellation.",
+        told,
+    ) % {"count": told}
 
 
 @role_required(Role.COORDINATOR)
@@ -350,7 +375,7 @@ def coverage(request):
         {
             "year": year,
             "rows": services.coverage(year=year),
-            "months": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+            "months": [date_format(date(2000, month, 1), "M") for month in range(1, 13)],
         },
     )
 
@@ -486,7 +511,10 @@ def assignment_expense(request, pk):
     """Claim expenses for this visit, from the visit's own page."""
     assignment = get_object_or_404(_own_assignments(request).filter(declined_at__isnull=True), pk=pk)
     visit = assignment.visit
-    purpose = f"Visit to {visit.contact_point} on {timezone.localtime(visit.starts_at):%d %B %Y}"
+    purpose = gettext("Visit to %(place)s on %(day)s") % {
+        "place": visit.contact_point,
+        "day": date_format(timezone.localtime(visit.starts_at), "d F Y"),
+    }
     form = ExpenseClaimForm(
         request.POST or None, request.FILES or None, volunteer=assignment.volunteer, initial={"purpose": purpose},
         already_claimed=services.claims_for(assignment),
