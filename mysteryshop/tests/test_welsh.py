@@ -142,3 +142,16 @@ def test_a_page_not_found_under_cy_says_so_in_welsh_and_the_server_error_page_in
     assert '<html lang="cy">' in page and "Heb ddod o hyd i’r dudalen" in page and "Page not found" not in page
     error_page = (ROOT / "templates" / "500.html").read_text()
     assert "Sorry, there is a problem with the service" in error_page and '<div lang="cy">' in error_page
+
+
+def test_no_template_tag_runs_over_a_line_end():
+    """Django reads a tag only within one line: `{% translate "…` broken over two lines shows as raw text."""
+    broken = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if path.suffix in (".html", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            broken += [
+                f"{path.relative_to(ROOT)}: {m[:60]!r}"
+                for m in re.findall(r"\{%(?:(?!%\}).)*\n(?:(?!%\}).)*%\}", text, re.S)
+            ]
+    assert broken == []
