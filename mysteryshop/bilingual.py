@@ -60,19 +60,24 @@ class Bilingual(models.Model):
             return {str(option["key"]): option["label"] for option in getattr(self, field) or []}
         return getattr(self, field)
 
+    def _english_for(self, field: str, welsh):
+        """The English the Welsh `welsh` of `field` stands for now (for options, those of its keys still there)."""
+        if field == "options":
+            english = self.english_of("options")
+            return {key: english[key] for key in welsh if key in english}
+        return self.english_of(field)
+
     def set_welsh(self, field: str, text) -> None:
         """Keep `text` as the Welsh of `field`, written for the English as it stands now; empty removes it."""
         welsh, source = dict(self.welsh or {}), dict(self.welsh_source or {})
         if field == "options":
             english = self.english_of("options")
             text = {key: value.strip() for key, value in (text or {}).items() if key in english and value.strip()}
-            source_now = {key: english[key] for key in text}
         else:
             text = (text or "").strip()
-            source_now = self.english_of(field)
         if text:
             if welsh.get(field) != text or field not in source:
-                source[field] = source_now
+                source[field] = self._english_for(field, text)
             welsh[field] = text
         else:
             welsh.pop(field, None)
@@ -82,17 +87,7 @@ class Bilingual(models.Model):
     def confirm_welsh(self, field: str) -> None:
         """Say the Welsh still fits the English as it stands (the English changed in a way that needs no new Welsh)."""
         if field in (self.welsh or {}):
-            source = dict(self.welsh_source or {})
-            source[field] = (
-                {
-                    key: self.english_of("options")[key]
-                    for key in self.welsh["options"]
-                    if key in self.english_of("options")
-                }
-                if field == "options"
-                else self.english_of(field)
-            )
-            self.welsh_source = source
+            self.welsh_source = {**(self.welsh_source or {}), field: self._english_for(field, self.welsh[field])}
 
     # --- Checking --------------------------------------------------------------------------
 
@@ -108,12 +103,9 @@ class Bilingual(models.Model):
             if field not in (self.welsh or {}):
                 continue
             written_for = (self.welsh_source or {}).get(field)
-            if field == "options":
-                english = self.english_of("options")
-                now = {key: english.get(key) for key in self.welsh["options"]}
-                if written_for != now or set(english) - set(self.welsh["options"]):
-                    stale.append(field)
-            elif written_for != self.english_of(field):
+            # An option added since, without Welsh, leaves the Welsh to be looked at again too.
+            untranslated = field == "options" and set(self.english_of("options")) - set(self.welsh["options"])
+            if written_for != self._english_for(field, self.welsh[field]) or untranslated:
                 stale.append(field)
         return stale
 

@@ -21,6 +21,8 @@ from urllib.parse import quote
 import matplotlib
 from django.utils.translation import get_language, gettext
 
+from .dashboard import status_word
+
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure as PlotFigure  # noqa: E402 (after choosing the backend)
@@ -92,15 +94,9 @@ def chart_list(content: dict) -> list[Chart]:
     return charts
 
 
-def _status_words(status: str) -> str:
-    from .dashboard import STATUS_WORDS
-
-    return STATUS_WORDS[status]() if status in STATUS_WORDS else status
-
-
 def _describe_scores(figures: list[dict]) -> str:
     return "; ".join(
-        gettext("%(label)s %(score)s%% (%(status)s)") % {**figure, "status": _status_words(figure["status"])}
+        gettext("%(label)s %(score)s%% (%(status)s)") % {**figure, "status": status_word(figure["status"])}
         if figure["score"] is not None
         else gettext("%(label)s: no data") % figure
         for figure in figures
@@ -150,14 +146,14 @@ def _score_chart(figures: list[dict], thresholds: dict, width: float = 7.5) -> P
         )  # fmt: skip
     # The figures in a column right of the plot, where the threshold lines never cross them.
     for bar, score, status in zip(bars, scores, statuses, strict=True):
-        text = _status_words("no data") if status == "no data" else f"{score}% {_status_words(status)}"
+        text = status_word("no data") if status == "no data" else f"{score}% {status_word(status)}"
         axes.text(1.02, bar.get_y() + bar.get_height() / 2, text, va="center", transform=axes.get_yaxis_transform())
     for value, word in ((thresholds["amber_from"], "amber"), (thresholds["green_from"], "green")):
         axes.axvline(value, color=STATUS_COLOURS[word], linestyle="--", linewidth=1)
         axes.text(
             value,
             1.01,
-            f"{_status_words(word)} {value}%",
+            f"{status_word(word)} {value}%",
             ha="center",
             va="bottom",
             fontsize=8,

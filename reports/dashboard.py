@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from mysteryshop.bilingual import shown_in_sql
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
@@ -29,13 +29,18 @@ UNCLEAR = "unclear"
 
 # The words for each status (the status itself is a key: kept in reports' data and CSS classes).
 STATUS_WORDS = {
-    "green": lambda: gettext("green"),
-    "amber": lambda: gettext("amber"),
-    "red": lambda: gettext("red"),
-    "unclear": lambda: gettext("unclear"),
-    "no data": lambda: gettext("no data"),
-    TOO_FEW: lambda: gettext("too few visits to judge"),
+    "green": gettext_lazy("green"),
+    "amber": gettext_lazy("amber"),
+    "red": gettext_lazy("red"),
+    "unclear": gettext_lazy("unclear"),
+    "no data": gettext_lazy("no data"),
+    TOO_FEW: gettext_lazy("too few visits to judge"),
 }
+
+
+def status_word(status: str) -> str:
+    """A status in words, in the active language (an unknown one as it is)."""
+    return str(STATUS_WORDS.get(status, status))
 
 
 @dataclass
@@ -85,11 +90,11 @@ class Figure:
     @property
     def status_label(self) -> str:
         """The status in words, in the page's language."""
-        return STATUS_WORDS[self.status]()
+        return status_word(self.status)
 
     @property
     def verdict_label(self) -> str:
-        return STATUS_WORDS[self.verdict]()
+        return status_word(self.verdict)
 
     @property
     def verdict(self) -> str:
