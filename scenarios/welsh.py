@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +95,9 @@ class WelshForm(forms.Form):
                     label=_("The Welsh still fits the new English"), required=False
                 )
 
-    def rows(self):
-        """Each text with its box (and its tick, when out of date), for the page."""
-        for text in self.texts:
-            yield text, self[text.name], self[f"{text.name}-fits"] if text.stale else None
+    def row(self, text: Text):
+        """A text with its box (and its tick, when out of date), for the page."""
+        return text, self[text.name], self[f"{text.name}-fits"] if text.stale else None
 
     @transaction.atomic
     def save(self) -> int:
@@ -172,7 +172,6 @@ def questionnaire_welsh(request, pk):
         ),
         back=version.get_absolute_url(),
         heading=gettext("Welsh for %(questionnaire)s") % {"questionnaire": version},
-        item=version,
     )
 
 
@@ -198,12 +197,12 @@ def scenario_welsh(request, pk):
     return _page(
         request,
         scenario_texts(scenario),
-        editable=scenario.is_editable and request.user.has_role(*OPCC_ROLES),
+        editable=scenario.is_editable,
         frozen=gettext("An approved scenario is frozen. Start a new revision to change its Welsh."),
         back=scenario.get_absolute_url(),
         heading=gettext("Welsh for %(scenario)s") % {"scenario": scenario},
-        item=scenario,
-        by=request.user,
+        # A change to the briefing's Welsh is in the scenario's history, as any change to it is.
+        after_save=lambda: scenario.log_action("Welsh changed", by=request.user),
     )
 
 
@@ -216,36 +215,33 @@ def commitment_area_welsh(request):
         (area.name, texts_of(area, f"a{area.pk}", {"name": gettext("Name in Welsh"), "description": gettext("Description in Welsh")}))
         for area in CommitmentArea.objects.all()
     ]  # fmt: skip
-    return _page(request, groups, editable=True, frozen="", back="scenarios:commitment-area-list",
-                 heading=gettext("Welsh for the commitment areas"), item=None)  # fmt: skip
+    return _page(request, groups, editable=True, frozen="", back=reverse("scenarios:commitment-area-list"),
+                 heading=gettext("Welsh for the commitment areas"))  # fmt: skip
 
 
-def _page(request, groups, *, editable, frozen, back, heading, item, by=None):
+def _page(request, groups, *, editable, frozen, back, heading, after_save=None):
     texts = [text for _title, group in groups for text in group]
     form = WelshForm(request.POST if request.method == "POST" and editable else None, texts=texts)
     if request.method == "POST" and not editable:
         show_refusal(request, ValidationError(frozen))
         return redirect(back)
     if form.is_bound and form.is_valid():
-        changed = form.save()
-        if isinstance(item, Scenario) and changed:
-            item.log_action("Welsh changed", by=by)
+        if form.save() and after_save:
+            after_save()
         messages.success(request, gettext("Welsh saved."))
         return redirect(back)
     stale = sum(1 for text in texts if text.stale)
     missing = sum(1 for text in texts if not text.welsh)
-    by_name = {text.name: row for row in form.rows() for text in [row[0]]}
     return render(
         request,
         "scenarios/welsh_form.html",
         {
             "form": form,
-            "groups": [(title, [by_name[text.name] for text in group]) for title, group in groups],
+            "groups": [(title, [form.row(text) for text in group]) for title, group in groups],
             "editable": editable,
             "frozen": frozen,
             "heading": heading,
-            "back": back if "/" in back else None,
-            "back_name": back if "/" not in back else None,
+            "back": back,
             "stale": stale,
             "missing": missing,
         },
