@@ -59,8 +59,7 @@ def choose(user, language: str) -> None:
 
 @login_required
 def language(request):
-    current = getattr(getattr(request.user, "volunteer", None), "language", None) or request.user.language
-    form = LanguageForm(request.POST or None, initial={"language": current})
+    form = LanguageForm(request.POST or None, initial={"language": request.user.language})
     if form.is_valid():
         chosen = form.cleaned_data["language"]
         choose(request.user, chosen)

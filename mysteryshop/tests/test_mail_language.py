@@ -4,7 +4,6 @@ their record, whatever page the action that sent it was taken on."""
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar
@@ -15,22 +14,9 @@ from visits import services
 from visits.tests.factories import make_visit, ready_volunteer
 from volunteers.models import Volunteer
 
-from .test_welsh import BOTH
+from .test_welsh import APPLICATION, WELSH_ON
 
 pytestmark = pytest.mark.django_db
-WELSH_ON = override_settings(MYSTERYSHOP_WELSH=True, LANGUAGES=BOTH)
-APPLICATION = {
-    "first_name": "Olwen",
-    "last_name": "Price",
-    "email": "olwen@example.org",
-    "phone": "07911 123456",
-    "postcode": "CF10 1AA",
-    "date_of_birth_0": "3",
-    "date_of_birth_1": "4",
-    "date_of_birth_2": "1961",
-    "force_connection": "none",
-    "consent": "on",
-}
 
 
 def only_email_to(address: str) -> OutgoingEmail:

@@ -17,6 +17,12 @@ CATALOGUE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 pytestmark = pytest.mark.django_db
 BOTH = [("en-gb", "English"), ("cy", "Cymraeg")]
 WELSH_ON = override_settings(MYSTERYSHOP_WELSH=True, LANGUAGES=BOTH)
+# A complete application, as the public form takes it.
+APPLICATION = {
+    "first_name": "Olwen", "last_name": "Price", "email": "olwen@example.org", "phone": "07911 123456",
+    "postcode": "CF10 1AA", "date_of_birth_0": "3", "date_of_birth_1": "4", "date_of_birth_2": "1961",
+    "force_connection": "none", "consent": "on",
+}  # fmt: skip
 
 
 def entries(path: Path) -> dict[str, tuple[str, bool]]:
@@ -93,18 +99,7 @@ def test_the_application_form_its_errors_and_its_thanks_are_welsh(client):
     assert "Rhowch eich enw cyntaf" in refused and "Rhaid i’r dyddiad geni gynnwys mis a blwyddyn" in refused
     sent = client.post(
         "/cy/volunteers/apply/",
-        {
-            "first_name": "Olwen",
-            "last_name": "Price",
-            "email": "olwen@example.org",
-            "phone": "07911 123456",
-            "postcode": "CF10 1AA",
-            "date_of_birth_0": "3",
-            "date_of_birth_1": "4",
-            "date_of_birth_2": "1961",
-            "force_connection": "none",
-            "consent": "on",
-        },  # fmt: skip
+        APPLICATION,
         follow=True,
     )
     assert sent.redirect_chain[-1][0] == "/cy/volunteers/apply/thank-you/"
