@@ -7,4 +7,4 @@ register = template.Library()
 
 @register.filter
 def shown(item, field: str):
-    return item.shown(field) if hasattr(item, "shown") else getattr(item, field, "")
+    return item.shown(field)
