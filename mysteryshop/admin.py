@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import signin
 from .models import AuditEvent, OutgoingEmail, OutgoingEmailStatus, User
@@ -37,13 +39,20 @@ class UserAdmin(DjangoUserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             signin.end_sessions(user=obj)
 
-    @admin.action(description="Reset two-factor sign-in (for a lost phone: they set up an app again at next sign-in)")
+    @admin.action(
+        description=_("Reset two-factor sign-in (for a lost phone: they set up an app again at next sign-in)")
+    )
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             signin.reset_two_factor(user=user)
         self.message_user(
             request,
-            f"Reset two-factor sign-in for {queryset.count()} account(s) and signed them out everywhere.",
+            ngettext(
+                "Reset two-factor sign-in for %(count)s account and signed it out everywhere.",
+                "Reset two-factor sign-in for %(count)s accounts and signed them out everywhere.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
             messages.SUCCESS,
         )
 
@@ -71,9 +80,18 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Send again (given-up e-mails only)")
+    @admin.action(description=_("Send again (given-up e-mails only)"))
     def send_again(self, request, queryset):
         count = queryset.filter(status=OutgoingEmailStatus.FAILED).update(
             status=OutgoingEmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), created_at=timezone.now()
         )
-        self.message_user(request, f"{count} e-mail(s) will be sent again within two minutes.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s e-mail will be sent again within two minutes.",
+                "%(count)s e-mails will be sent again within two minutes.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

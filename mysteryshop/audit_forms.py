@@ -25,7 +25,7 @@ def object_type_choices() -> list[tuple[str, str]]:
         ),
         key=lambda choice: choice[1],
     )
-    return [("", "Any type"), *named]
+    return [("", gettext("Any type")), *named]
 
 
 class AuditSearchForm(forms.Form):
@@ -36,7 +36,9 @@ class AuditSearchForm(forms.Form):
         help_text=gettext_lazy("A username, or part of one, or a user id."),
     )
     action = forms.ChoiceField(
-        label=gettext_lazy("What happened"), required=False, choices=[("", "Anything"), *AuditAction.choices]
+        label=gettext_lazy("What happened"),
+        required=False,
+        choices=[("", gettext_lazy("Anything")), *AuditAction.choices],
     )
     object_type = forms.ChoiceField(label=gettext_lazy("Type of record"), required=False)
     object_id = forms.CharField(label=gettext_lazy("Record id"), required=False, max_length=64)
@@ -58,7 +60,9 @@ class AuditSearchForm(forms.Form):
         self.fields["object_type"].choices = object_type_choices()
         for name in ("since", "until"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
-            self.fields[name].error_messages["invalid"] = "Enter a real date, like 2026-03-27 or 27/03/2026."
+            self.fields[name].error_messages["invalid"] = gettext_lazy(
+                "Enter a real date, like 2026-03-27 or 27/03/2026."
+            )
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
     def clean_ip(self) -> str:

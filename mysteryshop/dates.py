@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 # The 101 non-emergency number began in 2011: no figures for it can be older.
@@ -31,7 +31,11 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
+    return formats.date_format(day, "j F Y")
+
+
+def _long_day(day: date) -> str:
+    return formats.date_format(day, "l j F Y")
 
 
 # --- One rule for each kind of date ------------------------------------------------------------
@@ -42,10 +46,12 @@ def check_visit_day(day: date, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     latest = _years_after(today, PLAN_YEARS_AHEAD)
     if day < today:
-        raise ValidationError("Choose a date from today on.", code="too_early")
+        raise ValidationError(gettext("Choose a date from today on."), code="too_early")
     if day > latest:
         raise ValidationError(
-            f"Choose a date no more than {PLAN_YEARS_AHEAD} years ahead (by {_long(latest)}).", code="too_late"
+            gettext("Choose a date no more than %(years)s years ahead (by %(day)s).")
+            % {"years": PLAN_YEARS_AHEAD, "day": _long(latest)},
+            code="too_late",
         )
 
 
@@ -54,7 +60,9 @@ def check_plan_year(year: int, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if not today.year <= year <= today.year + PLAN_YEARS_AHEAD:
         raise ValidationError(
-            f"Plan a quarter of {today.year} to {today.year + PLAN_YEARS_AHEAD}.", code="out_of_range"
+            gettext("Plan a quarter of %(first)s to %(last)s.")
+            % {"first": today.year, "last": today.year + PLAN_YEARS_AHEAD},
+            code="out_of_range",
         )
 
 
@@ -62,15 +70,19 @@ def check_days_away(first: date, last: date, *, today: date | None = None) -> No
     """Days away start today or later, no more than two years ahead, and last at most a year at a time."""
     today = today or timezone.localdate()
     if last < first:
-        raise ValidationError({"ends_on": "The last day away must be on or after the first day."})
+        raise ValidationError({"ends_on": gettext("The last day away must be on or after the first day.")})
     if first < today:
-        raise ValidationError({"starts_on": "The first day away must be today or later."})
+        raise ValidationError({"starts_on": gettext("The first day away must be today or later.")})
     if first > _years_after(today, PLAN_YEARS_AHEAD):
-        raise ValidationError({"starts_on": f"The first day away must be within {PLAN_YEARS_AHEAD} years."})
+        raise ValidationError(
+            {"starts_on": gettext("The first day away must be within %(years)s years.") % {"years": PLAN_YEARS_AHEAD}}
+        )
     if (last - first).days + 1 > DAYS_AWAY_AT_ONCE:
         raise ValidationError(
             {
-                "ends_on": "Add days away a year at a time at most. To stop for longer, tell the OPCC and they will pause you."
+                "ends_on": gettext(
+                    "Add days away a year at a time at most. To stop for longer, tell the OPCC and they will pause you."
+                )
             }
         )
 
@@ -90,18 +102,23 @@ def check_figure_month(month: date, *, today: date | None = None) -> None:
     """A month of the force's 101 figures: not before the 101 number began, and not in the future."""
     today = today or timezone.localdate()
     if month < FIRST_101_MONTH:
-        raise ValueError(f"{month:%B %Y} is before the 101 number began ({FIRST_101_MONTH:%B %Y})")
+        raise ValueError(
+            gettext("%(month)s is before the 101 number began (%(began)s)")
+            % {"month": formats.date_format(month, "F Y"), "began": formats.date_format(FIRST_101_MONTH, "F Y")}
+        )
     if month > today.replace(day=1):
-        raise ValueError(f"{month:%B %Y} has not happened yet")
+        raise ValueError(gettext("%(month)s has not happened yet") % {"month": formats.date_format(month, "F Y")})
 
 
 def check_training_day(day: date, *, today: date | None = None) -> None:
     """A training session is within the last year (to record one already held) or the next two years."""
     today = today or timezone.localdate()
     if day < _years_after(today, -1):
-        raise ValidationError("Choose a date within the last year, or ahead.", code="too_early")
+        raise ValidationError(gettext("Choose a date within the last year, or ahead."), code="too_early")
     if day > _years_after(today, PLAN_YEARS_AHEAD):
-        raise ValidationError(f"Choose a date no more than {PLAN_YEARS_AHEAD} years ahead.", code="too_late")
+        raise ValidationError(
+            gettext("Choose a date no more than %(years)s years ahead.") % {"years": PLAN_YEARS_AHEAD}, code="too_late"
+        )
 
 
 FIRST_YEAR_SHOWN = 2000
@@ -143,7 +160,10 @@ def _change_on(day: date, zone) -> tuple[time, time, bool] | None:
 
 
 def _hour(moment: time) -> str:
-    return f"{moment.hour % 12 or 12}{'am' if moment.hour < 12 else 'pm'}" if not moment.minute else f"{moment:%H:%M}"
+    if moment.minute:
+        return f"{moment:%H:%M}"
+    hour = {"hour": moment.hour % 12 or 12}
+    return gettext("%(hour)sam") % hour if moment.hour < 12 else gettext("%(hour)spm") % hour
 
 
 def local_datetime(day: date, at: time) -> datetime:
@@ -154,16 +174,23 @@ def local_datetime(day: date, at: time) -> datetime:
         return naive.replace(tzinfo=zone)
     opens, closes, skipped = _change_on(day, zone)
     if skipped:
-        message = (
-            f"On {day:%A %-d %B %Y} the clocks go forward at {_hour(opens)}, so {at:%H:%M} does not exist "
-            f"that day. Choose a time before {_hour(opens)} or from {_hour(closes)}."
+        message = gettext(
+            "On %(day)s the clocks go forward at %(change)s, so %(time)s does not exist that day. "
+            "Choose a time before %(before)s or from %(after)s."
         )
     else:
-        message = (
-            f"On {day:%A %-d %B %Y} the clocks go back at {_hour(closes)}, so {at:%H:%M} happens twice that day. "
-            f"Choose a time before {_hour(opens)} or from {_hour(closes)}."
+        message = gettext(
+            "On %(day)s the clocks go back at %(change)s, so %(time)s happens twice that day. "
+            "Choose a time before %(before)s or from %(after)s."
         )
-    raise ValidationError(message, code="clock_change")
+    values = {
+        "day": _long_day(day),
+        "change": _hour(opens if skipped else closes),
+        "time": f"{at:%H:%M}",
+        "before": _hour(opens),
+        "after": _hour(closes),
+    }
+    raise ValidationError(message % values, code="clock_change")
 
 
 def check_no_clock_change(starts: datetime, ends: datetime) -> None:
@@ -173,17 +200,27 @@ def check_no_clock_change(starts: datetime, ends: datetime) -> None:
     zone = timezone.get_current_timezone()
     local_start, local_end = timezone.localtime(starts, zone), timezone.localtime(ends, zone)
     day = local_start.date()
-    change = _change_on(day, zone) or _change_on(local_end.date(), zone)
-    direction = "forward" if ends.utcoffset() > starts.utcoffset() else "back"
-    when = f" at {_hour(change[1] if direction == 'back' else change[0])}" if change else ""
+    forward = ends.utcoffset() > starts.utcoffset()
     real = int((ends.astimezone(UTC) - starts.astimezone(UTC)).total_seconds() // 60)
     shown = int((local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)).total_seconds() // 60)
-    raise ValidationError(
-        f"The clocks go {direction}{when} on {day:%A %-d %B %Y}, during this time: "
-        f"{local_start:%H:%M} to {local_end:%H:%M} is {real} minutes, not {shown}. "
-        "Choose times that do not cross the change.",
-        code="clock_change",
-    )
+    if forward:
+        message = gettext(
+            "The clocks go forward on %(day)s, during this time: %(start)s to %(end)s is %(real)s minutes, "
+            "not %(shown)s. Choose times that do not cross the change."
+        )
+    else:
+        message = gettext(
+            "The clocks go back on %(day)s, during this time: %(start)s to %(end)s is %(real)s minutes, "
+            "not %(shown)s. Choose times that do not cross the change."
+        )
+    values = {
+        "day": _long_day(day),
+        "start": f"{local_start:%H:%M}",
+        "end": f"{local_end:%H:%M}",
+        "real": real,
+        "shown": shown,
+    }
+    raise ValidationError(message % values, code="clock_change")
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -71,7 +71,7 @@ class Lifecycle:
     written to its history; any other is refused in words.
 
     A model with a lifecycle sets `transitions` (status → the statuses it may become), `refusal`
-    (with {current} and {wanted}), `step_fields` (what to save; None saves the whole row, when the
+    (a lazy translation with %(current)s and %(wanted)s), `step_fields` (what to save; None saves the whole row, when the
     caller set other fields first) and `record_step` (its history row); `on_step` changes anything
     else a step brings with it.
     """
@@ -86,9 +86,7 @@ class Lifecycle:
     def check_step(self, status: str) -> None:
         if status not in self.transitions[self.status]:
             raise ValidationError(
-                self.refusal.format(
-                    current=self.status_label(self.status).lower(), wanted=self.status_label(status).lower()
-                )
+                str(self.refusal) % {"current": self.status_label(self.status), "wanted": self.status_label(status)}
             )
 
     def move_to(self, status: str, *, by=None, reason: str = "", **details) -> None:
@@ -281,13 +279,13 @@ class OutgoingEmail(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=OutgoingEmailStatus.values),
                 name="outgoing_email_known_status",
-                violation_error_message="An e-mail in the outbox is waiting, being sent, sent or given up.",
+                violation_error_message=_("An e-mail in the outbox is waiting, being sent, sent or given up."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status=OutgoingEmailStatus.SENT, sent_at__isnull=False)
                 | (~models.Q(status=OutgoingEmailStatus.SENT) & models.Q(sent_at__isnull=True)),
                 name="outgoing_email_sent_has_time",
-                violation_error_message="An e-mail is marked sent exactly when it has the time it was sent.",
+                violation_error_message=_("An e-mail is marked sent exactly when it has the time it was sent."),
             ),
         ]
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    APPLICANT = "Applicant", "Applicant"
-    VOLUNTEER = "Volunteer", "Volunteer"
-    COORDINATOR = "Coordinator", "OPCC coordinator"
-    COMMISSIONER = "Commissioner", "Commissioner"
-    FORCE_LIAISON = "Force liaison", "Force liaison"
+    APPLICANT = "Applicant", _("Applicant")
+    VOLUNTEER = "Volunteer", _("Volunteer")
+    COORDINATOR = "Coordinator", _("OPCC coordinator")
+    COMMISSIONER = "Commissioner", _("Commissioner")
+    FORCE_LIAISON = "Force liaison", _("Force liaison")
 
 
 OPCC_ROLES = (Role.COORDINATOR, Role.COMMISSIONER)

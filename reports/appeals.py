@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import lazy_date, send_email
@@ -130,7 +130,7 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
         raise PermissionDenied("Only force liaison staff appeal results.")
     if ground not in AppealGround.values:
         raise ValidationError(gettext("Choose the ground of the appeal."))
-    explanation = required_text(explanation, "Explain why the result is wrong.")
+    explanation = required_text(explanation, gettext_lazy("Explain why the result is wrong."))
     if not appealable_reports().filter(pk=submission.pk).exists():
         raise ValidationError(gettext("Only a released result that counts in the results can be appealed."))
     submission = Submission.objects.get(pk=submission.pk)
@@ -139,8 +139,14 @@ def raise_appeal(*, submission: Submission, by, ground: str, explanation: str) -
     decided = decided_appeal(submission)
     if decided is not None:
         raise ValidationError(
-            f"The OPCC decided an appeal on this result on {timezone.localtime(decided.decided_at):%-d %B %Y} "
-            f"(“{decided.get_status_display().lower()}”). A result can be appealed once: that decision is final."
+            gettext(
+                "The OPCC decided an appeal on this result on %(day)s (“%(decision)s”). "
+                "A result can be appealed once: that decision is final."
+            )
+            % {
+                "day": formats.date_format(timezone.localtime(decided.decided_at), "j F Y"),
+                "decision": decided.get_status_display(),
+            }
         )
     now = timezone.now()
     try:
@@ -222,10 +228,12 @@ def decide_appeal(
     """
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only OPCC coordinators and the commissioner decide appeals.")
-    reason = required_text(reason, "Say why you decided so; the force reads this.")
+    reason = required_text(reason, gettext_lazy("Say why you decided so; the force reads this."))
     appeal = _locked(appeal)
     if not appeal.is_open:
-        raise ValidationError(f"This appeal is already “{appeal.get_status_display().lower()}”.")
+        raise ValidationError(
+            gettext("This appeal is already decided: “%(decision)s”.") % {"decision": appeal.get_status_display()}
+        )
     data: dict = {}
     if outcome == AppealStatus.RESCORED:
         changes = capture.rescore(

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.bilingual import shown_in_sql
 from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
@@ -388,7 +388,7 @@ def dashboard(
     commitment_areas: dict[int, tuple] = {}
     for started, point_id, point_name, channel, area_id, area_name, commitment_area, name, order, *totals in rows:
         if started == start:
-            policing_areas[area_id] = area_name or "Policing area"
+            policing_areas[area_id] = area_name or gettext("Policing area")
         if policing_area_id and area_id != policing_area_id:
             continue
         if started != start:
@@ -397,12 +397,15 @@ def dashboard(
             continue
         if commitment_area:
             by_area[commitment_area].add(*totals)
-            commitment_areas[commitment_area] = (order or 0, name or "Commitment area")
+            commitment_areas[commitment_area] = (order or 0, name or gettext("Commitment area"))
             continue
         force.add(*totals)
         by_channel.setdefault(channel, Figure(channel)).add(*totals)
         figure = Figure(
-            point_name or "Contact point", key=point_id, policing_area=area_name or "", needs_enough_visits=True
+            point_name or gettext("Contact point"),
+            key=point_id,
+            policing_area=area_name or "",
+            needs_enough_visits=True,
         )
         by_point.setdefault(point_id, figure).add(*totals)
     # The commitment areas come with their rows (no query of their own): those with results this period.

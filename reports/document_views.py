@@ -103,7 +103,12 @@ def document_status(request, pk):
     report = _get_report(request, pk)
     return _private(
         JsonResponse(
-            {"status": report.status, "progress": report.progress, "step": report.step, "done": not report.in_progress}
+            {
+                "status": report.status,
+                "progress": report.progress,
+                "step": report.step_label,
+                "done": not report.in_progress,
+            }
         )
     )
 

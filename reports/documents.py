@@ -17,7 +17,9 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from mysteryshop import spreadsheets
 
@@ -26,8 +28,12 @@ from .models import ReportKind, Retest
 from .periods import PeriodKind, period_end, period_label, period_start
 
 CSV_HEADER = [
-    "section", "label", "reports", "weight met", "weight applicable", "score %", "status",
-    "visits (n)", "95% interval low %", "95% interval high %",
+    gettext_lazy("section"), gettext_lazy("label"), gettext_lazy("reports"), gettext_lazy("weight met"),
+    gettext_lazy("weight applicable"), gettext_lazy("score %"), gettext_lazy("status"), gettext_lazy("visits (n)"),
+    # xgettext:no-python-format
+    gettext_lazy("95% interval low %"),
+    # xgettext:no-python-format
+    gettext_lazy("95% interval high %"),
 ]  # fmt: skip
 
 
@@ -78,28 +84,73 @@ def _figure(figure: dashboard.Figure) -> dict:
 
 def _review_text(force: dashboard.Figure, waiting: int, unit: str) -> str:
     """What is still to come into the figures: the reports of the period that wait for review."""
-    if waiting:
-        if waiting == 1:
-            text = f"1 report of this {unit} still waits for review: it counts once approved."
-        else:
-            text = f"{waiting} reports of this {unit} still wait for review: they count once approved."
+    if unit == PeriodKind.WEEK:
+        text = ngettext(
+            "%(count)s report of this week still waits for review: it counts once approved.",
+            "%(count)s reports of this week still wait for review: they count once approved.",
+            waiting,
+        )
+        none = gettext("No report of this week waits for review.")
+    elif unit == PeriodKind.MONTH:
+        text = ngettext(
+            "%(count)s report of this month still waits for review: it counts once approved.",
+            "%(count)s reports of this month still wait for review: they count once approved.",
+            waiting,
+        )
+        none = gettext("No report of this month waits for review.")
     else:
-        text = f"No report of this {unit} waits for review."
-    return text if force.score is not None else f"No checked reports yet. {text}"
+        text = ngettext(
+            "%(count)s report of this quarter still waits for review: it counts once approved.",
+            "%(count)s reports of this quarter still wait for review: they count once approved.",
+            waiting,
+        )
+        none = gettext("No report of this quarter waits for review.")
+    text = text % {"count": waiting} if waiting else none
+    return text if force.score is not None else gettext("No checked reports yet. %(text)s") % {"text": text}
 
 
 def _trend_text(force: dashboard.Figure, previous: dashboard.Figure, trend: float | None, unit: str) -> str:
+    words = TREND_WORDS[unit if unit in TREND_WORDS else PeriodKind.QUARTER]
     if force.score is None:
-        return f"Nothing to compare with the previous {unit} yet."
+        return str(words["nothing"])
     if trend is None:
-        return f"No results for the previous {unit} to compare with."
+        return str(words["no_results"])
+    values = {"points": f"{abs(trend):g}", "score": f"{previous.score:g}"}
     if trend > 0:
-        change = f"Up {trend:g} points"
-    elif trend < 0:
-        change = f"Down {-trend:g} points"
-    else:
-        change = "No change"
-    return f"{change} on the previous {unit} ({previous.score:g}%)."
+        return words["up"] % values
+    if trend < 0:
+        return words["down"] % values
+    return words["same"] % values
+
+
+# Whole sentences for each kind of period: Welsh "wythnos" (a week) is feminine, "mis" and "chwarter" are not,
+# so the words around them differ.
+TREND_WORDS = {
+    PeriodKind.WEEK: {
+        "nothing": gettext_lazy("Nothing to compare with the previous week yet."),
+        "no_results": gettext_lazy("No results for the previous week to compare with."),
+        "unreleased": gettext_lazy("No comparison with the previous week: its results are not released."),
+        "up": gettext_lazy("Up %(points)s points on the previous week (%(score)s%%)."),
+        "down": gettext_lazy("Down %(points)s points on the previous week (%(score)s%%)."),
+        "same": gettext_lazy("No change on the previous week (%(score)s%%)."),
+    },
+    PeriodKind.MONTH: {
+        "nothing": gettext_lazy("Nothing to compare with the previous month yet."),
+        "no_results": gettext_lazy("No results for the previous month to compare with."),
+        "unreleased": gettext_lazy("No comparison with the previous month: its results are not released."),
+        "up": gettext_lazy("Up %(points)s points on the previous month (%(score)s%%)."),
+        "down": gettext_lazy("Down %(points)s points on the previous month (%(score)s%%)."),
+        "same": gettext_lazy("No change on the previous month (%(score)s%%)."),
+    },
+    PeriodKind.QUARTER: {
+        "nothing": gettext_lazy("Nothing to compare with the previous quarter yet."),
+        "no_results": gettext_lazy("No results for the previous quarter to compare with."),
+        "unreleased": gettext_lazy("No comparison with the previous quarter: its results are not released."),
+        "up": gettext_lazy("Up %(points)s points on the previous quarter (%(score)s%%)."),
+        "down": gettext_lazy("Down %(points)s points on the previous quarter (%(score)s%%)."),
+        "same": gettext_lazy("No change on the previous quarter (%(score)s%%)."),
+    },
+}
 
 
 def content(*, kind: str, start: date) -> dict:
@@ -117,7 +168,7 @@ def content(*, kind: str, start: date) -> dict:
                 "target": timing["target"],
                 "lines": [
                     {
-                        "label": period_label(unit, line.month, with_dates=True) if unit == PeriodKind.WEEK else f"{line.month:%B %Y}",
+                        "label": period_label(unit, line.month, with_dates=True) if unit == PeriodKind.WEEK else date_format(line.month, "F Y"),
                         "count": line.count, "median": line.median, "p90": line.p90, "too_few": line.too_few,
                         "within_target": line.within_target,
                         "within_low": line.within_interval[0] if line.within_interval else None,
@@ -141,12 +192,8 @@ def content(*, kind: str, start: date) -> dict:
             "force": _figure(results["force"]),
             "previous": _figure(results["previous"]),
             "trend": results["trend"],
-            "trend_text": _trend_text(
-                results["force"], results["previous"], results["trend"], PeriodKind(unit).label.lower()
-            ),
-            "review_text": _review_text(
-                results["force"], dashboard.reports_waiting(kind=unit, start=start), PeriodKind(unit).label.lower()
-            ),
+            "trend_text": _trend_text(results["force"], results["previous"], results["trend"], unit),
+            "review_text": _review_text(results["force"], dashboard.reports_waiting(kind=unit, start=start), unit),
             "areas": [_figure(figure) for figure in results["areas"]],
             "channels": [_figure(figure) for figure in results["channels"]],
             "league": [_figure(figure) for figure in results["league"]],
@@ -201,13 +248,12 @@ def as_released(content: dict) -> dict:
     before = dashboard.previous_period(unit, date.fromisoformat(content["period_start"]))
     if released.period_released(unit, before):
         return content
-    unit_name = PeriodKind(unit).label.lower()
     return {
         **content,
         "previous": None,
         "previous_period": "",
         "trend": None,
-        "trend_text": f"No comparison with the previous {unit_name}: its results are not released.",
+        "trend_text": str(TREND_WORDS[unit]["unreleased"]),
     }
 
 
@@ -237,18 +283,18 @@ def _blank(value):
 def csv_rows(content: dict) -> list[list]:
     """One tidy table: a row per figure, with its section."""
     sections = [
-        ("Force-wide", [{**content["force"], "label": content["period"]}]),
+        (gettext("Force-wide"), [{**content["force"], "label": content["period"]}]),
         # (Left out of the force's copy when the previous period is not released: `as_released`.)
         (
-            "Previous period",
+            gettext("Previous period"),
             [{**content["previous"], "label": content["previous_period"]}] if content["previous"] else [],
         ),
-        ("Commitment area", content["areas"]),
-        ("Channel", content["channels"]),
+        (gettext("Commitment area"), content["areas"]),
+        (gettext("Channel"), content["channels"]),
         # Reports kept before intervals were shown have no "unranked" list and no visit counts.
-        ("Contact point", content["league"] + content.get("unranked", [])),
+        (gettext("Contact point"), content["league"] + content.get("unranked", [])),
     ]
-    rows = [CSV_HEADER]
+    rows = [[str(name) for name in CSV_HEADER]]
     for section, figures in sections:
         for figure in figures:
             rows.append(
@@ -303,9 +349,11 @@ def html_pdf(html: str) -> bytes:
         from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as error:
         raise DocumentError(
-            "PDFs cannot be made on this server: WeasyPrint could not load the libraries it needs. "
-            "Ask the system administrator to install the Debian packages libpango-1.0-0, libpangoft2-1.0-0, "
-            "libharfbuzz-subset0 and fonts-dejavu-core, then make the report again."
+            gettext_noop(
+                "PDFs cannot be made on this server: WeasyPrint could not load the libraries it needs. "
+                "Ask the system administrator to install the Debian packages libpango-1.0-0, libpangoft2-1.0-0, "
+                "libharfbuzz-subset0 and fonts-dejavu-core, then make the report again."
+            )
         ) from error
     # The document refers only to its own inline charts: nothing is fetched from a network or disk.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -147,7 +147,9 @@ def finding_create(request):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Finding raised. The force's response is due by {finding.response_due:%-d %B %Y}."
+                request,
+                gettext("Finding raised. The force's response is due by %(day)s.")
+                % {"day": formats.date_format(finding.response_due, "j F Y")},
             )
             return redirect(finding)
     context = {
@@ -180,13 +182,25 @@ def _act(request, pk, action, success: str, form_class=None, form_name: str = ""
 @require_POST
 @role_required(Role.FORCE_LIAISON)
 def finding_respond(request, pk):
-    return _act(request, pk, findings.respond_to_finding, "Response sent to the OPCC.", ResponseForm, "response_form")
+    return _act(
+        request,
+        pk,
+        findings.respond_to_finding,
+        gettext_lazy("Response sent to the OPCC."),
+        ResponseForm,
+        "response_form",
+    )
 
 
 @require_POST
 @role_required(*OPCC_ROLES)
 def finding_accept(request, pk):
-    return _act(request, pk, findings.accept_finding, "Response accepted. Close the finding once the change is made.")
+    return _act(
+        request,
+        pk,
+        findings.accept_finding,
+        gettext_lazy("Response accepted. Close the finding once the change is made."),
+    )
 
 
 @require_POST
@@ -196,7 +210,7 @@ def finding_challenge(request, pk):
         request,
         pk,
         findings.challenge_finding,
-        "Response challenged. The force has been asked to respond again.",
+        gettext_lazy("Response challenged. The force has been asked to respond again."),
         ChallengeForm,
         "challenge_form",
     )
@@ -235,8 +249,8 @@ def finding_close(request, pk):
         form_class=CloseForm,
         form_name="close_form",
         action=findings.close_finding,
-        success="Finding closed and published on the “You said, we did” page.",
-        button="Close and publish",
+        success=gettext_lazy("Finding closed and published on the “You said, we did” page."),
+        button=gettext_lazy("Close and publish"),
     )
 
 
@@ -250,8 +264,8 @@ def finding_correct(request, pk):
         form_class=CorrectionForm,
         form_name="correct_form",
         action=findings.correct_published_finding,
-        success="Correction published on the “You said, we did” page. The force has been told.",
-        button="Publish the correction",
+        success=gettext_lazy("Correction published on the “You said, we did” page. The force has been told."),
+        button=gettext_lazy("Publish the correction"),
     )
 
 
@@ -292,8 +306,11 @@ def finding_retest(request, pk):
         return _render_detail(request, finding, retest_form=form)
     messages.success(
         request,
-        f"Re-test planned for {timezone.localtime(retest.visit.starts_at):%-d %B %Y at %H:%M}. "
-        "Book volunteers on it like any visit. The force is not told.",
+        gettext("Re-test planned for %(day)s at %(time)s. Book volunteers on it like any visit. The force is not told.")
+        % {
+            "day": formats.date_format(timezone.localtime(retest.visit.starts_at), "j F Y"),
+            "time": f"{timezone.localtime(retest.visit.starts_at):%H:%M}",
+        },
     )
     return redirect(finding)
 

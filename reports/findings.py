@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
@@ -113,15 +113,28 @@ def _check_citable(reports: Iterable[Submission], contact_point: ContactPoint | 
     problems = []
     for report in reports:
         visit = report.assignment.visit
-        described = f"The report of {visit_day(report):%-d %B %Y} at {visit.contact_point.name}"
+        described = {"day": formats.date_format(visit_day(report), "j F Y"), "place": visit.contact_point.name}
         if report.status != SubmissionStatus.APPROVED or report.excluded:
-            problems.append(f"{described} is not approved or is kept out of the results, so it cannot be cited.")
+            problems.append(
+                gettext(
+                    "The report of %(day)s at %(place)s is not approved or is kept out of the results, "
+                    "so it cannot be cited."
+                )
+                % described
+            )
         elif not is_released(visit_day(report)):
             problems.append(
-                f"{described} is in a quarter the commissioner has not released to the force, so it cannot be cited."
+                gettext(
+                    "The report of %(day)s at %(place)s is in a quarter the commissioner has not released "
+                    "to the force, so it cannot be cited."
+                )
+                % described
             )
         elif contact_point is not None and visit.contact_point_id != contact_point.pk:
-            problems.append(f"{described} is not about {contact_point.name}.")
+            problems.append(
+                gettext("The report of %(day)s at %(place)s is not about %(about)s.")
+                % {**described, "about": contact_point.name}
+            )
     if problems:
         raise ValidationError(problems)
 
@@ -169,9 +182,9 @@ def raise_finding(
     users are e-mailed.
     """
     _require_opcc(by, "raise findings")
-    title = required_text(title, "Give the finding a title.")
-    what_was_found = required_text(what_was_found, "Say what was found.")
-    recommendation = required_text(recommendation, "Say what you recommend the force does.")
+    title = required_text(title, gettext_lazy("Give the finding a title."))
+    what_was_found = required_text(what_was_found, gettext_lazy("Say what was found."))
+    recommendation = required_text(recommendation, gettext_lazy("Say what you recommend the force does."))
     reports = list(
         Submission.objects.filter(pk__in=[report.pk for report in cited_reports]).select_related(
             "assignment__visit__contact_point"
@@ -199,7 +212,7 @@ def respond_to_finding(*, finding: Finding, by, response: str) -> Finding:
     """The force answers an open or challenged finding. The person who raised it is e-mailed."""
     if not by.has_role(Role.FORCE_LIAISON):
         raise PermissionDenied("Only force liaison staff respond to findings.")
-    response = required_text(response, "Write the force’s response.")
+    response = required_text(response, gettext_lazy("Write the force’s response."))
     finding = _locked(finding)
     finding.response, finding.responded_by, finding.responded_at = response, by, timezone.now()
     finding.move_to(FindingStatus.RESPONDED, by=by, reason=response)
@@ -226,7 +239,7 @@ def accept_finding(*, finding: Finding, by) -> Finding:
 def challenge_finding(*, finding: Finding, by, comment: str) -> Finding:
     """The OPCC challenges the force's response, saying why; a new response is due in the scheme's working days."""
     _require_opcc(by, "challenge responses")
-    comment = required_text(comment, "Say why you challenge the response.")
+    comment = required_text(comment, gettext_lazy("Say why you challenge the response."))
     finding = _locked(finding)
     finding.response_due = response_due_from(timezone.localdate())
     # A new response is due, so its reminders are owed again.
@@ -245,7 +258,7 @@ def challenge_finding(*, finding: Finding, by, comment: str) -> Finding:
 def close_finding(*, finding: Finding, by, what_changed: str) -> Finding:
     """Close an accepted or challenged finding with what changed, for the public "You said, we did" page."""
     _require_opcc(by, "close findings")
-    what_changed = required_text(what_changed, "Say what changed, for the public page.")
+    what_changed = required_text(what_changed, gettext_lazy("Say what changed, for the public page."))
     finding = _locked(finding)
     finding.what_changed, finding.closed_at = what_changed, timezone.now()
     finding.move_to(FindingStatus.CLOSED, by=by, reason=what_changed)
@@ -267,11 +280,11 @@ def correct_published_finding(
     """
     _require_opcc(by, "correct published findings")
     new = {
-        "title": required_text(title, "Give the finding a title."),
-        "recommendation": required_text(recommendation, "Say what you recommended the force does."),
-        "what_changed": required_text(what_changed, "Say what changed, for the public page."),
+        "title": required_text(title, gettext_lazy("Give the finding a title.")),
+        "recommendation": required_text(recommendation, gettext_lazy("Say what you recommended the force does.")),
+        "what_changed": required_text(what_changed, gettext_lazy("Say what changed, for the public page.")),
     }
-    reason = required_text(reason, "Say why the published text is corrected.")
+    reason = required_text(reason, gettext_lazy("Say why the published text is corrected."))
     finding = _locked(finding)
     if finding.status != FindingStatus.CLOSED:
         raise ValidationError(gettext("Only a closed, published finding is corrected this way; until then, close it."))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from mysteryshop import dates
@@ -57,13 +57,14 @@ def _month(text: str) -> date:
         except ValueError:
             continue
         return date(parsed.year, parsed.month, 1)
-    raise ValueError(f"the month “{text}” is not a month such as 2026-10 or October 2026")
+    raise ValueError(gettext("the month “%(text)s” is not a month such as 2026-10 or October 2026") % {"text": text})
 
 
 def _count(text: str, what: str) -> int:
+    """`what` is a whole message with %(text)s for the value, such as "the number of calls “%(text)s” is not…"."""
     cleaned = text.strip().replace(",", "")
     if not cleaned.isdigit():
-        raise ValueError(f"{what} “{text.strip()}” is not a whole number")
+        raise ValueError(what % {"text": text.strip()})
     return int(cleaned)
 
 
@@ -77,7 +78,10 @@ def _seconds(text: str) -> int:
         for part in cleaned.split(":"):
             seconds = seconds * 60 + int(part)
         return seconds
-    raise ValueError(f"the average answer time “{cleaned}” is not seconds (such as 95) or minutes and seconds (1:35)")
+    raise ValueError(
+        gettext("the average answer time “%(text)s” is not seconds (such as 95) or minutes and seconds (1:35)")
+        % {"text": cleaned}
+    )
 
 
 def parse(data: bytes) -> list[Row]:
@@ -99,15 +103,23 @@ def parse(data: bytes) -> list[Row]:
     positions = {COLUMNS[_header(name)]: index for index, name in enumerate(header) if _header(name) in COLUMNS}
     missing = [name for name, key in COLUMNS.items() if key not in positions]
     if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        between = "semicolons" if ";" in header[0] else "tabs"
-        raise ValidationError(
-            f"The file has {between} between its values; it needs commas. In Excel, choose File, Save As, "
-            "and save it as “CSV UTF-8 (Comma delimited)”, then import that file."
-        )
+        if ";" in header[0]:
+            message = gettext(
+                "The file has semicolons between its values; it needs commas. In Excel, choose File, Save As, "
+                "and save it as “CSV UTF-8 (Comma delimited)”, then import that file."
+            )
+        else:
+            message = gettext(
+                "The file has tabs between its values; it needs commas. In Excel, choose File, Save As, "
+                "and save it as “CSV UTF-8 (Comma delimited)”, then import that file."
+            )
+        raise ValidationError(message)
     if missing:
         raise ValidationError(
-            "The header row is missing: " + ", ".join(missing) + ". "
-            "It needs month, calls, average answer time, calls abandoned."
+            gettext(
+                "The header row is missing: %(columns)s. It needs month, calls, average answer time, calls abandoned."
+            )
+            % {"columns": ", ".join(missing)}
         )
     rows: list[Row] = []
     problems: list[str] = []
@@ -117,23 +129,33 @@ def parse(data: bytes) -> list[Row]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append(f"Line {line}: the file has more than {MAX_ROWS} rows.")
+            problems.append(
+                gettext("Line %(line)s: the file has more than %(most)s rows.") % {"line": line, "most": MAX_ROWS}
+            )
             break
         try:
             value = {key: cells[index] if index < len(cells) else "" for key, index in positions.items()}
             row = Row(
                 month=_month(value["month"]),
-                calls=_count(value["calls"], "the number of calls"),
+                calls=_count(value["calls"], gettext("the number of calls “%(text)s” is not a whole number")),
                 average_answer_seconds=_seconds(value["average"]),
-                abandoned=_count(value["abandoned"], "the number of calls abandoned"),
+                abandoned=_count(
+                    value["abandoned"], gettext("the number of calls abandoned “%(text)s” is not a whole number")
+                ),
             )
             dates.check_figure_month(row.month, today=today)
             if row.abandoned > row.calls:
-                raise ValueError(f"more calls abandoned ({row.abandoned}) than calls ({row.calls})")
+                raise ValueError(
+                    gettext("more calls abandoned (%(abandoned)s) than calls (%(calls)s)")
+                    % {"abandoned": row.abandoned, "calls": row.calls}
+                )
             if row.month in seen:
-                raise ValueError(f"{row.month:%B %Y} is already on line {seen[row.month]}")
+                raise ValueError(
+                    gettext("%(month)s is already on line %(line)s")
+                    % {"month": formats.date_format(row.month, "F Y"), "line": seen[row.month]}
+                )
         except ValueError as error:
-            problems.append(f"Line {line}: {error}.")
+            problems.append(gettext("Line %(line)s: %(problem)s.") % {"line": line, "problem": error})
             continue
         seen[row.month] = line
         rows.append(row)

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
@@ -38,17 +39,19 @@ class ScopeForm(forms.Form):
 class CitedReportField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, report):
         visit = report.assignment.visit
-        score = f"{report.overall_score}%" if report.overall_score is not None else "no score"
+        score = f"{report.overall_score}%" if report.overall_score is not None else gettext("no score")
         # The report opens in a new tab, so what is ticked here is not lost (the link says so).
         return format_html(
-            '{} · {} · {} · {} <a href="{}" target="_blank" rel="noopener">read the report'
-            '<span class="visually-hidden"> {}</span> (opens in a new tab)</a>',
-            f"{timezone.localtime(visit.starts_at):%-d %B %Y}",
+            '{} · {} · {} · {} <a href="{}" target="_blank" rel="noopener">{}'
+            '<span class="visually-hidden"> {}</span> {}</a>',
+            date_format(timezone.localtime(visit.starts_at), "j F Y"),
             visit.contact_point.name,
             visit.contact_point.get_channel_display(),
             score,
             reverse("visits:review-detail", args=[report.pk]),
+            gettext("read the report"),
             report.reference,
+            gettext("(opens in a new tab)"),
         )
 
 
@@ -90,8 +93,10 @@ class FindingForm(forms.Form):
                 "Only approved reports from quarters the commissioner has released can be cited."
             )
         },
-        help_text="Approved reports from quarters the commissioner has released. The force sees each as its "
-        "contact point, day, channel, score and checked quotes only.",
+        help_text=gettext_lazy(
+            "Approved reports from quarters the commissioner has released. The force sees each as its "
+            "contact point, day, channel, score and checked quotes only."
+        ),
     )
 
     def __init__(self, *args, contact_point: ContactPoint | None = None, **kwargs):
@@ -127,8 +132,10 @@ class CloseForm(forms.Form):
         error_messages={"required": gettext_lazy("Say what changed, for the public page.")},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        help_text="Published on the public “You said, we did” page with the title and recommendation. "
-        "Name nobody and give no visit dates.",
+        help_text=gettext_lazy(
+            "Published on the public “You said, we did” page with the title and recommendation. "
+            "Name nobody and give no visit dates."
+        ),
     )
 
 
@@ -175,7 +182,9 @@ class DocumentRequestForm(forms.Form):
         # Two of these forms share a page: keep their element ids apart.
         self.auto_id = f"{kind}-%s"
         self.fields["kind"].initial = kind
-        self.fields["period"].label = "Week (Monday to Sunday)" if kind == ReportKind.WEEKLY else "Quarter"
+        self.fields["period"].label = (
+            gettext("Week (Monday to Sunday)") if kind == ReportKind.WEEKLY else gettext("Quarter")
+        )
         self.fields["period"].choices = [
             (start.isoformat(), capfirst(period_label(ReportKind(kind).period_kind, start, with_dates=True)))
             for start in complete_periods(kind, today=today or timezone.localdate())
@@ -185,9 +194,9 @@ class DocumentRequestForm(forms.Form):
 # --- Appeals -------------------------------------------------------------------------
 
 VERDICT_CHOICES = [
-    ("meets", "Meets the commitment"),
-    ("not_met", "Does not meet the commitment"),
-    ("none", "Does not count"),
+    ("meets", gettext_lazy("Meets the commitment")),
+    ("not_met", gettext_lazy("Does not meet the commitment")),
+    ("none", gettext_lazy("Does not count")),
 ]
 VERDICT_VALUES = {"meets": True, "not_met": False, "none": None}
 VERDICT_KEYS = {value: key for key, value in VERDICT_VALUES.items()}
@@ -218,9 +227,9 @@ class DecideAppealForm(forms.Form):
     """The OPCC's decision; for a rescore, the verdict of each scored answer (changed ones count)."""
 
     OUTCOMES = [
-        (AppealStatus.UPHELD, "The result stands"),
-        (AppealStatus.RESCORED, "Rescore: change the verdicts below"),
-        (AppealStatus.VOIDED, "Void the result: keep this report out of the results"),
+        (AppealStatus.UPHELD, gettext_lazy("The result stands")),
+        (AppealStatus.RESCORED, gettext_lazy("Rescore: change the verdicts below")),
+        (AppealStatus.VOIDED, gettext_lazy("Void the result: keep this report out of the results")),
     ]
 
     outcome = forms.ChoiceField(label=gettext_lazy("Your decision"), choices=OUTCOMES, widget=forms.RadioSelect)
@@ -266,8 +275,10 @@ class DecideAppealForm(forms.Form):
 class ForceFiguresForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("The force's monthly 101 figures (CSV)"),
-        help_text="A header row, then one row a month: month (such as 2026-10), calls, average answer time "
-        "(seconds, or minutes and seconds such as 1:35), calls abandoned. Months already held are replaced.",
+        help_text=gettext_lazy(
+            "A header row, then one row a month: month (such as 2026-10), calls, average answer time "
+            "(seconds, or minutes and seconds such as 1:35), calls abandoned. Months already held are replaced."
+        ),
     )
 
 
@@ -313,17 +324,20 @@ class RetestForm(VisitForm):
         self.finding = finding
         del self.fields["contact_point"]
         self.fields["scenario"].queryset = retests.retest_scenarios(finding)
-        self.fields["scenario"].label = "Scenario"
-        self.fields["scenario"].help_text = "The same kind of visit as the reports the finding rests on."
+        self.fields["scenario"].label = gettext("Scenario")
+        self.fields["scenario"].help_text = gettext("The same kind of visit as the reports the finding rests on.")
         self.fields["scenario"].initial = retests.usual_scenario(finding)
         *_ignored, first, last = retests.next_quarter(timezone.localdate())
-        self.fields["day"].help_text = f"In the next quarter: {first:%-d %B} to {last:%-d %B %Y}."
+        self.fields["day"].help_text = gettext("In the next quarter: %(first)s to %(last)s.") % {
+            "first": date_format(first, "j F"),
+            "last": date_format(last, "j F Y"),
+        }
 
     def clean(self):
         *_ignored, first, last = retests.next_quarter(timezone.localdate())
         day = self.cleaned_data.get("day")
         if day is not None and not first <= day <= last:
-            self.add_error("day", f"Choose a day in the next quarter: {first:%-d %B} to {last:%-d %B %Y}.")
+            self.add_error("day", retests.outside_next_quarter(first, last))
             return self.cleaned_data
         self.cleaned_data["contact_point"] = self.finding.contact_point
         return super().clean()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from mysteryshop.models import Lifecycle, StatusHistory
@@ -48,7 +48,7 @@ class RollupRow(models.Model):
             models.UniqueConstraint(
                 fields=["period_kind", "period_start", "contact_point_id", "area_id", "question_id"],
                 name="rollup_one_row_per_key",
-                violation_error_message="These results are already counted.",
+                violation_error_message=_("These results are already counted."),
             )
         ]
 
@@ -85,7 +85,9 @@ class Release(models.Model):
             models.CheckConstraint(
                 condition=models.Q(period_start__day=1, period_start__month__in=[1, 4, 7, 10]),
                 name="release_is_a_quarter",
-                violation_error_message="Results are released a whole quarter at a time, from 1 January, April, July or October.",
+                violation_error_message=_(
+                    "Results are released a whole quarter at a time, from 1 January, April, July or October."
+                ),
             )
         ]
 
@@ -179,7 +181,7 @@ class Finding(Lifecycle, models.Model):
     """A recommendation the OPCC makes to the force from released results, and the force's answer."""
 
     transitions = FINDING_TRANSITIONS
-    refusal = "A finding that is “{current}” cannot become “{wanted}”."
+    refusal = _("A finding that is “%(current)s” cannot become “%(wanted)s”.")
 
     title = models.CharField(
         max_length=200, help_text=gettext_lazy("Shown on the public page once the finding is closed. Name nobody.")
@@ -233,7 +235,7 @@ class Finding(Lifecycle, models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | (models.Q(closed_at__isnull=False) & ~models.Q(what_changed="")),
                 name="finding_closed_says_what_changed",
-                violation_error_message="Say what changed, for the public page.",
+                violation_error_message=_("Say what changed, for the public page."),
             )
         ]
 
@@ -270,7 +272,11 @@ class FindingEvent(StatusHistory):
     @property
     def corrected_fields(self) -> list[tuple[str, str]]:
         """Of a correction: each public text that changed, by its label, as it was before."""
-        labels = {"title": "Title", "recommendation": "What we asked for", "what_changed": "What changed"}
+        labels = {
+            "title": gettext("Title"),
+            "recommendation": gettext("What we asked for"),
+            "what_changed": gettext("What changed"),
+        }
         before, after = self.data.get("before", {}), self.data.get("after", {})
         return [(labels.get(name, name), text) for name, text in before.items() if text != after.get(name)]
 
@@ -335,7 +341,7 @@ class GeneratedReport(models.Model):
     period_start = models.DateField(help_text=gettext_lazy("The Monday of the week, or the first day of the quarter."))
     status = models.CharField(max_length=10, choices=GenerationStatus.choices, default=GenerationStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text=gettext_lazy("Per cent done."))
-    step = models.CharField(max_length=100, default="Waiting to start")
+    step = models.CharField(max_length=100, default=gettext_noop("Waiting to start"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=gettext_lazy("Empty for a report made on the schedule."),
@@ -363,18 +369,20 @@ class GeneratedReport(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "period_start"],
                 name="generated_report_one_per_period",
-                violation_error_message="That report has already been asked for.",
+                violation_error_message=_("That report has already been asked for."),
             ),
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100),
                 name="generated_report_progress_percent",
-                violation_error_message="Progress is a share out of 100.",
+                violation_error_message=_("Progress is a share out of 100."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind=ReportKind.WEEKLY, period_start__week_day=2)
                 | models.Q(kind=ReportKind.PANEL, period_start__day=1, period_start__month__in=[1, 4, 7, 10]),
                 name="generated_report_period_fits_kind",
-                violation_error_message="A weekly report starts on a Monday, and a panel report on the first day of a quarter.",
+                violation_error_message=_(
+                    "A weekly report starts on a Monday, and a panel report on the first day of a quarter."
+                ),
             ),
         ]
 
@@ -385,6 +393,16 @@ class GeneratedReport(models.Model):
         from django.urls import reverse
 
         return reverse("reports:document-detail", args=[self.pk])
+
+    @property
+    def step_label(self) -> str:
+        """The step, kept in English, in the reader's language."""
+        return gettext(self.step) if self.step else ""
+
+    @property
+    def error_label(self) -> str:
+        """The error, kept in English, in the reader's language."""
+        return gettext(self.error) if self.error else ""
 
     @property
     def period_label(self) -> str:
@@ -451,7 +469,7 @@ class Appeal(Lifecycle, models.Model):
     """
 
     transitions = APPEAL_TRANSITIONS
-    refusal = "An appeal that is “{current}” cannot become “{wanted}”."
+    refusal = _("An appeal that is “%(current)s” cannot become “%(wanted)s”.")
 
     submission = models.ForeignKey("visits.Submission", on_delete=models.PROTECT, related_name="appeals")
     ground = models.CharField(max_length=20, choices=AppealGround.choices)
@@ -483,13 +501,13 @@ class Appeal(Lifecycle, models.Model):
                 fields=["submission"],
                 condition=models.Q(status="open"),
                 name="appeal_one_open_per_report",
-                violation_error_message="This result already has an appeal awaiting a decision.",
+                violation_error_message=_("This result already has an appeal awaiting a decision."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["upheld", "rescored", "voided"])
                 | (models.Q(decided_at__isnull=False) & ~models.Q(decision_reason="")),
                 name="appeal_decision_says_why",
-                violation_error_message="Say why you decided so; the force reads this.",
+                violation_error_message=_("Say why you decided so; the force reads this."),
             ),
         ]
 
@@ -543,12 +561,12 @@ class ForceFigure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(month__day=1),
                 name="force_figure_is_a_month",
-                violation_error_message="The force’s figures are for a whole month.",
+                violation_error_message=_("The force’s figures are for a whole month."),
             ),
             models.CheckConstraint(
                 condition=models.Q(abandoned__lte=models.F("calls")),
                 name="force_figure_abandoned_within_calls",
-                violation_error_message="There cannot be more calls abandoned than calls.",
+                violation_error_message=_("There cannot be more calls abandoned than calls."),
             ),
         ]
 
@@ -581,7 +599,7 @@ class EvidencePack(models.Model):
             models.CheckConstraint(
                 condition=models.Q(shared_at__isnull=True) | models.Q(shared_by__isnull=False),
                 name="evidence_pack_shared_by_someone",
-                violation_error_message="Say who shared the evidence pack.",
+                violation_error_message=_("Say who shared the evidence pack."),
             )
         ]
 
@@ -628,7 +646,7 @@ class Retest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(result="") | models.Q(decided_at__isnull=False, decided_by__isnull=False),
                 name="retest_result_decided_by_someone",
-                violation_error_message="Say who decided the re-test's result.",
+                violation_error_message=_("Say who decided the re-test's result."),
             )
         ]
 

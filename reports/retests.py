@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.mail import send_email
@@ -74,6 +75,14 @@ def usual_scenario(finding: Finding) -> Scenario | None:
 
 
 @transaction.atomic
+def outside_next_quarter(first: date, last: date) -> str:
+    """The refusal of a re-test day outside the next quarter."""
+    return gettext("Choose a day in the next quarter: %(first)s to %(last)s.") % {
+        "first": date_format(first, "j F"),
+        "last": date_format(last, "j F Y"),
+    }
+
+
 def schedule_retest(*, finding: Finding, by, scenario: Scenario, starts_at, ends_at) -> Retest:
     """Plan the verification visit for an accepted (or closed) finding, next quarter, at its contact point.
 
@@ -89,7 +98,7 @@ def schedule_retest(*, finding: Finding, by, scenario: Scenario, starts_at, ends
         raise ValidationError(gettext("A re-test of this finding is already planned."))
     year, quarter, first, last = next_quarter(timezone.localdate())
     if not first <= timezone.localtime(starts_at).date() <= last:
-        raise ValidationError(f"Choose a day in the next quarter: {first:%-d %B} to {last:%-d %B %Y}.")
+        raise ValidationError(outside_next_quarter(first, last))
     plan = QuarterPlan.objects.filter(year=year, quarter=quarter, state=QuarterPlan.State.CONFIRMED).first()
     visit = visit_services.create_visit(
         scenario=scenario, contact_point=finding.contact_point, starts_at=starts_at, ends_at=ends_at, by=by, plan=plan
@@ -133,7 +142,7 @@ def suggested_result(retest: Retest) -> Suggestion | None:
     ):
         now[label] = now.get(label, True) and meets
     compared = sorted(label for label in failed if label in now)
-    lines = [(label, "Now met" if now[label] else "Still not met") for label in compared]
+    lines = [(label, gettext("Now met") if now[label] else gettext("Still not met")) for label in compared]
     if not compared:
         return Suggestion("", lines)
     met = sum(now[label] for label in compared)

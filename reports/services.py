@@ -11,9 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -110,7 +110,7 @@ def make_again(*, report: GeneratedReport, by) -> bool:
         reset = GeneratedReport.objects.filter(
             pk=report.pk, status__in=[GenerationStatus.READY, GenerationStatus.FAILED]
         ).update(
-            status=GenerationStatus.QUEUED, progress=0, step=GenerationStatus.QUEUED.label, error="",
+            status=GenerationStatus.QUEUED, progress=0, step=gettext_noop("Waiting to start"), error="",
             requested_by=by, requested_at=timezone.now(), started_at=None, finished_at=None,
         )  # fmt: skip
         if reset:
@@ -132,6 +132,12 @@ def generate_report(*, report_id: int) -> bool:
     late changes nothing. Progress is written outside any transaction so the
     page sees it. A failure is recorded with a message a person can read.
     """
+    requester = GeneratedReport.objects.filter(pk=report_id).values_list("requested_by__language", flat=True).first()
+    with translation.override(requester or settings.LANGUAGE_CODE):
+        return _generate_report(report_id=report_id)
+
+
+def _generate_report(*, report_id: int) -> bool:
     started_at = timezone.now()
     claimed = (
         GeneratedReport.objects.filter(pk=report_id)
@@ -139,7 +145,12 @@ def generate_report(*, report_id: int) -> bool:
             Q(status=GenerationStatus.QUEUED)
             | Q(status=GenerationStatus.RUNNING, started_at__lt=started_at - STALE_AFTER)
         )
-        .update(status=GenerationStatus.RUNNING, started_at=started_at, progress=5, step="Reading the roll-up tables")
+        .update(
+            status=GenerationStatus.RUNNING,
+            started_at=started_at,
+            progress=5,
+            step=gettext_noop("Reading the roll-up tables"),
+        )
     )
     if not claimed:
         return False
@@ -147,21 +158,21 @@ def generate_report(*, report_id: int) -> bool:
     saved: list[str] = []
     try:
         content = documents.content(kind=report.kind, start=report.period_start)
-        _step(report_id, started_at, 30, "Writing the CSV")
+        _step(report_id, started_at, 30, gettext_noop("Writing the CSV"))
         csv_name = default_storage.save(
             generated_report_path(report, "report.csv"), ContentFile(documents.csv_bytes(content))
         )
         saved.append(csv_name)
-        _step(report_id, started_at, 40, "Drawing the charts")
+        _step(report_id, started_at, 40, gettext_noop("Drawing the charts"))
         svgs = documents.draw_charts(content)
-        _step(report_id, started_at, 60, "Writing the PDF")
+        _step(report_id, started_at, 60, gettext_noop("Writing the PDF"))
         pdf = documents.pdf_bytes(content, svgs=svgs, made_at=started_at)
-        _step(report_id, started_at, 90, "Saving the files")
+        _step(report_id, started_at, 90, gettext_noop("Saving the files"))
         saved.append(default_storage.save(generated_report_path(report, "report.pdf"), ContentFile(pdf)))
         finished = GeneratedReport.objects.filter(
             pk=report_id, status=GenerationStatus.RUNNING, started_at=started_at
         ).update(
-            status=GenerationStatus.READY, progress=100, step=GenerationStatus.READY.label, content=content,
+            status=GenerationStatus.READY, progress=100, step=gettext_noop("Ready"), content=content,
             charts=svgs, csv=saved[0], pdf=saved[1], finished_at=timezone.now(), error="",
         )  # fmt: skip
     except Exception as error:
@@ -171,11 +182,13 @@ def generate_report(*, report_id: int) -> bool:
         message = (
             str(error)
             if isinstance(error, documents.DocumentError)
-            else "Something went wrong while making this report. Make it again; if it fails again, tell the "
-            "system administrator (the error is in the worker's log)."
+            else gettext_noop(
+                "Something went wrong while making this report. Make it again; if it fails again, tell the "
+                "system administrator (the error is in the worker's log)."
+            )
         )
         GeneratedReport.objects.filter(pk=report_id, status=GenerationStatus.RUNNING, started_at=started_at).update(
-            status=GenerationStatus.FAILED, step=GenerationStatus.FAILED.label, error=message,
+            status=GenerationStatus.FAILED, step=gettext_noop("Failed"), error=message,
             finished_at=timezone.now(),
         )  # fmt: skip
         return False
@@ -251,7 +264,7 @@ def send_scheduled_report(*, kind: str, today: date | None = None) -> GeneratedR
     if not created:
         GeneratedReport.objects.filter(pk=report.pk).update(email_when_ready=True)
         GeneratedReport.objects.filter(pk=report.pk, status=GenerationStatus.FAILED).update(
-            status=GenerationStatus.QUEUED, progress=0, step=GenerationStatus.QUEUED.label, error=""
+            status=GenerationStatus.QUEUED, progress=0, step=gettext_noop("Waiting to start"), error=""
         )
     generate_report(report_id=report.pk)
     send_to_commissioners(report_id=report.pk)

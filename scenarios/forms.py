@@ -351,7 +351,7 @@ class SectionBuilderForm(forms.ModelForm):
         model = Section
         fields = ["title", "intro"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"intro": "Shown at the top of the page, before the questions."}
+        help_texts = {"intro": _("Shown at the top of the page, before the questions.")}
 
 
 class QuestionTypeForm(forms.Form):
@@ -401,13 +401,15 @@ class QuestionBuilderForm(forms.ModelForm):
         label=gettext_lazy("…has one of these answers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One answer per line, as the volunteer sees it: Yes, No, Not applicable, a rating from 1 to 5, "
-        "or an option exactly as written.",
+        help_text=_(
+            "One answer per line, as the volunteer sees it: Yes, No, Not applicable, a rating from 1 to 5, "
+            "or an option exactly as written."
+        ),
     )
     expected_choice = forms.ChoiceField(
         label=gettext_lazy("It meets the commitment when the answer is"),
         required=False,
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
     )
     expected_answer_text = forms.CharField(
@@ -452,18 +454,18 @@ class QuestionBuilderForm(forms.ModelForm):
         ]
         widgets = {"kind": forms.HiddenInput}
         labels = {
-            "label": "Question",
-            "help_text": "Hint (optional)",
-            "required": "The volunteer must answer this",
-            "rating_low_label": "Words beside 1",
-            "rating_high_label": "Words beside 5",
-            "condition_question": "Show this question only if the answer to this earlier question…",
-            "commitment_area": "Scores towards this commitment area",
+            "label": _("Question"),
+            "help_text": _("Hint (optional)"),
+            "required": _("The volunteer must answer this"),
+            "rating_low_label": _("Words beside 1"),
+            "rating_high_label": _("Words beside 5"),
+            "condition_question": _("Show this question only if the answer to this earlier question…"),
+            "commitment_area": _("Scores towards this commitment area"),
         }
         help_texts = {
-            "help_text": "Shown under the question, to help the volunteer answer.",
-            "commitment_area": "Leave blank if the question is not scored.",
-            "condition_question": "Leave blank to show the question always.",
+            "help_text": _("Shown under the question, to help the volunteer answer."),
+            "commitment_area": _("Leave blank if the question is not scored."),
+            "condition_question": _("Leave blank to show the question always."),
         }
 
     def __init__(self, *args, section: Section, kind: str, **kwargs):
@@ -486,16 +488,16 @@ class QuestionBuilderForm(forms.ModelForm):
             earlier = earlier.exclude(pk=self.instance.pk)
         self.fields["condition_question"].queryset = earlier.order_by("section__order", "section__pk", "order", "pk")
         self.fields["condition_question"].label_from_instance = lambda q: f"{q.section.title}: {q.label}"
-        self.fields["condition_question"].empty_label = "(Always show it)"
+        self.fields["condition_question"].empty_label = gettext("(Always show it)")
         if "commitment_area" in self.fields:
-            self.fields["commitment_area"].empty_label = "(Not scored)"
+            self.fields["commitment_area"].empty_label = gettext("(Not scored)")
         if self.rule == "minimum":
-            self.fields["minimum"].label = "It meets the commitment when the rating is at least"
-            self.fields["minimum"].help_text = "A rating from 1 to 5."
+            self.fields["minimum"].label = gettext("It meets the commitment when the rating is at least")
+            self.fields["minimum"].help_text = gettext("A rating from 1 to 5.")
         elif self.rule == "range":
-            self.fields["minimum"].label = "It meets the commitment when the number is at least"
-            self.fields["maximum"].label = "…and at most"
-            self.fields["minimum"].help_text = "Give a lowest number, a highest number, or both."
+            self.fields["minimum"].label = gettext("It meets the commitment when the number is at least")
+            self.fields["maximum"].label = gettext("…and at most")
+            self.fields["minimum"].help_text = gettext("Give a lowest number, a highest number, or both.")
         if self.instance.pk:
             self._initial_from(self.instance)
         self.helper = FormHelper()
@@ -504,10 +506,10 @@ class QuestionBuilderForm(forms.ModelForm):
 
     def _layout(self) -> Layout:
         groups = [
-            ("The question", ["kind", "label", "help_text", "required"]),
-            ("Its answers", ["rating_low_label", "rating_high_label", "options_text"]),
-            ("When to show it", ["condition_question", "condition_values_text"]),
-            ("Scoring", ["commitment_area", "weight", *RULE_FIELDS.get(self.rule, [])]),
+            (gettext("The question"), ["kind", "label", "help_text", "required"]),
+            (gettext("Its answers"), ["rating_low_label", "rating_high_label", "options_text"]),
+            (gettext("When to show it"), ["condition_question", "condition_values_text"]),
+            (gettext("Scoring"), ["commitment_area", "weight", *RULE_FIELDS.get(self.rule, [])]),
         ]
         return Layout(
             *(
@@ -597,7 +599,10 @@ class QuestionBuilderForm(forms.ModelForm):
             if unknown and question.options:
                 self.add_error(
                     "expected_answer_text",
-                    f"“{unknown[0]}” is not one of the options. Write each option exactly as in the list of options.",
+                    gettext(
+                        "“%(answer)s” is not one of the options. Write each option exactly as in the list of options."
+                    )
+                    % {"answer": unknown[0]},
                 )
         elif rule == "maximum":
             question.maximum = cleaned.get("target_duration")
@@ -605,7 +610,7 @@ class QuestionBuilderForm(forms.ModelForm):
         if given and not cleaned.get("commitment_area") and "commitment_area" not in self.errors:
             self.add_error(
                 "commitment_area",
-                "Choose the commitment area this question scores towards, or clear the rule for meeting it.",
+                gettext("Choose the commitment area this question scores towards, or clear the rule for meeting it."),
             )
 
     # Where the model's errors go: a model field the form shows under another name, or not at all.
@@ -691,10 +696,10 @@ class WeekHoursForm(forms.Form):
     """
 
     PARTS = (
-        ("opens", "Opens"),
-        ("closes", "Closes"),
-        ("lunch_starts", "Closed for lunch from"),
-        ("lunch_ends", "Lunch ends"),
+        ("opens", _("Opens")),
+        ("closes", _("Closes")),
+        ("lunch_starts", _("Closed for lunch from")),
+        ("lunch_ends", _("Lunch ends")),
     )
 
     def __init__(self, *args, contact_point: ContactPoint, **kwargs):
@@ -708,7 +713,7 @@ class WeekHoursForm(forms.Form):
                     label=label,
                     required=False,
                     widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                    error_messages={"invalid": f"{day}: enter the time like 09:30"},
+                    error_messages={"invalid": gettext("%(day)s: enter the time like 09:30") % {"day": day}},
                 )
                 if weekday in rows:
                     self.initial[name] = getattr(rows[weekday], part)
@@ -726,7 +731,7 @@ class WeekHoursForm(forms.Form):
 
     @staticmethod
     def name(weekday: int, part: str) -> str:
-        return f"{OpeningHours.WEEKDAYS[weekday][1].lower()}_{part}"
+        return f"{OpeningHours.WEEKDAY_KEYS[weekday]}_{part}"
 
     def clean(self):
         cleaned = super().clean()
@@ -740,22 +745,32 @@ class WeekHoursForm(forms.Form):
             if not any(times.values()):
                 continue  # closed that day
             if not opens or not closes:
-                missing = "opens" if not opens else "closes"
-                self.add_error(
-                    names[missing],
-                    f"{day}: enter the {'opening' if missing == 'opens' else 'closing'} time too, "
-                    "or leave the day empty if it is closed",
-                )
+                if not opens:
+                    self.add_error(
+                        names["opens"],
+                        gettext("%(day)s: enter the opening time too, or leave the day empty if it is closed")
+                        % {"day": day},
+                    )
+                else:
+                    self.add_error(
+                        names["closes"],
+                        gettext("%(day)s: enter the closing time too, or leave the day empty if it is closed")
+                        % {"day": day},
+                    )
             elif closes <= opens:
-                self.add_error(names["closes"], f"{day}: the closing time must be after the opening time")
+                self.add_error(
+                    names["closes"], gettext("%(day)s: the closing time must be after the opening time") % {"day": day}
+                )
             elif bool(lunch_starts) != bool(lunch_ends):
                 missing = "lunch_ends" if lunch_starts else "lunch_starts"
                 self.add_error(
-                    names[missing], f"{day}: give both the start and the end of the lunch closure, or neither"
+                    names[missing],
+                    gettext("%(day)s: give both the start and the end of the lunch closure, or neither") % {"day": day},
                 )
             elif lunch_starts and not (opens < lunch_starts < lunch_ends < closes):
                 self.add_error(
-                    names["lunch_starts"], f"{day}: the lunch closure must start and end between opening and closing"
+                    names["lunch_starts"],
+                    gettext("%(day)s: the lunch closure must start and end between opening and closing") % {"day": day},
                 )
             else:
                 self.days[weekday] = times
@@ -828,7 +843,10 @@ class ScenarioForm(forms.ModelForm):
         points = cleaned.get("contact_points") or []
         wrong = [p.name for p in points if p.channel != channel]
         if wrong:
-            self.add_error("contact_points", f"These are not of the scenario's channel: {', '.join(wrong)}.")
+            self.add_error(
+                "contact_points",
+                gettext("These are not of the scenario's channel: %(names)s.") % {"names": ", ".join(wrong)},
+            )
         return cleaned
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +76,8 @@ class ContactPoint(models.Model):
     policing_area = models.ForeignKey(PolicingArea, on_delete=models.PROTECT, related_name="contact_points")
     address = models.TextField(blank=True, help_text=gettext_lazy("For front desks and meetings."))
     postcode = models.CharField(max_length=10, blank=True)
-    access_notes = models.TextField("Access notes", blank=True)
-    parking_notes = models.TextField("Parking notes", blank=True)
+    access_notes = models.TextField(_("Access notes"), blank=True)
+    parking_notes = models.TextField(_("Parking notes"), blank=True)
     always_open = models.BooleanField(
         default=False, help_text=gettext_lazy("For the 101 line, the website and online reporting: no opening hours.")
     )
@@ -94,18 +95,18 @@ class ContactPoint(models.Model):
             models.UniqueConstraint(
                 fields=["name", "channel"],
                 name="contact_point_unique_name_per_channel",
-                violation_error_message="There is already a contact point with this name and channel.",
+                violation_error_message=_("There is already a contact point with this name and channel."),
             ),
             models.CheckConstraint(
                 condition=~Q(channel="neighbourhood_meeting")
                 | Q(meeting_date__isnull=False, meeting_start__isnull=False, meeting_end__isnull=False),
                 name="contact_point_meeting_has_date_and_times",
-                violation_error_message="A neighbourhood meeting needs its date, and the times it starts and ends.",
+                violation_error_message=_("A neighbourhood meeting needs its date, and the times it starts and ends."),
             ),
             models.CheckConstraint(
                 condition=Q(meeting_start__isnull=True) | Q(meeting_end__gt=models.F("meeting_start")),
                 name="contact_point_meeting_ends_after_start",
-                violation_error_message="The meeting must end after it starts.",
+                violation_error_message=_("The meeting must end after it starts."),
             ),
         ]
 
@@ -121,9 +122,9 @@ class ContactPoint(models.Model):
         ):
             raise ValidationError(gettext("A neighbourhood meeting needs its date, start time and end time."))
         if self.meeting_start and self.meeting_end and self.meeting_end <= self.meeting_start:
-            raise ValidationError({"meeting_end": "The meeting must end after it starts."})
+            raise ValidationError({"meeting_end": gettext("The meeting must end after it starts.")})
         if self.channel == Channel.FRONT_DESK and not self.address:
-            raise ValidationError({"address": "Enter the front desk's address."})
+            raise ValidationError({"address": gettext("Enter the front desk's address.")})
 
     def opening_windows(self, on: date) -> list[tuple[time, time]]:
         """Local (Europe/London) times the contact point is open on a day, split around lunch."""
@@ -150,14 +151,16 @@ class ContactPoint(models.Model):
 class OpeningHours(models.Model):
     """A front desk's hours on one weekday; a weekday with no row is closed."""
 
-    WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]  # fmt: skip
+    # Day names from Django (translated by its own catalogue); form field names use WEEKDAY_KEYS.
+    WEEKDAYS = sorted(WEEKDAY_NAMES.items())
+    WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
     opens = models.TimeField()
     closes = models.TimeField()
-    lunch_starts = models.TimeField("Closed for lunch from", null=True, blank=True)
-    lunch_ends = models.TimeField("Closed for lunch until", null=True, blank=True)
+    lunch_starts = models.TimeField(_("Closed for lunch from"), null=True, blank=True)
+    lunch_ends = models.TimeField(_("Closed for lunch until"), null=True, blank=True)
 
     class Meta:
         ordering = ["weekday"]
@@ -166,12 +169,12 @@ class OpeningHours(models.Model):
             models.UniqueConstraint(
                 fields=["contact_point", "weekday"],
                 name="opening_hours_one_row_per_weekday",
-                violation_error_message="That day’s opening hours are already set.",
+                violation_error_message=_("That day’s opening hours are already set."),
             ),
             models.CheckConstraint(
                 condition=Q(closes__gt=models.F("opens")),
                 name="opening_hours_close_after_open",
-                violation_error_message="The closing time must be after the opening time.",
+                violation_error_message=_("The closing time must be after the opening time."),
             ),
             models.CheckConstraint(
                 condition=Q(lunch_starts__isnull=True, lunch_ends__isnull=True)
@@ -181,7 +184,9 @@ class OpeningHours(models.Model):
                     lunch_ends__lt=models.F("closes"),
                 ),
                 name="opening_hours_lunch_inside_the_day",
-                violation_error_message="A lunch closure needs both times, and must start after opening and end before closing.",
+                violation_error_message=_(
+                    "A lunch closure needs both times, and must start after opening and end before closing."
+                ),
             ),
         ]
 
@@ -190,12 +195,14 @@ class OpeningHours(models.Model):
 
     def clean(self):
         if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+            raise ValidationError({"closes": gettext("Closing time must be after opening time.")})
         if bool(self.lunch_starts) != bool(self.lunch_ends):
-            raise ValidationError({"lunch_ends": "Give both the start and the end of the lunch closure, or neither."})
+            raise ValidationError(
+                {"lunch_ends": gettext("Give both the start and the end of the lunch closure, or neither.")}
+            )
         all_times = self.lunch_starts and self.lunch_ends and self.opens and self.closes
         if all_times and not (self.opens < self.lunch_starts < self.lunch_ends < self.closes):
-            raise ValidationError({"lunch_starts": "The lunch closure must fall inside the opening hours."})
+            raise ValidationError({"lunch_starts": gettext("The lunch closure must fall inside the opening hours.")})
 
     def windows(self) -> list[tuple[time, time]]:
         if self.lunch_starts and self.lunch_ends:
@@ -263,7 +270,7 @@ class QuestionnaireVersion(models.Model):
             models.UniqueConstraint(
                 fields=["questionnaire", "number"],
                 name="questionnaire_version_unique_number",
-                violation_error_message="This questionnaire already has a version with that number.",
+                violation_error_message=_("This questionnaire already has a version with that number."),
             )
         ]
 
@@ -286,8 +293,10 @@ class QuestionnaireVersion(models.Model):
     def ensure_editable(self) -> None:
         if self.is_frozen:
             raise ValidationError(
-                "This version is frozen because it has answers or an approved scenario uses it. "
-                "Make a new version to change it."
+                gettext(
+                    "This version is frozen because it has answers or an approved scenario uses it. "
+                    "Make a new version to change it."
+                )
             )
 
     def questions_in_order(self):
@@ -352,7 +361,7 @@ class Question(Bilingual, models.Model):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
-    kind = models.CharField("Type", max_length=20, choices=QuestionType.choices)
+    kind = models.CharField(_("Type"), max_length=20, choices=QuestionType.choices)
     label = models.CharField(max_length=300)
     help_text = models.CharField(max_length=500, blank=True)
     required = models.BooleanField(default=True)
@@ -378,7 +387,7 @@ class Question(Bilingual, models.Model):
             models.CheckConstraint(
                 condition=Q(weight__gte=1) & Q(weight__lte=10),
                 name="question_weight_1_to_10",
-                violation_error_message="The weight must be a whole number from 1 to 10.",
+                violation_error_message=_("The weight must be a whole number from 1 to 10."),
             ),
         ]
 
@@ -421,31 +430,31 @@ class Question(Bilingual, models.Model):
         if self.kind in CHOICE_TYPES:
             keys = self.option_keys() if isinstance(self.options, list) else []
             if len(keys) < 2:
-                errors["options"] = "A choice question needs at least two options."
+                errors["options"] = gettext("A choice question needs at least two options.")
             elif len(set(keys)) != len(keys):
-                errors["options"] = "Each option needs a different key."
+                errors["options"] = gettext("Each option needs a different key.")
         if self.condition_question_id:
             condition = self.condition_question
             if self.pk and condition.pk == self.pk:
-                errors["condition_question"] = "A question cannot depend on itself."
+                errors["condition_question"] = gettext("A question cannot depend on itself.")
             elif condition.section.version_id != self.section.version_id:
-                errors["condition_question"] = "A condition can only use a question in the same questionnaire."
+                errors["condition_question"] = gettext("A condition can only use a question in the same questionnaire.")
             elif self.section_id and condition.position >= (
                 self.section.order,
                 self.section.pk,
                 self.order,
                 self.pk or 10**9,
             ):
-                errors["condition_question"] = (
-                    "A condition can only use an earlier question. Move this question below "
-                    f"“{condition.label}” or choose an earlier one."
-                )
+                errors["condition_question"] = gettext(
+                    "A condition can only use an earlier question. Move this question below “%(question)s” "
+                    "or choose an earlier one."
+                ) % {"question": condition.label}
             elif not condition.allowed_values():
-                errors["condition_question"] = "A condition can only use a yes/no, rating or choice question."
+                errors["condition_question"] = gettext("A condition can only use a yes/no, rating or choice question.")
             elif not self.condition_values or any(v not in condition.allowed_values() for v in self.condition_values):
-                errors["condition_values"] = "Choose which answers to the earlier question show this one."
+                errors["condition_values"] = gettext("Choose which answers to the earlier question show this one.")
         elif self.condition_values:
-            errors["condition_values"] = "Choose the earlier question this condition depends on."
+            errors["condition_values"] = gettext("Choose the earlier question this condition depends on.")
         if self.is_scored:
             errors.update(self._scoring_errors())
         if errors:
@@ -454,21 +463,24 @@ class Question(Bilingual, models.Model):
     def _scoring_errors(self) -> dict[str, str]:
         rule = SCORING_RULES.get(self.kind)
         if rule is None:
-            return {"commitment_area": f"A “{self.get_kind_display().lower()}” question cannot be scored."}
+            return {
+                "commitment_area": gettext("A “%(type)s” question cannot be scored.")
+                % {"type": self.get_kind_display()}
+            }
         if rule == "expected":
             allowed = [True, False] if self.kind == QuestionType.YES_NO else ["yes", "no"]
             if self.expected_answer not in allowed:
-                return {"expected_answer": "Choose the answer that meets the commitment."}
+                return {"expected_answer": gettext("Choose the answer that meets the commitment.")}
         if rule == "minimum" and (self.minimum is None or not 1 <= self.minimum <= 5):
-            return {"minimum": "Give the lowest rating (1 to 5) that meets the commitment."}
+            return {"minimum": gettext("Give the lowest rating (1 to 5) that meets the commitment.")}
         if rule == "options":
             chosen = self.expected_answer if isinstance(self.expected_answer, list) else []
             if not chosen or any(key not in self.option_keys() for key in chosen):
-                return {"expected_answer": "Choose the options that meet the commitment."}
+                return {"expected_answer": gettext("Choose the options that meet the commitment.")}
         if rule == "range" and self.minimum is None and self.maximum is None:
-            return {"minimum": "Give a lowest or a highest number (or both) that meets the commitment."}
+            return {"minimum": gettext("Give a lowest or a highest number (or both) that meets the commitment.")}
         if rule == "maximum" and (self.maximum is None or self.maximum <= 0):
-            return {"maximum": "Give the target time in seconds that meets the commitment."}
+            return {"maximum": gettext("Give the target time in seconds that meets the commitment.")}
         return {}
 
     def is_shown(self, answers: dict[int, object]) -> bool:
@@ -532,32 +544,39 @@ class Question(Bilingual, models.Model):
     def describe_rule(self) -> str:
         """The scoring rule in plain words, for the builder."""
         if not self.is_scored:
-            return "Not scored."
+            return gettext("Not scored.")
         rule = SCORING_RULES.get(self.kind)
         if rule == "expected":
-            met = f"the answer is “{self.answer_text(self.expected_answer)}”"
             if self.kind == QuestionType.YES_NO_NA:
-                met += " (“Not applicable” is left out of the score)"
+                met = gettext("the answer is “%(answer)s” (“Not applicable” is left out of the score)")
+            else:
+                met = gettext("the answer is “%(answer)s”")
+            met %= {"answer": self.answer_text(self.expected_answer)}
         elif rule == "minimum":
-            met = f"the rating is {self.minimum:.0f} or higher"
+            met = gettext("the rating is %(rating).0f or higher") % {"rating": self.minimum}
         elif rule == "options":
-            labels = " or ".join(f"“{self.answer_text(key)}”" for key in self.expected_answer or [])
-            met = (
-                f"the answer includes {labels}"
-                if self.kind == QuestionType.MULTIPLE_CHOICE
-                else f"the answer is {labels}"
-            )
+            labels = gettext(" or ").join(f"“{self.answer_text(key)}”" for key in self.expected_answer or [])
+            if self.kind == QuestionType.MULTIPLE_CHOICE:
+                met = gettext("the answer includes %(options)s") % {"options": labels}
+            else:
+                met = gettext("the answer is %(options)s") % {"options": labels}
         elif rule == "range":
             low, high = (
                 None if n is None else f"{Decimal(str(n)).normalize():f}" for n in (self.minimum, self.maximum)
             )
             if low is not None and high is not None:
-                met = f"the number is between {low} and {high}"
+                met = gettext("the number is between %(low)s and %(high)s") % {"low": low, "high": high}
+            elif low is not None:
+                met = gettext("the number is %(low)s or more") % {"low": low}
             else:
-                met = f"the number is {low} or more" if low is not None else f"the number is {high} or less"
+                met = gettext("the number is %(high)s or less") % {"high": high}
         else:
-            met = f"it takes {duration_in_words(int(self.maximum or 0))} or less"
-        return f"Scored for “{self.commitment_area}”, weight {self.weight}: met when {met}."
+            met = gettext("it takes %(time)s or less") % {"time": duration_in_words(int(self.maximum or 0))}
+        return gettext("Scored for “%(area)s”, weight %(weight)s: met when %(met)s.") % {
+            "area": self.commitment_area.shown("name"),
+            "weight": self.weight,
+            "met": met,
+        }
 
 
 def duration_in_words(seconds: int) -> str:
@@ -593,6 +612,15 @@ EDITABLE_STATUSES = {ScenarioStatus.DRAFT, ScenarioStatus.RETURNED}
 # History actions that write a revision or send it for approval. Whoever did any of them on a
 # revision may not approve it: approval is a second pair of eyes, never the writer's own.
 WRITING_ACTIONS = ("created", "edited", "revision started", ScenarioStatus.SUBMITTED.value)
+# Every action a scenario's history can hold, as it is shown.
+EVENT_ACTIONS = {
+    "created": _("Created"),
+    "edited": _("Edited"),
+    "revision started": _("Revision started"),
+    "Welsh changed": _("Welsh changed"),
+    "answer key saved": _("Answer key saved"),
+    **dict(ScenarioStatus.choices),
+}
 
 # The fields that make up a scenario's content: frozen once approved, compared between revisions.
 CONTENT_FIELDS = (
@@ -653,38 +681,40 @@ class Scenario(Lifecycle, Bilingual, models.Model):
         "title", "what_to_say", "cover_story", "what_not_to_do", "safety_notes", "emergency_plan", "good_practice",
     )  # fmt: skip
     transitions = SCENARIO_TRANSITIONS
-    refusal = "A scenario that is “{current}” cannot be moved to “{wanted}”."
+    refusal = _("A scenario that is “%(current)s” cannot be moved to “%(wanted)s”.")
     step_fields = ["status", "updated_at"]
 
     channel = models.CharField(max_length=30, choices=Channel.choices)
     title = models.CharField(max_length=150)
-    what_to_say = models.TextField("What to say and ask")
-    cover_story = models.TextField("Cover story", blank=True)
-    what_not_to_do = models.TextField("What not to do", blank=True)
+    what_to_say = models.TextField(_("What to say and ask"))
+    cover_story = models.TextField(_("Cover story"), blank=True)
+    what_not_to_do = models.TextField(_("What not to do"), blank=True)
     safety_notes = models.TextField(
-        "Personal safety and when to stop", help_text=gettext_lazy("Safeguarding notes, and when to end the visit.")
+        _("Personal safety and when to stop"), help_text=gettext_lazy("Safeguarding notes, and when to end the visit.")
     )
     emergency_plan = models.TextField(
-        "If a real emergency happens during the visit",
+        _("If a real emergency happens during the visit"),
         blank=True,
-        help_text="What volunteers do if they see a crime, an injury or anyone in danger: step out of role, "
-        "call 999 themselves only for a real emergency, and tell the coordinator. Shown in every briefing.",
+        help_text=_(
+            "What volunteers do if they see a crime, an injury or anyone in danger: step out of role, "
+            "call 999 themselves only for a real emergency, and tell the coordinator. Shown in every briefing."
+        ),
     )
-    good_practice = models.TextField("Good practice expected")
+    good_practice = models.TextField(_("Good practice expected"))
     good_practice_areas = models.ManyToManyField(
-        CommitmentArea, blank=True, related_name="scenarios", verbose_name="Commitments the good practice shows"
+        CommitmentArea, blank=True, related_name="scenarios", verbose_name=_("Commitments the good practice shows")
     )
     questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="scenarios")
     contact_points = models.ManyToManyField(ContactPoint, blank=True, related_name="scenarios")
-    visit_minutes = models.PositiveSmallIntegerField("Expected minutes for the visit", default=10)
-    questionnaire_minutes = models.PositiveSmallIntegerField("Expected minutes for the questionnaire", default=20)
+    visit_minutes = models.PositiveSmallIntegerField(_("Expected minutes for the visit"), default=10)
+    questionnaire_minutes = models.PositiveSmallIntegerField(_("Expected minutes for the questionnaire"), default=20)
     volunteers_needed = models.PositiveSmallIntegerField(default=2)
     status = models.CharField(max_length=20, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revision_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
     revision = models.PositiveSmallIntegerField(default=1)
     shared_with_force = models.BooleanField(
-        "Share with force liaison for comment",
+        _("Share with force liaison for comment"),
         default=False,
         help_text=gettext_lazy("Force liaison may read and comment; they never see visit dates, places or counts."),
     )
@@ -697,7 +727,7 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     # A practice scenario is never scheduled as a real visit: volunteers answer it against a staged or
     # recorded encounter and their answers are compared with its answer key (see visits/calibration.py).
     practice = models.BooleanField(
-        "Practice scenario",
+        _("Practice scenario"),
         default=False,
         help_text=gettext_lazy(
             "For calibration only: volunteers practise on it before live visits, and its reports never count."
@@ -714,19 +744,21 @@ class Scenario(Lifecycle, Bilingual, models.Model):
             models.CheckConstraint(
                 condition=Q(volunteers_needed__gte=1) & Q(volunteers_needed__lte=2),
                 name="scenario_one_or_two_volunteers",
-                violation_error_message="A scenario takes one or two volunteers.",
+                violation_error_message=_("A scenario takes one or two volunteers."),
             ),
             models.CheckConstraint(
                 condition=~Q(channel__in=["front_desk", "neighbourhood_meeting"]) | Q(volunteers_needed=2),
                 name="scenario_in_person_needs_two",
-                violation_error_message="Anything in person needs two volunteers, for their safety.",
+                violation_error_message=_("Anything in person needs two volunteers, for their safety."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved")
                 | Q(approved_before_checklist=True)
                 | (Q(lawfulness_check__isnull=False) & ~Q(emergency_plan="")),
                 name="scenario_approved_is_lawful",
-                violation_error_message="A scenario can only be approved with the lawfulness checklist confirmed and an emergency plan.",
+                violation_error_message=_(
+                    "A scenario can only be approved with the lawfulness checklist confirmed and an emergency plan."
+                ),
             ),
         ]
 
@@ -742,13 +774,15 @@ class Scenario(Lifecycle, Bilingual, models.Model):
 
     def clean(self):
         if self.channel in IN_PERSON_CHANNELS and self.volunteers_needed != 2:
-            raise ValidationError({"volunteers_needed": "Anything in person needs two volunteers, for their safety."})
+            raise ValidationError(
+                {"volunteers_needed": gettext("Anything in person needs two volunteers, for their safety.")}
+            )
         if (
             self.questionnaire_version_id
             and self.channel
             and self.questionnaire_version.questionnaire.channel != self.channel
         ):
-            raise ValidationError({"questionnaire_version": "Choose a questionnaire made for this channel."})
+            raise ValidationError({"questionnaire_version": gettext("Choose a questionnaire made for this channel.")})
 
     def content(self) -> dict[str, object]:
         values = {name: getattr(self, name) for name in CONTENT_FIELDS}
@@ -790,16 +824,21 @@ class ScenarioEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def action_label(self) -> str:
+        """What happened, in the reader's language (the action is kept as a plain key)."""
+        return str(EVENT_ACTIONS.get(self.action, self.action))
+
 
 # The lawfulness checklist: each item must be confirmed, in so many words, before a
 # scenario goes to the commissioner. Field name, then what the submitter confirms.
 LAWFULNESS_CHECKLIST = (
-    ("no_false_report", "It does not report a fictitious crime or make any other false report to the police."),
-    ("no_emergency_lines", "It never uses 999 or ties up emergency lines."),
-    ("no_harmful_deception", "It does not deceive anyone in a way that could harm them."),
+    ("no_false_report", _("It does not report a fictitious crime or make any other false report to the police.")),
+    ("no_emergency_lines", _("It never uses 999 or ties up emergency lines.")),
+    ("no_harmful_deception", _("It does not deceive anyone in a way that could harm them.")),
     (
         "emergency_plan_included",
-        "It says what volunteers do if a real emergency happens during the visit (the emergency plan above).",
+        _("It says what volunteers do if a real emergency happens during the visit (the emergency plan above)."),
     ),
 )
 
@@ -829,7 +868,9 @@ class LawfulnessCheck(models.Model):
                 & Q(emergency_plan_included=True)
                 & ~Q(emergency_plan=""),
                 name="lawfulness_check_all_confirmed",
-                violation_error_message="Confirm every point of the lawfulness checklist, and include the emergency plan.",
+                violation_error_message=_(
+                    "Confirm every point of the lawfulness checklist, and include the emergency plan."
+                ),
             )
         ]
 
@@ -845,7 +886,7 @@ class ScenarioComment(models.Model):
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField("Comment")
+    text = models.TextField(_("Comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -900,7 +941,7 @@ class KeyAnswer(models.Model):
             models.UniqueConstraint(
                 fields=["scenario", "question"],
                 name="key_answer_once_per_question",
-                violation_error_message="This question already has an expected answer in the key.",
+                violation_error_message=_("This question already has an expected answer in the key."),
             ),
         ]
 

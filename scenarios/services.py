@@ -54,12 +54,17 @@ def submit_scenario(*, scenario: Scenario, by, confirmed: Iterable[str] = ()) ->
         raise ValidationError(gettext("The scenario's questionnaire has no questions yet."))
     if not scenario.emergency_plan.strip():
         raise ValidationError(
-            "Say what volunteers do if a real emergency happens during the visit (the emergency plan) "
-            "before submitting."
+            gettext(
+                "Say what volunteers do if a real emergency happens during the visit (the emergency plan) "
+                "before submitting."
+            )
         )
     missing = [label for name, label in LAWFULNESS_CHECKLIST if name not in set(confirmed)]
     if missing:
-        raise ValidationError("Confirm every item of the lawfulness checklist: " + " ".join(missing))
+        raise ValidationError(
+            gettext("Confirm every item of the lawfulness checklist: %(items)s")
+            % {"items": " ".join(str(label) for label in missing)}
+        )
     scenario.move_to(ScenarioStatus.SUBMITTED, by=by)
     check = LawfulnessCheck.objects.create(
         scenario=scenario,
@@ -89,8 +94,10 @@ def approve_scenario(*, scenario: Scenario, by) -> Scenario:
         scenario.lawfulness_check_id is None or not scenario.emergency_plan.strip()
     ):
         raise ValidationError(
-            "This scenario has no confirmed lawfulness checklist, so it cannot be approved. "
-            "Return it so its author can confirm the checklist and add an emergency plan."
+            gettext(
+                "This scenario has no confirmed lawfulness checklist, so it cannot be approved. "
+                "Return it so its author can confirm the checklist and add an emergency plan."
+            )
         )
     scenario.move_to(ScenarioStatus.APPROVED, by=by)
     scenario.questionnaire_version.freeze()
@@ -247,9 +254,8 @@ def delete_item(*, item: Section | Question) -> None:
     dependants = Question.objects.filter(condition_question__in=questions).exclude(pk__in=[q.pk for q in questions])
     if dependants.exists():
         raise ValidationError(
-            "Other questions depend on this: "
-            + ", ".join(f"“{q.label}”" for q in dependants)
-            + ". Change their conditions first."
+            gettext("Other questions depend on this: %(questions)s. Change their conditions first.")
+            % {"questions": ", ".join(f"“{q.label}”" for q in dependants)}
         )
     with transaction.atomic():
         # Conditions inside the deleted section point at questions being deleted too.
@@ -318,7 +324,10 @@ def export_version(version: QuestionnaireVersion) -> dict:
 def import_questionnaire(data: dict) -> QuestionnaireVersion:
     """Create a questionnaire from exported data; any problem raises one readable ValidationError."""
     if not isinstance(data, dict) or data.get("format_version") != EXPORT_FORMAT_VERSION:
-        raise ValidationError(f"This is not a questionnaire file of format version {EXPORT_FORMAT_VERSION}.")
+        raise ValidationError(
+            gettext("This is not a questionnaire file of format version %(version)s.")
+            % {"version": EXPORT_FORMAT_VERSION}
+        )
     if data.get("channel") not in Channel.values:
         raise ValidationError(gettext("The file names a channel this system does not know."))
     if not str(data.get("title", "")).strip():
@@ -340,20 +349,25 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
     by_ref: dict[str, Question] = {}
     for section_number, section_data in enumerate(sections, start=1):
         if not isinstance(section_data, dict) or not isinstance(section_data.get("questions"), list):
-            raise ValidationError(f"Section {section_number} is not in the expected form.")
+            raise ValidationError(
+                gettext("Section %(number)s is not in the expected form.") % {"number": section_number}
+            )
         section = Section.objects.create(
             version=version,
             order=section_number,
-            title=str(section_data.get("title", ""))[:150] or f"Section {section_number}",
+            title=str(section_data.get("title", ""))[:150]
+            or gettext("Section %(number)s") % {"number": section_number},
             intro=str(section_data.get("intro", "")),
         )
         if section_data.get("welsh"):
             load_welsh(section, section_data)
             section.save(update_fields=["welsh", "welsh_source"])
         for question_number, item in enumerate(section_data["questions"], start=1):
-            where = f"Section {section_number}, question {question_number}"
+            where = {"section": section_number, "question": question_number}
             if not isinstance(item, dict) or item.get("kind") not in QuestionType.values:
-                raise ValidationError(f"{where}: unknown question type.")
+                raise ValidationError(
+                    gettext("Section %(section)s, question %(question)s: unknown question type.") % where
+                )
             question = Question(
                 section=section,
                 order=question_number,
@@ -369,13 +383,20 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
             condition = item.get("condition")
             if condition:
                 if not isinstance(condition, dict) or condition.get("ref") not in by_ref:
-                    raise ValidationError(f"{where}: its condition must use an earlier question.")
+                    raise ValidationError(
+                        gettext(
+                            "Section %(section)s, question %(question)s: its condition must use an earlier question."
+                        )
+                        % where
+                    )
                 question.condition_question = by_ref[condition["ref"]]
                 question.condition_values = condition.get("values") or []
             scoring = item.get("scoring")
             if scoring:
                 if not isinstance(scoring, dict) or scoring.get("commitment_area") not in areas:
-                    raise ValidationError(f"{where}: unknown commitment area.")
+                    raise ValidationError(
+                        gettext("Section %(section)s, question %(question)s: unknown commitment area.") % where
+                    )
                 question.commitment_area = areas[scoring["commitment_area"]]
                 question.weight = scoring.get("weight") or 1
                 question.expected_answer = scoring.get("expected_answer")
@@ -387,7 +408,10 @@ def _build_sections(version: QuestionnaireVersion, sections: list) -> None:
                 question.full_clean(exclude=["section"])
             except ValidationError as error:
                 messages = "; ".join(m for ms in error.message_dict.values() for m in ms) if hasattr(error, "error_dict") else "; ".join(error.messages)  # fmt: skip
-                raise ValidationError(f"{where}: {messages}") from None
+                raise ValidationError(
+                    gettext("Section %(section)s, question %(question)s: %(problems)s")
+                    % {**where, "problems": messages}
+                ) from None
             question.save()
             by_ref[str(item.get("ref") or f"{section_number}.{question_number}")] = question
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mysteryshop.permissions import role_required
@@ -381,14 +381,18 @@ def scenario_submit(request, pk):
     if not form.is_valid():
         return _render_detail(request, pk, lawfulness_form=form)
     return _act(
-        request, pk, services.submit_scenario, "Sent to the commissioner for approval.", confirmed=form.confirmed()
+        request,
+        pk,
+        services.submit_scenario,
+        gettext_lazy("Sent to the commissioner for approval."),
+        confirmed=form.confirmed(),
     )
 
 
 @require_POST
 @role_required(Role.COMMISSIONER)
 def scenario_approve(request, pk):
-    return _act(request, pk, services.approve_scenario, "Scenario approved. It can now be scheduled.")
+    return _act(request, pk, services.approve_scenario, gettext_lazy("Scenario approved. It can now be scheduled."))
 
 
 @require_POST
@@ -402,7 +406,7 @@ def scenario_return(request, pk):
         request,
         pk,
         services.return_scenario,
-        "Returned to the author with your comments.",
+        gettext_lazy("Returned to the author with your comments."),
         comment=form.cleaned_data["comment"],
     )
 
@@ -410,13 +414,18 @@ def scenario_return(request, pk):
 @require_POST
 @role_required(*OPCC_ROLES)
 def scenario_retire(request, pk):
-    return _act(request, pk, services.retire_scenario, "Scenario retired.")
+    return _act(request, pk, services.retire_scenario, gettext_lazy("Scenario retired."))
 
 
 @require_POST
 @role_required(*OPCC_ROLES)
 def scenario_revise(request, pk):
-    return _act(request, pk, services.revise_scenario, "New revision started. Edit it, then submit it for approval.")
+    return _act(
+        request,
+        pk,
+        services.revise_scenario,
+        gettext_lazy("New revision started. Edit it, then submit it for approval."),
+    )
 
 
 @require_POST

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class VisitsConfig(AppConfig):
@@ -18,12 +19,16 @@ class VisitsConfig(AppConfig):
 
         database_rules.register_sql_rule(
             "assignment_no_overlapping_bookings",
-            "This volunteer is already booked at that time, or too close to it to travel between the two.",
+            gettext_lazy(
+                "This volunteer is already booked at that time, or too close to it to travel between the two."
+            ),
         )
         database_rules.register_sql_rule(
             "assignment_under_18_paired_with_adult",
-            "A volunteer under 18 can only be paired with an adult, and another volunteer under 18 is already "
-            "on this visit.",
+            gettext_lazy(
+                "A volunteer under 18 can only be paired with an adult, and another volunteer under 18 is already "
+                "on this visit."
+            ),
         )
         track(Assignment, show_values=())
         track(Submission)
@@ -42,6 +47,8 @@ class VisitsConfig(AppConfig):
         volunteer_services.register_audited_objects("visits.assignment", privacy.audited_assignments)
         volunteer_services.register_audited_objects("visits.submission", privacy.audited_submissions)
         # A report returned for correction is the first thing on the volunteer's home page.
-        volunteer_services.register_home_section("Reports to correct", capture.to_correct_on_home)
+        volunteer_services.register_home_section(gettext_lazy("Reports to correct"), capture.to_correct_on_home)
         # Calibration works like required training: due before the first visit and yearly after.
-        volunteer_services.register_home_section("Practice before your next visit", calibration.calibration_on_home)
+        volunteer_services.register_home_section(
+            gettext_lazy("Practice before your next visit"), calibration.calibration_on_home
+        )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
@@ -59,7 +59,7 @@ def start(*, assignment: Assignment, by) -> Submission:
     return submission
 
 
-RECOGNISED_REASON = "The volunteer thinks they were recognised."
+RECOGNISED_REASON = gettext_noop("The volunteer thinks they were recognised.")
 
 
 def exclude_recognised(*, submission: Submission, by) -> Submission:
@@ -255,7 +255,7 @@ def submit(*, submission: Submission, by) -> Submission:
     SubmissionEvent.objects.create(submission=submission, action="submitted", by=by)
     visit = submission.assignment.visit
     if visit.status in (VisitStatus.PLANNED, VisitStatus.ASSIGNED, VisitStatus.CONFIRMED):
-        visit.move_to(VisitStatus.COMPLETED, by=by, reason="Report received.")
+        visit.move_to(VisitStatus.COMPLETED, by=by, reason=gettext_noop("Report received."))
     _check_pair_agreement(visit)
     return submission
 

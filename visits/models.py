@@ -150,7 +150,7 @@ class VisitQuerySet(models.QuerySet):
 
 class Visit(Lifecycle, models.Model):
     transitions = VISIT_TRANSITIONS
-    refusal = "A visit that is “{current}” cannot become “{wanted}”."
+    refusal = _("A visit that is “%(current)s” cannot become “%(wanted)s”.")
     step_fields = ["status", "cancel_reason"]
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="visits")

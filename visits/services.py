@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from mysteryshop import audit, database_rules, dates
 from mysteryshop.links import absolute_url
@@ -139,7 +139,9 @@ def set_pilot_version(*, visit: Visit, version, by) -> Visit:
             raise ValidationError(gettext("Choose a questionnaire version made for this channel."))
     visit.pilot_version = version
     visit.save(update_fields=["pilot_version"])
-    reason = f"Pilot of {version} on this visit." if version else "Pilot stopped: the usual questionnaire."
+    reason = (
+        f"Pilot of {version} on this visit." if version else gettext_noop("Pilot stopped: the usual questionnaire.")
+    )
     VisitEvent.objects.create(visit=visit, from_status=visit.status, to_status=visit.status, by=by, reason=reason)
     return visit
 
@@ -614,7 +616,7 @@ def _lift_hold_if_ready(visit: Visit, *, by) -> None:
     visit.save(update_fields=["short_since"])
     VisitEvent.objects.create(
         visit=visit, from_status=visit.status, to_status=visit.status, by=by,
-        reason="No longer short of a volunteer: the new volunteer accepted.",
+        reason=gettext_noop("No longer short of a volunteer: the new volunteer accepted."),
     )  # fmt: skip
     for assignment in waiting:
         partners = [other.volunteer for other in booked.select_related("volunteer") if other.pk != assignment.pk]
@@ -640,7 +642,7 @@ def decline(*, assignment: Assignment, by, reason: str = "") -> Assignment:
         return assignment
     if assignment.visit.starts_at <= timezone.now():
         raise ValidationError(gettext("This visit has already started; please contact the OPCC instead."))
-    return release_booking(assignment=assignment, by=by, reason=reason, event="A volunteer declined.")
+    return release_booking(assignment=assignment, by=by, reason=reason, event=gettext_noop("A volunteer declined."))
 
 
 def hold_deadline(visit: Visit) -> datetime:
@@ -723,15 +725,15 @@ def bookings_on_days(volunteer: Volunteer, first: date, last: date) -> list[Volu
             give_up=lambda assignment=assignment: release_booking(
                 assignment=assignment,
                 by=volunteer.user,
-                reason="Away that day.",
-                event="A volunteer will be away that day.",
+                reason=gettext_noop("Away that day."),
+                event=gettext_noop("A volunteer will be away that day."),
             ),
         )
         for assignment in booked.select_related("visit__scenario", "visit__contact_point").order_by("visit__starts_at")
     ]
 
 
-HELD_CANCEL_REASON = "Cancelled automatically: it did not have two volunteers who had accepted in time."
+HELD_CANCEL_REASON = gettext_noop("Cancelled automatically: it did not have two volunteers who had accepted in time.")
 HELD_CANCEL_WHY = gettext_lazy("It did not have two volunteers in time, and nobody goes on an in-person visit alone.")
 
 
@@ -886,7 +888,7 @@ def follow_up_past_visits(*, now: datetime | None = None) -> tuple[int, int]:
         with transaction.atomic():
             locked = Visit.objects.select_for_update().get(pk=visit.pk)
             if locked.status in booked:
-                locked.move_to(VisitStatus.MISSED, reason="No report after the visit window.")
+                locked.move_to(VisitStatus.MISSED, reason=gettext_noop("No report after the visit window."))
                 missed += 1
     return nudged, missed
 

@@ -179,7 +179,7 @@ class Volunteer(Lifecycle, models.Model):
     """A person's record from their application on."""
 
     transitions = TRANSITIONS
-    refusal = "Someone who is “{current}” cannot be moved to “{wanted}”."
+    refusal = _("Someone who is “%(current)s” cannot be moved to “%(wanted)s”.")
     step_fields = ["status", "ended_at"]
 
     user = models.OneToOneField(
@@ -193,7 +193,7 @@ class Volunteer(Lifecycle, models.Model):
     postcode = models.CharField(max_length=10)
     date_of_birth = models.DateField()
     heard_about = models.CharField(max_length=20, choices=HeardAbout.choices, blank=True)
-    needs = models.TextField("Accessibility or other needs", blank=True)
+    needs = models.TextField(_("Accessibility or other needs"), blank=True)
     # Optional, declared by the volunteer, used only to mix pairs and to show who visited (blank: not answered).
     gender = models.CharField(
         _("How would you describe your gender?"), max_length=20, choices=Gender.choices, blank=True
@@ -204,9 +204,9 @@ class Volunteer(Lifecycle, models.Model):
         choices=Disability.choices,
         blank=True,
     )
-    usual_times = models.TextField("Times you could usually help", blank=True)
+    usual_times = models.TextField(_("Times you could usually help"), blank=True)
     force_connection = models.CharField(max_length=20, choices=ForceConnection.choices, default=ForceConnection.NONE)
-    relatives_in_force = models.TextField("Close relatives who work or volunteer for the force", blank=True)
+    relatives_in_force = models.TextField(_("Close relatives who work or volunteer for the force"), blank=True)
     unspent_convictions = models.BooleanField(default=False)
     convictions_details = models.TextField(blank=True)
     privacy_notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, null=True, related_name="+")
@@ -226,12 +226,14 @@ class Volunteer(Lifecycle, models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 name="volunteer_unique_email",
-                violation_error_message="We already have someone with this email address.",
+                violation_error_message=_("We already have someone with this email address."),
             ),
             models.CheckConstraint(
                 condition=Q(anonymised_at__isnull=True) | Q(status__in=["left", "rejected"]),
                 name="volunteer_only_ended_records_anonymised",
-                violation_error_message="Only the record of someone who has left, or was not taken forward, can be anonymised.",
+                violation_error_message=_(
+                    "Only the record of someone who has left, or was not taken forward, can be anonymised."
+                ),
             ),
         ]
 
@@ -286,7 +288,7 @@ class Availability(models.Model):
             models.UniqueConstraint(
                 fields=["volunteer", "weekday", "band"],
                 name="availability_unique_slot",
-                violation_error_message="That time is already ticked.",
+                violation_error_message=_("That time is already ticked."),
             )
         ]
 
@@ -305,7 +307,7 @@ class AwayPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="away_period_ends_after_start",
-                violation_error_message="The last day away must be on or after the first day.",
+                violation_error_message=_("The last day away must be on or after the first day."),
             )
         ]
 
@@ -314,7 +316,7 @@ class AwayPeriod(models.Model):
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The last day away must be on or after the first day."})
+            raise ValidationError({"ends_on": gettext("The last day away must be on or after the first day.")})
 
 
 # --- Training ---------------------------------------------------------------------
@@ -350,12 +352,12 @@ class TrainingSession(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="training_ends_after_start",
-                violation_error_message="The session must end after it starts.",
+                violation_error_message=_("The session must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__gte=1),
                 name="training_capacity_positive",
-                violation_error_message="A session needs at least one place.",
+                violation_error_message=_("A session needs at least one place."),
             ),
         ]
 
@@ -379,7 +381,7 @@ class TrainingBooking(models.Model):
             models.UniqueConstraint(
                 fields=["session", "volunteer"],
                 name="training_booking_once",
-                violation_error_message="This person is already invited to or booked on this session.",
+                violation_error_message=_("This person is already invited to or booked on this session."),
             )
         ]
 
@@ -402,7 +404,7 @@ class ExpenseClaim(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="expense_claims")
-    purpose = models.CharField("What the claim is for", max_length=200)
+    purpose = models.CharField(_("What the claim is for"), max_length=200)
     training_session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, null=True, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -457,7 +459,9 @@ class ExpenseItem(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_pence__lte=100_000),
                 name="expense_item_under_1000",
-                violation_error_message="One item of a claim can be at most £1,000. For more, please talk to the OPCC.",
+                violation_error_message=_(
+                    "One item of a claim can be at most £1,000. For more, please talk to the OPCC."
+                ),
             )
         ]
 

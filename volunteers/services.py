@@ -19,9 +19,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from mysteryshop import audit, dates, languages, mail
 from mysteryshop.links import absolute_url
@@ -84,7 +85,9 @@ def apply(*, form) -> Volunteer:
         try:
             with transaction.atomic():
                 volunteer.save()
-                StatusChange.objects.create(volunteer=volunteer, to_status=Status.APPLIED, reason="Applied online")
+                StatusChange.objects.create(
+                    volunteer=volunteer, to_status=Status.APPLIED, reason=gettext_noop("Applied online")
+                )
         except IntegrityError:
             # Two submissions at once: the unique e-mail constraint kept one.
             existing = Volunteer.objects.get(email__iexact=volunteer.email)
@@ -304,8 +307,10 @@ def cancel_training_booking(*, session: TrainingSession, volunteer: Volunteer) -
         return booking
     if session.starts_at <= timezone.now():
         raise ValidationError(
-            "This session has already started, so your place cannot be cancelled. "
-            "If you could not go, please tell the OPCC."
+            gettext(
+                "This session has already started, so your place cannot be cancelled. "
+                "If you could not go, please tell the OPCC."
+            )
         )
     booking.booked_at = None
     booking.save(update_fields=["booked_at"])
@@ -319,8 +324,10 @@ def record_attendance(*, session: TrainingSession, attended_ids: set[int], by) -
     if session.starts_at > timezone.now():
         local = timezone.localtime(session.starts_at)
         raise ValidationError(
-            f"This session has not happened yet. Record who attended once it has started, "
-            f"at {local:%H:%M} on {local:%-d %B %Y}."
+            gettext(
+                "This session has not happened yet. Record who attended once it has started, at %(time)s on %(day)s."
+            )
+            % {"time": f"{local:%H:%M}", "day": date_format(local, "j F Y")}
         )
     for booking in session.bookings.filter(booked_at__isnull=False):
         booking.attended = booking.volunteer_id in attended_ids
@@ -521,7 +528,12 @@ def correct_expense_claim(
 
 def approved_claims_rows() -> list[list]:
     """Approved claims for finance, one row per item, then a total for each month (for the CSV export)."""
-    rows = [["Month", "Claim", "Volunteer", "Purpose", "Item", "Description", "Miles", "Amount (£)", "Approved on"]]
+    rows = [
+        [
+            gettext("Month"), gettext("Claim"), gettext("Volunteer"), gettext("Purpose"), gettext("Item"),
+            gettext("Description"), gettext("Miles"), gettext("Amount (£)"), gettext("Approved on"),
+        ]
+    ]  # fmt: skip
     totals: dict[str, int] = defaultdict(int)
     items = ExpenseItem.objects.filter(claim__state=ExpenseClaim.State.APPROVED).select_related("claim__volunteer")
     for item in items.order_by("claim__decided_at", "claim_id", "pk"):
@@ -533,7 +545,7 @@ def approved_claims_rows() -> list[list]:
             item.miles or "", f"{item.amount_pence / 100:.2f}", timezone.localtime(claim.decided_at).date().isoformat(),
         ])  # fmt: skip
     rows.append([])
-    rows.append(["Month", "Total (£)"])
+    rows.append([gettext("Month"), gettext("Total (£)")])
     for month in sorted(totals):
         rows.append([month, f"{totals[month] / 100:.2f}"])
     return rows

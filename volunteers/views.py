@@ -79,7 +79,10 @@ def apply(request):
                 services.apply(form=form)
                 return redirect("volunteers:application-received")
             form.add_error(
-                None, "We have had several applications from your connection in the last hour. Please try again later."
+                None,
+                gettext(
+                    "We have had several applications from your connection in the last hour. Please try again later."
+                ),
             )
     return render(
         request,
@@ -379,14 +382,14 @@ def volunteer_list_export(request):
     """The list as searched, every person on it, as a spreadsheet: contact details, so coordinators only, recorded."""
     _filters, volunteers = _filtered_volunteers(request)
     header = [
-        "First name",
-        "Last name",
-        "Status",
-        "Email",
-        "Phone",
-        "Postcode",
-        "Applied",
-        "Accessibility or other needs",
+        gettext("First name"),
+        gettext("Last name"),
+        gettext("Status"),
+        gettext("Email"),
+        gettext("Phone"),
+        gettext("Postcode"),
+        gettext("Applied"),
+        gettext("Accessibility or other needs"),
     ]
     rows = [header] + [
         [
