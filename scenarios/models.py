@@ -275,7 +275,10 @@ class QuestionnaireVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.questionnaire.title} (version {self.number})"
+        return gettext("%(title)s (version %(number)s)") % {
+            "title": self.questionnaire.shown("title"),
+            "number": self.number,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("scenarios:questionnaire-builder", args=[self.pk])
@@ -763,7 +766,12 @@ class Scenario(Lifecycle, Bilingual, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (revision {self.revision})" if self.revision > 1 else self.title
+        title = self.shown("title")
+        return (
+            gettext("%(title)s (revision %(revision)s)") % {"title": title, "revision": self.revision}
+            if self.revision > 1
+            else title
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("scenarios:scenario-detail", args=[self.pk])

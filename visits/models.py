@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,11 @@ class QuarterPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Q{self.quarter} {self.year} plan ({self.get_state_display().lower()})"
+        return gettext("Q%(quarter)s %(year)s plan (%(state)s)") % {
+            "quarter": self.quarter,
+            "year": self.year,
+            "state": self.get_state_display(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("visits:plan-detail", args=[self.pk])
@@ -199,9 +204,11 @@ class Visit(Lifecycle, models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.scenario.title} at {self.contact_point} on {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
-        )
+        return gettext("%(scenario)s at %(place)s on %(when)s") % {
+            "scenario": self.scenario.shown("title"),
+            "place": self.contact_point,
+            "when": date_format(timezone.localtime(self.starts_at), "D j M Y H:i"),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("visits:visit-detail", args=[self.pk])
@@ -586,7 +593,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return self.caption or f"Photo {self.pk}"
+        return self.caption or gettext("Photo %(number)s") % {"number": self.pk}
 
 
 # --- Evidence for appeals, without tracking ------------------------------------------------

@@ -312,7 +312,10 @@ class AwayPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Away {self.starts_on:%d %b} to {self.ends_on:%d %b %Y}"
+        return gettext("Away %(first)s to %(last)s") % {
+            "first": date_format(self.starts_on, "j M"),
+            "last": date_format(self.ends_on, "j M Y"),
+        }
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
