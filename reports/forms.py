@@ -59,6 +59,7 @@ class FindingForm(forms.Form):
     """A new finding. Only approved reports from released quarters are offered to cite."""
 
     title = forms.CharField(
+        label=gettext_lazy("Title"),
         max_length=200,
         error_messages={"required": gettext_lazy("Give the finding a title.")},
         help_text=gettext_lazy("Shown on the public page once the finding is closed. Name nobody."),
@@ -143,6 +144,7 @@ class CorrectionForm(forms.Form):
     """Correct what the public page shows of a closed finding; the text before is kept in its history."""
 
     title = forms.CharField(
+        label=gettext_lazy("Title"),
         max_length=200,
         error_messages={"required": gettext_lazy("Give the finding a title.")},
         help_text=gettext_lazy("Name nobody."),
@@ -172,7 +174,7 @@ class DocumentRequestForm(forms.Form):
     """Ask for a weekly scrutiny or panel report of one complete week or quarter."""
 
     kind = forms.ChoiceField(choices=ReportKind.choices, widget=forms.HiddenInput)
-    period = forms.TypedChoiceField(coerce=date.fromisoformat)
+    period = forms.TypedChoiceField(label=gettext_lazy("Period"), coerce=date.fromisoformat)
 
     def __init__(self, *args, kind: str | None = None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,7 +74,6 @@ def usual_scenario(finding: Finding) -> Scenario | None:
     return Scenario.objects.filter(pk=cited).first() if cited else None
 
 
-@transaction.atomic
 def outside_next_quarter(first: date, last: date) -> str:
     """The refusal of a re-test day outside the next quarter."""
     return gettext("Choose a day in the next quarter: %(first)s to %(last)s.") % {
@@ -83,6 +82,7 @@ def outside_next_quarter(first: date, last: date) -> str:
     }
 
 
+@transaction.atomic
 def schedule_retest(*, finding: Finding, by, scenario: Scenario, starts_at, ends_at) -> Retest:
     """Plan the verification visit for an accepted (or closed) finding, next quarter, at its contact point.
 

@@ -341,9 +341,9 @@ class AnswerKeyForm(SectionForm):
 
 
 class QuestionnaireCreateForm(forms.Form):
-    title = forms.CharField(max_length=150)
-    channel = forms.ChoiceField(choices=Channel.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class SectionBuilderForm(forms.ModelForm):
@@ -659,7 +659,9 @@ class ImportForm(forms.Form):
 
 class ContactPointForm(forms.ModelForm):
     postcode = GBPostcodeField(
-        required=False, error_messages={"invalid": gettext_lazy("Enter a real UK postcode, like ST16 2DQ")}
+        label=gettext_lazy("Postcode"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter a real UK postcode, like ST16 2DQ")},
     )
 
     class Meta:
@@ -827,7 +829,7 @@ class ScenarioForm(forms.ModelForm):
         } | {
             "good_practice_areas": forms.CheckboxSelectMultiple,
             "contact_points": forms.CheckboxSelectMultiple,
-            "volunteers_needed": forms.Select(choices=[(1, "One"), (2, "Two")]),
+            "volunteers_needed": forms.Select(choices=[(1, _("One")), (2, _("Two"))]),
         }
 
     def __init__(self, *args, **kwargs):

@@ -71,21 +71,29 @@ class ContactPointQuerySet(models.QuerySet):
 class ContactPoint(models.Model):
     """A place or way the public reach the force: a front desk, 101, the website..."""
 
-    name = models.CharField(max_length=150)
-    channel = models.CharField(max_length=30, choices=Channel.choices)
-    policing_area = models.ForeignKey(PolicingArea, on_delete=models.PROTECT, related_name="contact_points")
-    address = models.TextField(blank=True, help_text=gettext_lazy("For front desks and meetings."))
-    postcode = models.CharField(max_length=10, blank=True)
+    name = models.CharField(verbose_name=_("Name"), max_length=150)
+    channel = models.CharField(verbose_name=_("Channel"), max_length=30, choices=Channel.choices)
+    policing_area = models.ForeignKey(
+        PolicingArea, verbose_name=_("Policing area"), on_delete=models.PROTECT, related_name="contact_points"
+    )
+    address = models.TextField(
+        verbose_name=_("Address"), blank=True, help_text=gettext_lazy("For front desks and meetings.")
+    )
+    postcode = models.CharField(verbose_name=_("Postcode"), max_length=10, blank=True)
     access_notes = models.TextField(_("Access notes"), blank=True)
     parking_notes = models.TextField(_("Parking notes"), blank=True)
     always_open = models.BooleanField(
-        default=False, help_text=gettext_lazy("For the 101 line, the website and online reporting: no opening hours.")
+        verbose_name=_("Always open"),
+        default=False,
+        help_text=gettext_lazy("For the 101 line, the website and online reporting: no opening hours."),
     )
-    open_on_bank_holidays = models.BooleanField(default=False)
-    meeting_date = models.DateField(null=True, blank=True, help_text=gettext_lazy("Neighbourhood meetings only."))
-    meeting_start = models.TimeField(null=True, blank=True)
-    meeting_end = models.TimeField(null=True, blank=True)
-    active = models.BooleanField(default=True)
+    open_on_bank_holidays = models.BooleanField(verbose_name=_("Open on bank holidays"), default=False)
+    meeting_date = models.DateField(
+        verbose_name=_("Meeting date"), null=True, blank=True, help_text=gettext_lazy("Neighbourhood meetings only.")
+    )
+    meeting_start = models.TimeField(verbose_name=_("Meeting start"), null=True, blank=True)
+    meeting_end = models.TimeField(verbose_name=_("Meeting end"), null=True, blank=True)
+    active = models.BooleanField(verbose_name=_("Active"), default=True)
 
     objects = ContactPointQuerySet.as_manager()
 
@@ -219,9 +227,9 @@ class CommitmentArea(Bilingual, models.Model):
     translated_fields = ("name", "description")
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(verbose_name=_("Name"), max_length=100, unique=True)
+    description = models.TextField(verbose_name=_("Description"), blank=True)
+    order = models.PositiveSmallIntegerField(verbose_name=_("Order"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
@@ -315,8 +323,8 @@ class Section(Bilingual, models.Model):
 
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=150)
-    intro = models.TextField(blank=True)
+    title = models.CharField(verbose_name=_("Title"), max_length=150)
+    intro = models.TextField(verbose_name=_("Intro"), blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -378,11 +386,11 @@ class Question(Bilingual, models.Model):
     )
     condition_values = models.JSONField(default=list, blank=True)
     commitment_area = models.ForeignKey(CommitmentArea, on_delete=models.PROTECT, null=True, blank=True)
-    weight = models.PositiveSmallIntegerField(default=1)
+    weight = models.PositiveSmallIntegerField(verbose_name=_("Weight"), default=1)
     # The rule for "meets the commitment"; which fields apply depends on the type.
     expected_answer = models.JSONField(null=True, blank=True)
-    minimum = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    maximum = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    minimum = models.DecimalField(verbose_name=_("Minimum"), max_digits=10, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(verbose_name=_("Maximum"), max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -687,8 +695,8 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     refusal = _("A scenario that is “%(current)s” cannot be moved to “%(wanted)s”.")
     step_fields = ["status", "updated_at"]
 
-    channel = models.CharField(max_length=30, choices=Channel.choices)
-    title = models.CharField(max_length=150)
+    channel = models.CharField(verbose_name=_("Channel"), max_length=30, choices=Channel.choices)
+    title = models.CharField(verbose_name=_("Title"), max_length=150)
     what_to_say = models.TextField(_("What to say and ask"))
     cover_story = models.TextField(_("Cover story"), blank=True)
     what_not_to_do = models.TextField(_("What not to do"), blank=True)
@@ -707,11 +715,18 @@ class Scenario(Lifecycle, Bilingual, models.Model):
     good_practice_areas = models.ManyToManyField(
         CommitmentArea, blank=True, related_name="scenarios", verbose_name=_("Commitments the good practice shows")
     )
-    questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="scenarios")
-    contact_points = models.ManyToManyField(ContactPoint, blank=True, related_name="scenarios")
+    questionnaire_version = models.ForeignKey(
+        QuestionnaireVersion,
+        verbose_name=_("Questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="scenarios",
+    )
+    contact_points = models.ManyToManyField(
+        ContactPoint, verbose_name=_("Contact points"), blank=True, related_name="scenarios"
+    )
     visit_minutes = models.PositiveSmallIntegerField(_("Expected minutes for the visit"), default=10)
     questionnaire_minutes = models.PositiveSmallIntegerField(_("Expected minutes for the questionnaire"), default=20)
-    volunteers_needed = models.PositiveSmallIntegerField(default=2)
+    volunteers_needed = models.PositiveSmallIntegerField(verbose_name=_("Volunteers needed"), default=2)
     status = models.CharField(max_length=20, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revision_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")

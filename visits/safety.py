@@ -232,7 +232,7 @@ def coverage_mix(*, year: int) -> dict:
     day), gender and disability answer. One query for the visits and one for the contact points."""
     gender_columns = [*Gender.labels, gettext("Not answered")]
     disability_columns = [*Disability.labels, gettext("Not answered")]
-    age_columns = [label for _, label in AGE_BANDS]
+    age_columns = [str(label) for _, label in AGE_BANDS]
     visits = (
         Assignment.objects.active()
         .filter(visit__starts_at__year=year, visit__status=VisitStatus.COMPLETED)

@@ -376,6 +376,7 @@ class AwayForm(forms.ModelForm):
 
 class TrainingSessionForm(forms.ModelForm):
     capacity = forms.IntegerField(
+        label=_("Capacity"),
         min_value=1,
         max_value=500,
         initial=12,
@@ -430,7 +431,9 @@ class PrivacyNoticeForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("Reason (needed to reject)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

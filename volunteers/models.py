@@ -26,7 +26,9 @@ LONDON = ZoneInfo("Europe/London")
 class PrivacyNotice(models.Model):
     """The privacy notice applicants consent to. Each change is a new version."""
 
-    text = models.TextField()
+    text = models.TextField(
+        verbose_name=_("Text"),
+    )
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
@@ -96,7 +98,10 @@ class Disability(models.TextChoices):
 
 
 # Age bands for the mix of volunteers, worked out from the date of birth already held for eligibility.
-AGE_BANDS = [(0, "Under 18"), (18, "18 to 24"), (25, "25 to 34"), (35, "35 to 44"), (45, "45 to 54"), (55, "55 to 64"), (65, "65 and over")]  # fmt: skip
+AGE_BANDS = [
+    (0, _("Under 18")), (18, _("18 to 24")), (25, _("25 to 34")), (35, _("35 to 44")), (45, _("45 to 54")),
+    (55, _("55 to 64")), (65, _("65 and over")),
+]  # fmt: skip
 
 
 def age_band(age: int) -> str:
@@ -105,7 +110,7 @@ def age_band(age: int) -> str:
     for lowest, name in AGE_BANDS:
         if age >= lowest:
             label = name
-    return label
+    return str(label)
 
 
 def adult_born_by(day: date) -> date:
@@ -328,10 +333,13 @@ class AwayPeriod(models.Model):
 class TrainingModule(models.Model):
     """A training topic; required ones must be current for a volunteer to be scheduled."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("Name"), max_length=100, unique=True)
     required = models.BooleanField(default=True)
     refresh_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=gettext_lazy("How often it must be refreshed; blank if it never expires.")
+        verbose_name=_("Refresh months"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("How often it must be refreshed; blank if it never expires."),
     )
 
     class Meta:
@@ -342,12 +350,18 @@ class TrainingModule(models.Model):
 
 
 class TrainingSession(models.Model):
-    module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="sessions")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    venue = models.CharField(max_length=200)
-    capacity = models.PositiveSmallIntegerField(default=12)
-    trainer = models.CharField(max_length=100)
+    module = models.ForeignKey(
+        TrainingModule, verbose_name=_("Module"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(
+        verbose_name=_("Starts at"),
+    )
+    ends_at = models.DateTimeField(
+        verbose_name=_("Ends at"),
+    )
+    venue = models.CharField(verbose_name=_("Venue"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(verbose_name=_("Capacity"), default=12)
+    trainer = models.CharField(verbose_name=_("Trainer"), max_length=100)
 
     class Meta:
         ordering = ["starts_at"]

@@ -28,15 +28,20 @@ from .test_access_matrix import url_for
 from .test_welsh import BOTH, CATALOGUE, entries
 from .world import named_urls
 
-WELSH_ROLES = ("anonymous", "applicant", "volunteer", "force_liaison")
+WELSH_ROLES = ("anonymous", "applicant", "volunteer", "force_liaison", "coordinator", "commissioner")
 # The same in both languages: proper names, abbreviations and words Welsh borrows as they are.
-SAME_IN_BOTH = {"OPCC", "PDF", "CSV", "ICS", "101", "999", "111", "OK", "PACT", "English", "Cymraeg", "×", "–", "·"}
+SAME_IN_BOTH = {"OPCC", "PDF", "CSV", "ICS", "101", "999", "111", "OK", "PACT", "English", "Cymraeg", "×", "–", "·",
+                "Kappa", "AC1"}  # fmt: skip
 # Only words: numbers, times, dates, punctuation and single letters say nothing in either language.
 NOT_WORDS = re.compile(r"^[\W\d_]*(?:[A-Za-z][\W\d_]*)?$")
 
 
 class Words(HTMLParser):
-    """The text of a page's body, piece by piece, and the words in its attributes people hear or see."""
+    """The text of a page's body, piece by piece, and the words in its attributes people hear or see.
+
+    Text inside an element marked `lang="en"` is English on purpose (an example file whose column names
+    the import needs as they are) and is left out.
+    """
 
     SKIP = {"script", "style", "template"}
     SPOKEN = {"title", "aria-label", "alt", "placeholder"}
@@ -47,7 +52,7 @@ class Words(HTMLParser):
         self.skipping = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
+        if tag in self.SKIP or (tag == "pre" and dict(attrs).get("lang") == "en"):
             self.skipping += 1
         for name, value in attrs:
             if name in self.SPOKEN and value:
@@ -56,7 +61,7 @@ class Words(HTMLParser):
             self.pieces.append(dict(attrs)["value"])
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skipping:
+        if (tag in self.SKIP or tag == "pre") and self.skipping:
             self.skipping -= 1
 
     def handle_data(self, data):
@@ -77,7 +82,12 @@ def data_texts() -> set[str]:
     found = {settings.MYSTERYSHOP_SCHEME_NAME, settings.MYSTERYSHOP_FORCE_NAME}
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField))]
-        if not fields or model._meta.proxy:
+        documents = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        if model._meta.proxy:
+            continue
+        for document in model.objects.values_list(*documents, flat=False) if documents else []:
+            found.update(texts_in(document))
+        if not fields:
             continue
         for row in model.objects.values_list(*fields):
             named = dict(zip(fields, row, strict=True))
@@ -90,10 +100,21 @@ def data_texts() -> set[str]:
     return found
 
 
+def texts_in(value) -> set[str]:
+    """Every text inside a JSON value (a report made earlier keeps its words as they were written)."""
+    if isinstance(value, str):
+        return {" ".join(value.split())}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return set().union(*(texts_in(item) for item in value)) if value else set()
+    return set()
+
+
 def is_data(piece: str, data: set[str]) -> bool:
     """The piece is the scheme's data: a text held, part of one, or two held side by side (an address and
     its postcode), with any punctuation around it (": Practice 1")."""
-    piece = piece.strip(" :,.;·–()")
+    piece = re.sub(r"^\d+\. ", "", piece.strip(" :,.;·–()"))  # "1. Section 6": a numbered heading
     if not piece or NOT_WORDS.match(piece) or piece in SAME_IN_BOTH or piece in data:
         return True
     if len(piece) > 3 and any(piece in text for text in data):
@@ -102,6 +123,8 @@ def is_data(piece: str, data: set[str]) -> bool:
         return True
     if ": " in piece:  # a name and a figure or period: "Police Station 0: 2026 Q4"
         return all(is_data(part, data) for part in piece.split(": "))
+    if " (" in piece:  # a question and its commitment area: "Were you greeted? (…)"
+        return all(is_data(part, data) for part in piece.split(" (", 1))
     words = piece.split()
     return any(" ".join(words[:i]) in data and " ".join(words[i:]) in data for i in range(1, len(words)))
 
