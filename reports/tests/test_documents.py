@@ -10,11 +10,13 @@ import pytest
 import time_machine
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from conftest import PATIENCE, accessibility_problems, browser_sign_in, wait_for, wait_until
+from mysteryshop.tests.test_welsh import BOTH
 from reports import charts, documents, periods, rollups, services, tasks
 from reports.models import GeneratedReport, GenerationStatus, ReportKind, RollupRow
 from reports.periods import PeriodKind, period_end, period_start
@@ -533,3 +535,41 @@ def test_the_page_follows_progress_and_shows_the_report_once_ready(browser, clie
     assert services.generate_report(report_id=report.pk)
     pdf_link = f"a[href='{reverse('reports:document-pdf', args=[report.pk])}']"
     WebDriverWait(browser, PATIENCE).until(lambda b: b.find_elements("css selector", pdf_link))
+
+
+@pytest.mark.django_db
+def test_a_report_asked_for_by_someone_who_chose_welsh_is_made_in_welsh(week, coordinator, settings):
+    """The worker writes the report in the language on the record of the person who asked (issue 21)."""
+    settings.MYSTERYSHOP_WELSH = True
+    coordinator.language = "cy"
+    coordinator.save(update_fields=["language"])
+    report = GeneratedReport.objects.create(
+        kind=ReportKind.WEEKLY, period_start=week["start"], requested_by=coordinator
+    )
+    assert services.generate_report(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.content["title"] != capfirst(ReportKind.WEEKLY.label)
+    assert report.content["review_text"] == "Nid oes unrhyw adroddiad o’r wythnos hon yn aros am adolygiad."
+    header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
+    assert header[:3] == ["adran", "label", "adroddiadau"]
+    text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages)
+    assert "Fe’i gwnaed ar" in text and "Made on" not in text
+    # Kept in English, shown in the reader's language.
+    assert report.step == "Ready"
+    english = made(ReportKind.PANEL, week["quarter"])
+    assert english.content["review_text"].startswith("No report of this quarter")
+
+
+def test_the_progress_of_a_report_is_shown_in_the_readers_language(client_for, commissioner, settings):
+    settings.MYSTERYSHOP_WELSH, settings.LANGUAGES = True, BOTH
+    report = GeneratedReport.objects.create(
+        kind=ReportKind.PANEL, period_start=date(2026, 7, 1), status=GenerationStatus.RUNNING, progress=45,
+        step="Drawing the charts",
+    )  # fmt: skip
+    client = client_for(commissioner)
+    with translation.override("cy"):
+        status_url = reverse("reports:document-status", args=[report.pk])
+        page_url = report.get_absolute_url()
+    assert status_url.startswith("/cy/")
+    assert client.get(status_url).json()["step"] == "Llunio’r siartiau"
+    assert "Llunio’r siartiau" in client.get(page_url).content.decode()
