@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from mysteryshop.models import Lifecycle, StatusHistory
+from mysteryshop.models import Language, Lifecycle, StatusHistory
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from .periods import PeriodKind, period_end, period_label
@@ -342,6 +342,8 @@ class GeneratedReport(models.Model):
     status = models.CharField(max_length=10, choices=GenerationStatus.choices, default=GenerationStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text=gettext_lazy("Per cent done."))
     step = models.CharField(max_length=100, default=gettext_noop("Waiting to start"))
+    # The language it is written in: that of the page it was asked for on (a scheduled one: the commissioner's).
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=gettext_lazy("Empty for a report made on the schedule."),

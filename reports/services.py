@@ -6,6 +6,7 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
+from mysteryshop.models import Language
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents
@@ -85,7 +87,7 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
     try:
         with transaction.atomic():
             report, created = GeneratedReport.objects.get_or_create(
-                kind=kind, period_start=start, defaults={"requested_by": by}
+                kind=kind, period_start=start, defaults={"requested_by": by, "language": _page_language()}
             )
             if created:
                 _queue(report.pk)
@@ -112,10 +114,30 @@ def make_again(*, report: GeneratedReport, by) -> bool:
         ).update(
             status=GenerationStatus.QUEUED, progress=0, step=gettext_noop("Waiting to start"), error="",
             requested_by=by, requested_at=timezone.now(), started_at=None, finished_at=None,
+            language=_page_language() if by is not None else report.language,
         )  # fmt: skip
         if reset:
             _queue(report.pk)
     return bool(reset)
+
+
+def _page_language() -> str:
+    """The language of the page a report is asked for on: it is written in that language."""
+    return (
+        Language.WELSH
+        if settings.MYSTERYSHOP_WELSH and translation.get_language() == Language.WELSH
+        else Language.ENGLISH
+    )
+
+
+def _commissioners_language() -> str:
+    """For a scheduled report: the language the commissioners chose, when they all chose the same."""
+    chosen = set(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.COMMISSIONER)
+        .values_list("language", flat=True)
+    )
+    return chosen.pop() if settings.MYSTERYSHOP_WELSH and len(chosen) == 1 else Language.ENGLISH
 
 
 def _step(report_id: int, started_at, progress: int, step: str) -> None:
@@ -132,8 +154,8 @@ def generate_report(*, report_id: int) -> bool:
     late changes nothing. Progress is written outside any transaction so the
     page sees it. A failure is recorded with a message a person can read.
     """
-    requester = GeneratedReport.objects.filter(pk=report_id).values_list("requested_by__language", flat=True).first()
-    with translation.override(requester or settings.LANGUAGE_CODE):
+    language = GeneratedReport.objects.filter(pk=report_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _generate_report(report_id=report_id)
 
 
@@ -205,7 +227,6 @@ def _generate_report(*, report_id: int) -> bool:
 
 
 def commissioner_emails() -> list[str]:
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(is_active=True, groups__name=Role.COMMISSIONER).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
@@ -257,7 +278,9 @@ def send_scheduled_report(*, kind: str, today: date | None = None) -> GeneratedR
     try:
         with transaction.atomic():
             report, created = GeneratedReport.objects.get_or_create(
-                kind=kind, period_start=start, defaults={"email_when_ready": True}
+                kind=kind,
+                period_start=start,
+                defaults={"email_when_ready": True, "language": _commissioners_language()},
             )
     except IntegrityError:
         report, created = GeneratedReport.objects.get(kind=kind, period_start=start), False
