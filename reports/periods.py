@@ -39,7 +39,8 @@ def period_end(kind: str, start: date) -> date:
 
 
 def quarter_label(start: date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    """"2026 Q4" ("2026 Ch4" in Welsh: chwarter)."""
+    return gettext("%(year)s Q%(quarter)s") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
 
 
 def _day_range(first: date, last: date) -> str:
