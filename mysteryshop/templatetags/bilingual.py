@@ -7,4 +7,7 @@ register = template.Library()
 
 @register.filter
 def shown(item, field: str):
+    """The text in the page's language; nothing for a variable that is missing, as Django shows any such."""
+    if item in (None, ""):
+        return ""
     return item.shown(field)
