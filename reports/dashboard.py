@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from mysteryshop.bilingual import shown_in_sql
-from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question
+from scenarios.models import Channel, CommitmentArea, ContactPoint, PolicingArea, Question, Questionnaire
 from visits.models import Submission, Visit, VisitStatus
 
 from . import released
@@ -199,7 +199,11 @@ def timings(*, start: date, policing_area_id: int | None = None, kind: str = Per
     rows = rows.exclude(durations=[]).annotate(
         label=Subquery(question.annotate(shown=shown_in_sql("label")).values("shown")),
         target=Subquery(question.values("maximum")),
-        questionnaire=Subquery(question.values("section__version__questionnaire__title")),
+        questionnaire=Subquery(
+            Questionnaire.objects.filter(versions__sections__questions=OuterRef("question_id"))
+            .annotate(shown=shown_in_sql("title"))
+            .values("shown")[:1]
+        ),
         questionnaire_channel=Subquery(question.values("section__version__questionnaire__channel")),
         section_order=Subquery(question.values("section__order")),
         question_order=Subquery(question.values("order")),
@@ -491,7 +495,7 @@ def released_reports_at(*, contact_point: ContactPoint, start: date) -> list[Rel
         return []
     reports = _quarter_reports(contact_point=contact_point, start=start).select_related("assignment__visit__scenario")
     rows = [
-        (released.sort_key(report.assignment.visit.starts_at), report.assignment.visit.scenario.title, report)
+        (released.sort_key(report.assignment.visit.starts_at), report.assignment.visit.scenario.shown("title"), report)
         for report in reports
     ]
     rows.sort(key=lambda row: (row[0], row[1], row[2].overall_score is None, row[2].overall_score or 0, row[2].pk))

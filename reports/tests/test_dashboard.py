@@ -79,3 +79,30 @@ def test_timed_questions_show_median_90th_percentile_and_share_within_target(cli
     assert percentile([5, 1, 3, 2, 4], 0.5) == 3
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile([], 0.5) is None
+
+
+def test_a_welsh_page_names_timed_questions_and_their_questionnaire_in_welsh(coordinator, settings):
+    """The roll-up pages read names in the page's language too (issue 21): question and questionnaire."""
+    from django.utils import timezone, translation
+
+    from reports import dashboard
+    from reports.periods import PeriodKind, period_start
+
+    settings.MYSTERYSHOP_WELSH = True
+    report = approved_report(coordinator, wait=60)
+    rollups.rebuild()
+    question = report.answers.get(question__kind="duration").question
+    questionnaire = question.section.version.questionnaire
+    question.set_welsh("label", "Am faint y buoch chi’n aros?")
+    question.save(update_fields=["welsh", "welsh_source"])
+    questionnaire.set_welsh("title", "Ymweliad â’r ddesg flaen")
+    questionnaire.save(update_fields=["welsh", "welsh_source"])
+    start = period_start(PeriodKind.QUARTER, timezone.localtime(report.assignment.visit.starts_at).date())
+    with translation.override("cy"):
+        welsh = dashboard.timings(start=start)
+    with translation.override("en-gb"):
+        english = dashboard.timings(start=start)
+    assert [(t["label"], t["questionnaire"]) for t in welsh] == [
+        ("Am faint y buoch chi’n aros?", "Ymweliad â’r ddesg flaen")
+    ]
+    assert [(t["label"], t["questionnaire"]) for t in english] == [(question.label, questionnaire.title)]
