@@ -39,7 +39,7 @@ def period_end(kind: str, start: date) -> date:
 
 
 def quarter_label(start: date) -> str:
-    """"2026 Q4" ("2026 Ch4" in Welsh: chwarter)."""
+    """The quarter's name: "2026 Q4" ("2026 Ch4" in Welsh: chwarter)."""
     return gettext("%(year)s Q%(quarter)s") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0009_evidence_packs_retests_and_reviews'),
+        ("reports", "0009_evidence_packs_retests_and_reviews"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='generatedreport',
-            name='language',
-            field=models.CharField(choices=[('en-gb', 'English'), ('cy', 'Cymraeg')], default='en-gb', max_length=5),
+            model_name="generatedreport",
+            name="language",
+            field=models.CharField(choices=[("en-gb", "English"), ("cy", "Cymraeg")], default="en-gb", max_length=5),
         ),
     ]
