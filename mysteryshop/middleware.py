@@ -11,6 +11,7 @@ from django.middleware.security import SecurityMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import ngettext
 
 from . import signin
 
@@ -112,8 +113,14 @@ class StaffIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    f"You were signed out because you had not used the site for "
-                    f"{settings.MYSTERYSHOP_STAFF_IDLE_MINUTES} minutes. Sign in again to carry on.",
+                    ngettext(
+                        "You were signed out because you had not used the site for %(minutes)s minute. "
+                        "Sign in again to carry on.",
+                        "You were signed out because you had not used the site for %(minutes)s minutes. "
+                        "Sign in again to carry on.",
+                        settings.MYSTERYSHOP_STAFF_IDLE_MINUTES,
+                    )
+                    % {"minutes": settings.MYSTERYSHOP_STAFF_IDLE_MINUTES},
                 )
                 return redirect_to_login(request.get_full_path())
             if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
