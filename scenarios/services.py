@@ -241,8 +241,11 @@ def _check_conditions_point_backwards(version: QuestionnaireVersion) -> None:
     for question in version.questions_in_order():
         if question.condition_question_id and question.condition_question_id not in seen:
             raise ValidationError(
-                f"“{question.label}” depends on a question that would come after it. "
-                "Conditions can only use earlier questions."
+                gettext(
+                    "“%(question)s” depends on a question that would come after it. "
+                    "Conditions can only use earlier questions."
+                )
+                % {"question": question.label}
             )
         seen.add(question.pk)
 

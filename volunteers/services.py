@@ -129,8 +129,11 @@ def transition(*, volunteer: Volunteer, to: str, by, reason: str = "", request=N
         raise ValidationError(gettext("Give a reason for this step."))
     if to == Status.ACTIVE and not reason.strip() and (missing := training_missing(volunteer)):
         raise ValidationError(
-            f"{volunteer} has not done the required training: {', '.join(missing)}. Record attendance first, "
-            "or give the reason to make them active anyway (they still cannot be booked on visits until it is done)."
+            gettext(
+                "%(name)s has not done the required training: %(modules)s. Record attendance first, or give the "
+                "reason to make them active anyway (they still cannot be booked on visits until it is done)."
+            )
+            % {"name": volunteer, "modules": ", ".join(missing)}
         )
     volunteer.move_to(to, by=by, reason=reason.strip())
     if to == Status.TRAINING:
