@@ -78,7 +78,8 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
 
     There is one report per kind and period: asking while it is being made, or
     once it is ready, gives the existing one (a ready one is made again only on
-    purpose, with `make_again`); asking for one that failed tries again.
+    purpose, with `make_again`, or when it is asked for in the other language);
+    asking for one that failed tries again.
     """
     if not by.has_role(*OPCC_ROLES):
         raise PermissionDenied("Only the OPCC makes reports.")
@@ -93,7 +94,11 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
                 _queue(report.pk)
     except IntegrityError:  # asked for at the same moment by another request
         report, created = GeneratedReport.objects.get(kind=kind, period_start=start), False
-    if not created and report.status == GenerationStatus.FAILED:
+    if not created and (
+        report.status == GenerationStatus.FAILED
+        or (report.status == GenerationStatus.READY and report.language != _page_language())
+    ):
+        # Failed, or ready in the other language: made again, in the language of the page it is asked on.
         make_again(report=report, by=by)
         report.refresh_from_db()
     return report

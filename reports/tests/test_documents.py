@@ -558,6 +558,27 @@ def test_a_report_asked_for_on_a_welsh_page_is_made_in_welsh(week, coordinator, 
     assert "Fe’i gwnaed ar" in text and "Made on" not in text
     # Its steps are kept in English and shown in the reader's language.
     assert report.step == "Ready"
+    # Asked for again on a Welsh page, the Welsh report is given as it is; on an English page, it is made again.
+    with time_machine.travel(after(PeriodKind.WEEK, week["start"])):
+        client_for(coordinator).post(url, {"kind": "weekly", "period": week["start"].isoformat()})
+        report.refresh_from_db()
+        assert (report.language, report.status) == ("cy", GenerationStatus.READY)
+        with translation.override("en-gb"):
+            english_url = reverse("reports:document-request")
+        client_for(coordinator).post(english_url, {"kind": "weekly", "period": week["start"].isoformat()})
+    report.refresh_from_db()
+    assert report.language == "en-gb" and report.status != GenerationStatus.FAILED
+    if report.status != GenerationStatus.READY:
+        assert services.generate_report(report_id=report.pk)
+        report.refresh_from_db()
+    assert report.content["review_text"].startswith("No report of this week")
+    with time_machine.travel(after(PeriodKind.WEEK, week["start"])):
+        client_for(coordinator).post(url, {"kind": "weekly", "period": week["start"].isoformat()})
+    report.refresh_from_db()
+    assert report.language == "cy"
+    if report.status != GenerationStatus.READY:
+        assert services.generate_report(report_id=report.pk)
+        report.refresh_from_db()
     # Made again from an English page, it is made in English.
     with translation.override("en-gb"):
         again = reverse("reports:document-make-again", args=[report.pk])
