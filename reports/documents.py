@@ -76,6 +76,7 @@ def _figure(figure: dashboard.Figure) -> dict:
         "weight_applicable": figure.weight_applicable,
         "score": figure.score,
         "status": figure.status,
+        "status_words": dashboard.status_word(figure.status),
         "visits": figure.visits,
         "interval_low": figure.interval_low,
         "interval_high": figure.interval_high,
@@ -300,7 +301,7 @@ def csv_rows(content: dict) -> list[list]:
             rows.append(
                 [
                     section, figure["label"], figure["reports"], figure["weight_met"], figure["weight_applicable"],
-                    "" if figure["score"] is None else figure["score"], figure["status"],
+                    "" if figure["score"] is None else figure["score"], figure.get("status_words", figure["status"]),
                     figure.get("visits", ""), _blank(figure.get("interval_low")), _blank(figure.get("interval_high")),
                 ]
             )  # fmt: skip

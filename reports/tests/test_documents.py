@@ -552,6 +552,7 @@ def test_a_report_asked_for_on_a_welsh_page_is_made_in_welsh(week, coordinator, 
     report.refresh_from_db()
     assert report.content["title"] == "Adroddiad craffu wythnosol"
     assert report.content["review_text"] == "Nid oes unrhyw adroddiad o’r wythnos hon yn aros am adolygiad."
+    assert {area["status_words"] for area in report.content["areas"]} <= {"gwyrdd", "oren", "coch", "aneglur"}
     header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
     assert header[:3] == ["adran", "label", "adroddiadau"]
     text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages)
