@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext_lazy
 
 from mysteryshop import spreadsheets
 
@@ -85,33 +85,13 @@ def _figure(figure: dashboard.Figure) -> dict:
 
 def _review_text(force: dashboard.Figure, waiting: int, unit: str) -> str:
     """What is still to come into the figures: the reports of the period that wait for review."""
-    if unit == PeriodKind.WEEK:
-        text = ngettext(
-            "%(count)s report of this week still waits for review: it counts once approved.",
-            "%(count)s reports of this week still wait for review: they count once approved.",
-            waiting,
-        )
-        none = gettext("No report of this week waits for review.")
-    elif unit == PeriodKind.MONTH:
-        text = ngettext(
-            "%(count)s report of this month still waits for review: it counts once approved.",
-            "%(count)s reports of this month still wait for review: they count once approved.",
-            waiting,
-        )
-        none = gettext("No report of this month waits for review.")
-    else:
-        text = ngettext(
-            "%(count)s report of this quarter still waits for review: it counts once approved.",
-            "%(count)s reports of this quarter still wait for review: they count once approved.",
-            waiting,
-        )
-        none = gettext("No report of this quarter waits for review.")
-    text = text % {"count": waiting} if waiting else none
+    words = PERIOD_WORDS[unit if unit in PERIOD_WORDS else PeriodKind.QUARTER]
+    text = words["waiting"] % {"count": waiting} if waiting else str(words["none_waiting"])
     return text if force.score is not None else gettext("No checked reports yet. %(text)s") % {"text": text}
 
 
 def _trend_text(force: dashboard.Figure, previous: dashboard.Figure, trend: float | None, unit: str) -> str:
-    words = TREND_WORDS[unit if unit in TREND_WORDS else PeriodKind.QUARTER]
+    words = PERIOD_WORDS[unit if unit in PERIOD_WORDS else PeriodKind.QUARTER]
     if force.score is None:
         return str(words["nothing"])
     if trend is None:
@@ -126,8 +106,14 @@ def _trend_text(force: dashboard.Figure, previous: dashboard.Figure, trend: floa
 
 # Whole sentences for each kind of period: Welsh "wythnos" (a week) is feminine, "mis" and "chwarter" are not,
 # so the words around them differ.
-TREND_WORDS = {
+PERIOD_WORDS = {
     PeriodKind.WEEK: {
+        "waiting": ngettext_lazy(
+            "%(count)s report of this week still waits for review: it counts once approved.",
+            "%(count)s reports of this week still wait for review: they count once approved.",
+            "count",
+        ),
+        "none_waiting": gettext_lazy("No report of this week waits for review."),
         "nothing": gettext_lazy("Nothing to compare with the previous week yet."),
         "no_results": gettext_lazy("No results for the previous week to compare with."),
         "unreleased": gettext_lazy("No comparison with the previous week: its results are not released."),
@@ -136,6 +122,12 @@ TREND_WORDS = {
         "same": gettext_lazy("No change on the previous week (%(score)s%%)."),
     },
     PeriodKind.MONTH: {
+        "waiting": ngettext_lazy(
+            "%(count)s report of this month still waits for review: it counts once approved.",
+            "%(count)s reports of this month still wait for review: they count once approved.",
+            "count",
+        ),
+        "none_waiting": gettext_lazy("No report of this month waits for review."),
         "nothing": gettext_lazy("Nothing to compare with the previous month yet."),
         "no_results": gettext_lazy("No results for the previous month to compare with."),
         "unreleased": gettext_lazy("No comparison with the previous month: its results are not released."),
@@ -144,6 +136,12 @@ TREND_WORDS = {
         "same": gettext_lazy("No change on the previous month (%(score)s%%)."),
     },
     PeriodKind.QUARTER: {
+        "waiting": ngettext_lazy(
+            "%(count)s report of this quarter still waits for review: it counts once approved.",
+            "%(count)s reports of this quarter still wait for review: they count once approved.",
+            "count",
+        ),
+        "none_waiting": gettext_lazy("No report of this quarter waits for review."),
         "nothing": gettext_lazy("Nothing to compare with the previous quarter yet."),
         "no_results": gettext_lazy("No results for the previous quarter to compare with."),
         "unreleased": gettext_lazy("No comparison with the previous quarter: its results are not released."),
@@ -254,7 +252,7 @@ def as_released(content: dict) -> dict:
         "previous": None,
         "previous_period": "",
         "trend": None,
-        "trend_text": str(TREND_WORDS[unit]["unreleased"]),
+        "trend_text": str(PERIOD_WORDS[unit]["unreleased"]),
     }
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from mysteryshop import languages
 from mysteryshop.celery import send_task_on_commit
 from mysteryshop.mail import send_email
-from mysteryshop.models import Language
 from mysteryshop.roles import OPCC_ROLES, Role
 
 from . import documents
@@ -88,7 +88,7 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
     try:
         with transaction.atomic():
             report, created = GeneratedReport.objects.get_or_create(
-                kind=kind, period_start=start, defaults={"requested_by": by, "language": _page_language()}
+                kind=kind, period_start=start, defaults={"requested_by": by, "language": languages.of_page()}
             )
             if created:
                 _queue(report.pk)
@@ -96,7 +96,7 @@ def request_report(*, kind: str, start: date, by, today: date | None = None) -> 
         report, created = GeneratedReport.objects.get(kind=kind, period_start=start), False
     if not created and (
         report.status == GenerationStatus.FAILED
-        or (report.status == GenerationStatus.READY and report.language != _page_language())
+        or (report.status == GenerationStatus.READY and report.language != languages.of_page())
     ):
         # Failed, or ready in the other language: made again, in the language of the page it is asked on.
         make_again(report=report, by=by)
@@ -119,30 +119,21 @@ def make_again(*, report: GeneratedReport, by) -> bool:
         ).update(
             status=GenerationStatus.QUEUED, progress=0, step=gettext_noop("Waiting to start"), error="",
             requested_by=by, requested_at=timezone.now(), started_at=None, finished_at=None,
-            language=_page_language() if by is not None else report.language,
+            language=languages.of_page() if by is not None else report.language,
         )  # fmt: skip
         if reset:
             _queue(report.pk)
     return bool(reset)
 
 
-def _page_language() -> str:
-    """The language of the page a report is asked for on: it is written in that language."""
-    return (
-        Language.WELSH
-        if settings.MYSTERYSHOP_WELSH and translation.get_language() == Language.WELSH
-        else Language.ENGLISH
-    )
+def _commissioners():
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.COMMISSIONER)
 
 
 def _commissioners_language() -> str:
     """For a scheduled report: the language the commissioners chose, when they all chose the same."""
-    chosen = set(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.COMMISSIONER)
-        .values_list("language", flat=True)
-    )
-    return chosen.pop() if settings.MYSTERYSHOP_WELSH and len(chosen) == 1 else Language.ENGLISH
+    chosen = set(_commissioners().values_list("language", flat=True))
+    return chosen.pop() if len(chosen) == 1 and chosen <= set(dict(languages.offered())) else settings.LANGUAGE_CODE
 
 
 def _step(report_id: int, started_at, progress: int, step: str) -> None:
@@ -159,12 +150,6 @@ def generate_report(*, report_id: int) -> bool:
     late changes nothing. Progress is written outside any transaction so the
     page sees it. A failure is recorded with a message a person can read.
     """
-    language = GeneratedReport.objects.filter(pk=report_id).values_list("language", flat=True).first()
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return _generate_report(report_id=report_id)
-
-
-def _generate_report(*, report_id: int) -> bool:
     started_at = timezone.now()
     claimed = (
         GeneratedReport.objects.filter(pk=report_id)
@@ -184,18 +169,8 @@ def _generate_report(*, report_id: int) -> bool:
     report = GeneratedReport.objects.get(pk=report_id)
     saved: list[str] = []
     try:
-        content = documents.content(kind=report.kind, start=report.period_start)
-        _step(report_id, started_at, 30, gettext_noop("Writing the CSV"))
-        csv_name = default_storage.save(
-            generated_report_path(report, "report.csv"), ContentFile(documents.csv_bytes(content))
-        )
-        saved.append(csv_name)
-        _step(report_id, started_at, 40, gettext_noop("Drawing the charts"))
-        svgs = documents.draw_charts(content)
-        _step(report_id, started_at, 60, gettext_noop("Writing the PDF"))
-        pdf = documents.pdf_bytes(content, svgs=svgs, made_at=started_at)
-        _step(report_id, started_at, 90, gettext_noop("Saving the files"))
-        saved.append(default_storage.save(generated_report_path(report, "report.pdf"), ContentFile(pdf)))
+        with translation.override(report.language):  # written in the language it was asked for in
+            content, svgs = _make_files(report, started_at, saved)
         finished = GeneratedReport.objects.filter(
             pk=report_id, status=GenerationStatus.RUNNING, started_at=started_at
         ).update(
@@ -231,10 +206,24 @@ def _generate_report(*, report_id: int) -> bool:
     return True
 
 
-def commissioner_emails() -> list[str]:
+def _make_files(report: GeneratedReport, started_at, saved: list[str]) -> tuple[dict, dict]:
+    """The report's content, its CSV and PDF (their names added to `saved`) and its charts, step by step."""
+    content = documents.content(kind=report.kind, start=report.period_start)
+    _step(report.pk, started_at, 30, gettext_noop("Writing the CSV"))
+    saved.append(
+        default_storage.save(generated_report_path(report, "report.csv"), ContentFile(documents.csv_bytes(content)))
+    )
+    _step(report.pk, started_at, 40, gettext_noop("Drawing the charts"))
+    svgs = documents.draw_charts(content)
+    _step(report.pk, started_at, 60, gettext_noop("Writing the PDF"))
+    pdf = documents.pdf_bytes(content, svgs=svgs, made_at=started_at)
+    _step(report.pk, started_at, 90, gettext_noop("Saving the files"))
+    saved.append(default_storage.save(generated_report_path(report, "report.pdf"), ContentFile(pdf)))
+    return content, svgs
 
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.COMMISSIONER).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+
+def commissioner_emails() -> list[str]:
+    return sorted(set(_commissioners().exclude(email="").values_list("email", flat=True)))
 
 
 @transaction.atomic

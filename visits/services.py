@@ -332,7 +332,8 @@ def _when_in_the_week(start, end) -> str:
     if bands is None:
         return gettext("at this time of day (volunteers give their times between 8am and 9pm)")
     weekday = date_format(timezone.localtime(start), "l")
-    # Whole phrases, one for each run of bands, so that each language can word them its own way.
+    # Whole phrases, one for each run of bands (a window touches bands next to each other), so that each
+    # language can word them its own way.
     phrases = {
         ("morning",): gettext("on %(weekday)s mornings"),
         ("afternoon",): gettext("on %(weekday)s afternoons"),
@@ -341,11 +342,7 @@ def _when_in_the_week(start, end) -> str:
         ("afternoon", "evening"): gettext("on %(weekday)s afternoons and evenings"),
         ("morning", "afternoon", "evening"): gettext("on %(weekday)s mornings and afternoons and evenings"),
     }
-    phrase = phrases.get(tuple(str(Band(band).value) for band in bands))
-    if phrase is None:  # not a run of bands: in English, as before
-        parts = " and ".join(Band(band).label.split(" (")[0].lower() + "s" for band in bands)
-        return f"on {timezone.localtime(start):%A} {parts}"
-    return phrase % {"weekday": weekday}
+    return phrases[tuple(str(Band(band).value) for band in bands)] % {"weekday": weekday}
 
 
 def candidates_queryset(visit: Visit):

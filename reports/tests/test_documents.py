@@ -590,7 +590,7 @@ def test_a_report_asked_for_on_a_welsh_page_is_made_in_welsh(week, coordinator, 
 
 
 def test_a_scheduled_report_is_in_the_language_the_commissioners_chose(week, commissioner, settings):
-    settings.MYSTERYSHOP_WELSH = True
+    settings.MYSTERYSHOP_WELSH, settings.LANGUAGES = True, BOTH
     commissioners = type(commissioner).objects.filter(groups__name="Commissioner")
     assert commissioner in commissioners
     commissioners.update(language="cy")
